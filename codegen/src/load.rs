@@ -1,0 +1,790 @@
+//! Loading spec files into the model, collecting every problem with its location.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::source::{FileId, SourceFile, Sources, Span};
+use crate::yaml::{self, Limits, Node, NodeKind};
+
+pub const CODE_UNKNOWN_KEY: &str = "OBS002";
+pub const CODE_TYPE: &str = "OBS003";
+pub const CODE_MISSING: &str = "OBS004";
+pub const CODE_VERSION: &str = "OBS005";
+pub const CODE_DUP_KEY: &str = "OBS007";
+pub const CODE_NO_SPECS: &str = "OBS008";
+pub const CODE_PROJECT: &str = "OBS009";
+pub const CODE_DUP_METRIC: &str = "OBS801";
+pub const CODE_DUP_SLO: &str = "OBS802";
+pub const CODE_DUP_ALERT: &str = "OBS803";
+
+/// The file name of the project file.
+pub const PROJECT_FILE: &str = "obspec.yaml";
+
+/// A failure to read input: a usage or I/O error (exit code 2), not a finding.
+#[derive(Debug)]
+pub struct IoError {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for IoError {}
+
+/// The result of loading: the files read, the model, and what was wrong.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: Sources,
+    pub specs: Specs,
+    pub diagnostics: Diagnostics,
+}
+
+fn io(path: &Path, error: std::io::Error) -> IoError {
+    IoError {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+fn is_yaml(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml") | Some("yml")
+    )
+}
+
+fn is_project_file(p: &Path) -> bool {
+    matches!(
+        p.file_name().and_then(|n| n.to_str()),
+        Some("obspec.yaml") | Some("obspec.yml")
+    )
+}
+
+/// Collects YAML files below `dir`, recursively, skipping hidden entries.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IoError> {
+    let mut entries = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let e = e.map_err(|e| io(dir, e))?;
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        entries.push(e.path());
+    }
+    entries.sort();
+    for p in entries {
+        let meta = std::fs::metadata(&p).map_err(|e| io(&p, e))?;
+        if meta.is_dir() {
+            // Symbolic links to directories are not followed: no cycles.
+            let link = std::fs::symlink_metadata(&p).map_err(|e| io(&p, e))?;
+            if !link.file_type().is_symlink() {
+                walk(&p, out)?;
+            }
+        } else if is_yaml(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// One input file: where it is and the name it has relative to its spec root.
+struct Input {
+    path: PathBuf,
+    rel: String,
+}
+
+fn rel_name(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn display_name(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// Resolves the command-line paths to the list of files, in a deterministic order.
+fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, IoError> {
+    let mut out: Vec<Input> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |out: &mut Vec<Input>, path: PathBuf, rel: String| {
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if seen.insert(key) {
+            out.push(Input { path, rel });
+        }
+    };
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|e| io(root, e))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(root, &mut files)?;
+            // Sort by the name relative to the root, so order does not depend on the machine.
+            let mut files: Vec<_> = files.into_iter().map(|f| (rel_name(root, &f), f)).collect();
+            files.sort();
+            for (rel, f) in files {
+                push(&mut out, f, rel);
+            }
+        } else {
+            // A single file: its directory's project file applies too.
+            let dir = root.parent().unwrap_or(Path::new(""));
+            for name in ["obspec.yaml", "obspec.yml"] {
+                let p = dir.join(name);
+                if !is_project_file(root) && p.is_file() {
+                    push(&mut out, p, name.to_string());
+                }
+            }
+            let rel = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            push(&mut out, root.clone(), rel);
+        }
+    }
+    Ok(out)
+}
+
+/// Loads every spec under `paths` (directories are read recursively).
+pub fn load_paths(paths: &[PathBuf]) -> Result<Loaded, IoError> {
+    let mut files = Vec::new();
+    for input in inputs(paths)? {
+        let bytes = std::fs::read(&input.path).map_err(|e| io(&input.path, e))?;
+        files.push((input, bytes));
+    }
+    let mut loaded = Loaded::default();
+    for (input, bytes) in files {
+        let name = display_name(&input.path);
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let id = loaded.sources.add(SourceFile {
+                    name,
+                    rel: input.rel,
+                    path: input.path,
+                    text: String::new(),
+                });
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let valid = String::from_utf8_lossy(valid);
+                let line = valid.matches('\n').count() as u32 + 1;
+                let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+                loaded.diagnostics.push(
+                    Diagnostic::error(yaml::CODE_SYNTAX, Span::point(id, line, col), "file is not valid UTF-8")
+                        .help("spec files are UTF-8 text"),
+                );
+                continue;
+            }
+        };
+        let project = is_project_file(&input.path);
+        let id = loaded.sources.add(SourceFile {
+            name,
+            rel: input.rel,
+            path: input.path,
+            text,
+        });
+        load_text(&mut loaded, id, project);
+    }
+    if loaded.sources.iter().next().is_none() {
+        loaded.diagnostics.push(Diagnostic {
+            code: CODE_NO_SPECS,
+            severity: crate::diag::Severity::Error,
+            message: format!(
+                "no spec files (*.yaml, *.yml) found in {}",
+                paths
+                    .iter()
+                    .map(|p| display_name(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            span: None,
+            help: Some("point obspec at a directory of service specs".into()),
+            notes: Vec::new(),
+        });
+    }
+    Ok(loaded)
+}
+
+/// Loads specs from in-memory files `(name, text)`: the same rules as [`load_paths`]
+/// (a file named `obspec.yaml` is the project file).
+pub fn load_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut files: Vec<_> = files.into_iter().collect();
+    files.sort();
+    for (name, text) in files {
+        let project = is_project_file(Path::new(name));
+        let id = loaded.sources.add(SourceFile {
+            name: name.to_string(),
+            rel: name.to_string(),
+            path: PathBuf::from(name),
+            text: text.to_string(),
+        });
+        load_text(&mut loaded, id, project);
+    }
+    loaded
+}
+
+fn load_text(loaded: &mut Loaded, id: FileId, project: bool) {
+    let text = &loaded.sources.get(id).text;
+    let root = match yaml::parse(id, text, Limits::default()) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            loaded.diagnostics.push(
+                Diagnostic::error(CODE_MISSING, Span::point(id, 1, 1), "spec file is empty")
+                    .help("a service spec starts with `obspec: 1` and `service: <name>`"),
+            );
+            return;
+        }
+        Err(d) => {
+            loaded.diagnostics.push(d);
+            return;
+        }
+    };
+    let mut cx = Cx {
+        diags: &mut loaded.diagnostics,
+    };
+    if project {
+        if let Some(first) = loaded.specs.project.file {
+            let first_span = Span::point(first, 1, 1);
+            cx.diags.push(
+                Diagnostic::error(CODE_PROJECT, Span::point(id, 1, 1), "a second project file")
+                    .note(first_span, "the project file already read")
+                    .help("keep one `obspec.yaml`, at the root of the spec directory"),
+            );
+            return;
+        }
+        if let Some(mut p) = project_from(&mut cx, &root) {
+            p.file = Some(id);
+            loaded.specs.project = p;
+        }
+    } else if let Some(mut s) = service_from(&mut cx, &root) {
+        s.file = Some(id);
+        loaded.specs.services.push(s);
+    }
+}
+
+/// Loading context: where diagnostics go.
+pub(crate) struct Cx<'a> {
+    pub diags: &'a mut Diagnostics,
+}
+
+impl Cx<'_> {
+    fn err(&mut self, code: &'static str, span: Span, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, span, msg)
+    }
+    fn type_error(&mut self, node: &Node, expected: &str) {
+        let d = self
+            .err(
+                CODE_TYPE,
+                node.span,
+                format!("expected {expected}, found {}", node.describe()),
+            )
+            .help(format!("write {expected} here"));
+        self.diags.push(d);
+    }
+}
+
+/// Reads the fields of a mapping; reports unknown and missing keys.
+pub(crate) struct Fields<'n> {
+    node: &'n Node,
+    entries: &'n [(Node, Node)],
+    what: &'static str,
+    known: Vec<&'static str>,
+}
+
+impl<'n> Fields<'n> {
+    pub fn new(cx: &mut Cx<'_>, node: &'n Node, what: &'static str) -> Option<Self> {
+        let NodeKind::Map(entries) = &node.kind else {
+            cx.type_error(node, &format!("a mapping ({what})"));
+            return None;
+        };
+        report_duplicate_keys(cx, entries, CODE_DUP_KEY, "key");
+        Some(Fields {
+            node,
+            entries,
+            what,
+            known: Vec::new(),
+        })
+    }
+
+    /// The value of `key` (the first, if duplicated). `null` counts as absent.
+    pub fn get(&mut self, key: &'static str) -> Option<&'n Node> {
+        self.known.push(key);
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
+    }
+
+    pub fn opt<T: FromNode>(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<T> {
+        self.get(key).and_then(|n| T::from_node(cx, n))
+    }
+
+    /// A required field. `Err(())` means reported (missing or malformed).
+    pub fn req<T: FromNode>(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Result<T, ()> {
+        match self.get(key) {
+            Some(n) => T::from_node(cx, n).ok_or(()),
+            None => {
+                let d = cx
+                    .err(
+                        CODE_MISSING,
+                        self.node.span,
+                        format!("{} is missing the required key `{key}`", self.what),
+                    )
+                    .help(format!("add `{key}:` to the {}", self.what));
+                cx.diags.push(d);
+                Err(())
+            }
+        }
+    }
+
+    /// Reports keys that no `get` asked for.
+    pub fn finish(self, cx: &mut Cx<'_>) {
+        for (k, _) in self.entries {
+            let key = k.as_scalar().unwrap_or("");
+            if self.known.contains(&key) {
+                continue;
+            }
+            let mut d = cx.err(
+                CODE_UNKNOWN_KEY,
+                k.span,
+                format!("unknown key `{key}` in {}", self.what),
+            );
+            d = match did_you_mean(key, &self.known) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!("known keys: {}", self.known.join(", "))),
+            };
+            cx.diags.push(d);
+        }
+    }
+}
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let mut best: Option<(f64, &'a str)> = None;
+    for &c in candidates {
+        let score = strsim::jaro_winkler(word, c);
+        let dist = strsim::damerau_levenshtein(word, c);
+        let close = dist <= (c.len().max(word.len()) / 3).max(1) || score > 0.88;
+        if close && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn report_duplicate_keys(cx: &mut Cx<'_>, entries: &[(Node, Node)], code: &'static str, what: &str) {
+    for (i, (k, _)) in entries.iter().enumerate() {
+        let Some(key) = k.as_scalar() else { continue };
+        if let Some((first, _)) = entries[..i].iter().find(|(f, _)| f.as_scalar() == Some(key)) {
+            let d = cx
+                .err(code, k.span, format!("duplicate {what} `{key}`"))
+                .note(first.span, "first defined here")
+                .help(format!("each {what} is defined once; rename or remove one of them"));
+            cx.diags.push(d);
+        }
+    }
+}
+
+/// Conversion from a YAML node, reporting problems. `None` means reported.
+pub(crate) trait FromNode: Sized {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self>;
+}
+
+impl<T: FromNode> FromNode for Spanned<T> {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        T::from_node(cx, node).map(|v| Spanned::new(v, node.span))
+    }
+}
+
+impl FromNode for String {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        match node.as_scalar() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                cx.type_error(node, "a string");
+                None
+            }
+        }
+    }
+}
+
+fn plain_scalar(node: &Node) -> Option<&str> {
+    match &node.kind {
+        NodeKind::Scalar { value, plain: true } => Some(value),
+        _ => None,
+    }
+}
+
+impl FromNode for f64 {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let v = plain_scalar(node).and_then(|s| match s {
+            ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Some(f64::INFINITY),
+            "-.inf" | "-.Inf" | "-.INF" => Some(f64::NEG_INFINITY),
+            ".nan" | ".NaN" | ".NAN" => Some(f64::NAN),
+            s if s.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)) => {
+                s.replace('_', "").parse().ok()
+            }
+            _ => None,
+        });
+        if v.is_none() {
+            cx.type_error(node, "a number");
+        }
+        v
+    }
+}
+
+macro_rules! int_from_node {
+    ($($t:ty),*) => {$(
+        impl FromNode for $t {
+            fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+                let v = plain_scalar(node).and_then(|s| s.replace('_', "").parse::<$t>().ok());
+                if v.is_none() {
+                    cx.type_error(node, concat!("a whole number (", stringify!($t), ")"));
+                }
+                v
+            }
+        }
+    )*};
+}
+int_from_node!(u32, u64);
+
+impl<T: FromNode> FromNode for Vec<T> {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let NodeKind::Seq(items) = &node.kind else {
+            cx.type_error(node, "a list");
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for item in items {
+            match T::from_node(cx, item) {
+                Some(v) => out.push(v),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+/// Enumerations read from a string among fixed words.
+fn enum_from_node<T: Copy>(cx: &mut Cx<'_>, node: &Node, what: &str, options: &[(&'static str, T)]) -> Option<T> {
+    let names: Vec<&'static str> = options.iter().map(|(n, _)| *n).collect();
+    let Some(s) = node.as_scalar() else {
+        cx.type_error(node, &format!("one of {}", names.join(", ")));
+        return None;
+    };
+    if let Some((_, v)) = options.iter().find(|(n, _)| *n == s) {
+        return Some(*v);
+    }
+    let mut d = cx.err(CODE_TYPE, node.span, format!("unknown {what} `{s}`"));
+    d = match did_you_mean(s, &names) {
+        Some(m) => d.help(format!("did you mean `{m}`? ({what} is one of {})", names.join(", "))),
+        None => d.help(format!("{what} is one of {}", names.join(", "))),
+    };
+    cx.diags.push(d);
+    None
+}
+
+impl FromNode for MetricType {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        use MetricType::*;
+        enum_from_node(
+            cx,
+            node,
+            "metric type",
+            &[("counter", Counter), ("gauge", Gauge), ("histogram", Histogram), ("info", Info)],
+        )
+    }
+}
+
+impl FromNode for Stability {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        use Stability::*;
+        enum_from_node(
+            cx,
+            node,
+            "stability",
+            &[("stable", Stable), ("experimental", Experimental), ("deprecated", Deprecated)],
+        )
+    }
+}
+
+/// A mapping of named items. Items whose value fails to load are left out and
+/// their names added to `broken`.
+fn named_map<V>(
+    cx: &mut Cx<'_>,
+    node: &Node,
+    what: &str,
+    dup_code: &'static str,
+    broken: &mut HashSet<String>,
+    mut item: impl FnMut(&mut Cx<'_>, &Node) -> Option<V>,
+) -> NamedMap<V> {
+    let NodeKind::Map(entries) = &node.kind else {
+        cx.type_error(node, &format!("a mapping of {what} names"));
+        return NamedMap::default();
+    };
+    report_duplicate_keys(cx, entries, dup_code, what);
+    let mut out = NamedMap::default();
+    let mut seen = HashSet::new();
+    for (k, v) in entries {
+        let name = k.as_scalar().unwrap_or("").to_string();
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        match item(cx, v) {
+            Some(value) => out.entries.push((Spanned::new(name, k.span), value)),
+            None => {
+                broken.insert(name);
+            }
+        }
+    }
+    out
+}
+
+fn version(cx: &mut Cx<'_>, f: &mut Fields<'_>) -> Result<Spanned<u32>, ()> {
+    let v: Spanned<u32> = f.req(cx, "obspec")?;
+    if v.value != 1 {
+        let d = cx
+            .err(CODE_VERSION, v.span, format!("unsupported spec format version {}", v.value))
+            .help("this obspec reads format version 1: write `obspec: 1`");
+        cx.diags.push(d);
+        return Err(());
+    }
+    Ok(v)
+}
+
+fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
+    let mut f = Fields::new(cx, root, "the project file")?;
+    let obspec = version(cx, &mut f);
+    let project = f.opt(cx, "project");
+    let conventions = f
+        .get("conventions")
+        .and_then(|n| conventions_from(cx, n))
+        .unwrap_or_default();
+    let environments = f.opt(cx, "environments").unwrap_or_default();
+    f.finish(cx);
+    Some(Project {
+        obspec: obspec.ok()?,
+        project,
+        conventions,
+        environments,
+        file: None,
+    })
+}
+
+fn conventions_from(cx: &mut Cx<'_>, node: &Node) -> Option<Conventions> {
+    let mut f = Fields::new(cx, node, "conventions")?;
+    let c = Conventions {
+        required_target_labels: f.opt(cx, "required_target_labels").unwrap_or_default(),
+        forbidden_labels: f.opt(cx, "forbidden_labels").unwrap_or_else(default_forbidden),
+        max_series_per_metric: f.opt(cx, "max_series_per_metric").unwrap_or_else(default_max_metric),
+        max_series_per_service: f.opt(cx, "max_series_per_service").unwrap_or_else(default_max_service),
+        severities: f.opt(cx, "severities").unwrap_or_else(default_severities),
+    };
+    f.finish(cx);
+    Some(c)
+}
+
+fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
+    let mut f = Fields::new(cx, root, "the service spec")?;
+    let mut broken = HashSet::new();
+    let obspec = version(cx, &mut f);
+    let service = f.req(cx, "service");
+    let namespace = f.req(cx, "namespace");
+    let team = f.opt(cx, "team");
+    let description = f.opt(cx, "description");
+    let const_labels = f
+        .get("const_labels")
+        .map(|n| named_map(cx, n, "const label", CODE_DUP_KEY, &mut HashSet::new(), |cx, v| {
+            Spanned::<String>::from_node(cx, v)
+        }))
+        .unwrap_or_default();
+    let labels = f
+        .get("labels")
+        .map(|n| named_map(cx, n, "label", CODE_DUP_KEY, &mut HashSet::new(), label_from))
+        .unwrap_or_default();
+    let metrics = f
+        .get("metrics")
+        .map(|n| named_map(cx, n, "metric", CODE_DUP_METRIC, &mut broken, metric_from))
+        .unwrap_or_default();
+    let slos = f
+        .get("slos")
+        .map(|n| named_map(cx, n, "SLO", CODE_DUP_SLO, &mut broken, slo_from))
+        .unwrap_or_default();
+    let alerts = f
+        .get("alerts")
+        .map(|n| named_map(cx, n, "alert", CODE_DUP_ALERT, &mut broken, alert_from))
+        .unwrap_or_default();
+    f.finish(cx);
+    Some(Service {
+        obspec: obspec.ok()?,
+        service: service.ok()?,
+        namespace: namespace.ok()?,
+        team,
+        description,
+        const_labels,
+        labels,
+        metrics,
+        slos,
+        alerts,
+        file: None,
+        broken,
+    })
+}
+
+fn label_from(cx: &mut Cx<'_>, node: &Node) -> Option<LabelDomain> {
+    let mut f = Fields::new(cx, node, "a label domain")?;
+    let d = LabelDomain {
+        values: f.opt(cx, "values"),
+        max_cardinality: f.opt(cx, "max_cardinality"),
+        description: f.opt(cx, "description"),
+    };
+    f.finish(cx);
+    Some(d)
+}
+
+fn metric_from(cx: &mut Cx<'_>, node: &Node) -> Option<Metric> {
+    let mut f = Fields::new(cx, node, "a metric")?;
+    let kind = f.req(cx, "type");
+    let m = Metric {
+        kind: Spanned::new(MetricType::Counter, node.span),
+        unit: f.opt(cx, "unit"),
+        help: f.opt(cx, "help"),
+        labels: f.opt(cx, "labels").unwrap_or_default(),
+        buckets: f.opt(cx, "buckets"),
+        subsystem: f.opt(cx, "subsystem"),
+        stability: f.opt(cx, "stability"),
+        deprecated: f.opt(cx, "deprecated"),
+    };
+    f.finish(cx);
+    Some(Metric { kind: kind.ok()?, ..m })
+}
+
+fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
+    let mut f = Fields::new(cx, node, "an SLO")?;
+    let description = f.opt(cx, "description");
+    let objective = f.req(cx, "objective");
+    let window = f.req(cx, "window");
+    let sli = f.req::<Sli>(cx, "sli");
+    let grouping = f.opt(cx, "grouping").unwrap_or_default();
+    f.finish(cx);
+    Some(Slo {
+        description,
+        objective: objective.ok()?,
+        window: window.ok()?,
+        sli: sli.ok()?,
+        grouping,
+    })
+}
+
+impl FromNode for Sli {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "an SLI")?;
+        let sli = Sli {
+            errors: f.opt(cx, "errors"),
+            total: f.opt(cx, "total"),
+            latency: f.opt(cx, "latency"),
+            error_ratio: f.opt(cx, "error_ratio"),
+            span: Some(node.span),
+        };
+        f.finish(cx);
+        Some(sli)
+    }
+}
+
+impl FromNode for LatencySli {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "a latency SLI")?;
+        let metric = f.req(cx, "metric");
+        let threshold = f.req(cx, "threshold");
+        let selector = f.opt(cx, "selector");
+        f.finish(cx);
+        Some(LatencySli {
+            metric: metric.ok()?,
+            threshold: threshold.ok()?,
+            selector,
+        })
+    }
+}
+
+fn string_map(cx: &mut Cx<'_>, node: Option<&Node>, what: &str) -> NamedMap<Spanned<String>> {
+    node.map(|n| named_map(cx, n, what, CODE_DUP_KEY, &mut HashSet::new(), |cx, v| {
+        Spanned::<String>::from_node(cx, v)
+    }))
+    .unwrap_or_default()
+}
+
+fn alert_from(cx: &mut Cx<'_>, node: &Node) -> Option<Alert> {
+    let mut f = Fields::new(cx, node, "an alert")?;
+    let expr = f.req(cx, "expr");
+    let for_ = f.opt(cx, "for");
+    let severity = f.req(cx, "severity");
+    let summary = f.opt(cx, "summary");
+    let description = f.opt(cx, "description");
+    let runbook = f.opt(cx, "runbook");
+    let labels = string_map(cx, f.get("labels"), "alert label");
+    let annotations = string_map(cx, f.get("annotations"), "annotation");
+    f.finish(cx);
+    Some(Alert {
+        expr: expr.ok()?,
+        for_,
+        severity: severity.ok()?,
+        summary,
+        description,
+        runbook,
+        labels,
+        annotations,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(l: &Loaded) -> Vec<&'static str> {
+        l.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn unknown_key_did_you_mean() {
+        let l = load_texts([(
+            "a.yaml",
+            "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_x_total:\n    tpye: counter\n",
+        )]);
+        let c = codes(&l);
+        assert!(c.contains(&CODE_UNKNOWN_KEY), "{c:?}");
+        let d = l.diagnostics.iter().find(|d| d.code == CODE_UNKNOWN_KEY).unwrap();
+        assert_eq!(d.help.as_deref(), Some("did you mean `type`?"));
+        assert_eq!(d.span.unwrap().line, 6);
+        // The missing `type` is reported too, and the metric is marked broken.
+        assert!(c.contains(&CODE_MISSING));
+        assert!(l.specs.services[0].broken.contains("a_x_total"));
+    }
+
+    #[test]
+    fn collects_all_problems() {
+        let l = load_texts([(
+            "a.yaml",
+            "obspec: 2\nservice: [x]\nnamespace: a\nfoo: 1\nmetrics:\n  m: {type: countr}\n  m: {type: gauge}\n",
+        )]);
+        let c = codes(&l);
+        for code in [CODE_VERSION, CODE_TYPE, CODE_UNKNOWN_KEY, CODE_DUP_METRIC] {
+            assert!(c.contains(&code), "{code} not in {c:?}");
+        }
+    }
+
+    #[test]
+    fn did_you_mean_is_selective() {
+        assert_eq!(did_you_mean("severty", &["severity", "summary"]), Some("severity"));
+        assert_eq!(did_you_mean("zzz", &["severity", "summary"]), None);
+    }
+}

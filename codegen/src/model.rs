@@ -1,0 +1,419 @@
+//! The spec model, format v1. The JSON Schema (`obspec schema`) is derived from
+//! these types, and their doc comments are its descriptions.
+//!
+//! Every value read from a file keeps its location ([`Spanned`]), so that lints
+//! point at the offending line. Serialization (used by templates) is
+//! transparent: a `Spanned<T>` serializes as its `T`.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Serialize, Serializer};
+
+use crate::source::{FileId, Span};
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Spanned<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// A mapping from names to values, in source order. Names keep their location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedMap<V> {
+    pub entries: Vec<(Spanned<String>, V)>,
+}
+
+impl<V> Default for NamedMap<V> {
+    fn default() -> Self {
+        NamedMap {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<V> NamedMap<V> {
+    pub fn get(&self, name: &str) -> Option<&V> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.value == name)
+            .map(|(_, v)| v)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.value.as_str())
+    }
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl<V: Serialize> Serialize for NamedMap<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
+            m.serialize_entry(&k.value, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for NamedMap<V> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
+
+/// The project file, `obspec.yaml` at the root of the spec directory: conventions
+/// that hold for every service.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// Spec format version; always `1`.
+    #[schemars(range(min = 1, max = 1))]
+    pub obspec: Spanned<u32>,
+    /// The project's name.
+    pub project: Option<Spanned<String>>,
+    /// Project-wide conventions enforced by `obspec lint`.
+    #[serde(default)]
+    pub conventions: Conventions,
+    /// Deployment environments: the closed value set of the `environment` target label.
+    #[serde(default)]
+    pub environments: Vec<Spanned<String>>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub file: Option<FileId>,
+}
+
+impl Default for Project {
+    fn default() -> Self {
+        Project {
+            obspec: Spanned::new(
+                1,
+                Span::point(FileId(u32::MAX), 1, 1),
+            ),
+            project: None,
+            conventions: Conventions::default(),
+            environments: Vec::new(),
+            file: None,
+        }
+    }
+}
+
+/// Project-wide conventions.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conventions {
+    /// Labels every scrape target carries (added by service discovery, not by the
+    /// service): usable in PromQL, and never declared as metric labels.
+    #[serde(default)]
+    pub required_target_labels: Vec<Spanned<String>>,
+    /// Labels no metric may use: unbounded identifiers that explode cardinality.
+    /// Default: user_id, request_id, tracking_id, session_id, trace_id, span_id.
+    #[serde(default = "default_forbidden")]
+    pub forbidden_labels: Vec<Spanned<String>>,
+    /// Most series one metric may produce (product of its label domains, times
+    /// the series per histogram). Default 1000.
+    #[serde(default = "default_max_metric")]
+    pub max_series_per_metric: Spanned<u64>,
+    /// Most series one service may produce, all metrics added. Default 10000.
+    #[serde(default = "default_max_service")]
+    pub max_series_per_service: Spanned<u64>,
+    /// Allowed alert severities. Default: critical, warning, info.
+    #[serde(default = "default_severities")]
+    pub severities: Vec<Spanned<String>>,
+}
+
+fn nowhere<T>(v: T) -> Spanned<T> {
+    Spanned::new(v, Span::point(FileId(u32::MAX), 1, 1))
+}
+fn strings(v: &[&str]) -> Vec<Spanned<String>> {
+    v.iter().map(|s| nowhere(s.to_string())).collect()
+}
+pub(crate) fn default_forbidden() -> Vec<Spanned<String>> {
+    strings(&[
+        "user_id",
+        "request_id",
+        "tracking_id",
+        "session_id",
+        "trace_id",
+        "span_id",
+    ])
+}
+pub(crate) fn default_max_metric() -> Spanned<u64> {
+    nowhere(1000)
+}
+pub(crate) fn default_max_service() -> Spanned<u64> {
+    nowhere(10_000)
+}
+pub(crate) fn default_severities() -> Vec<Spanned<String>> {
+    strings(&["critical", "warning", "info"])
+}
+
+impl Default for Conventions {
+    fn default() -> Self {
+        Conventions {
+            required_target_labels: Vec::new(),
+            forbidden_labels: default_forbidden(),
+            max_series_per_metric: default_max_metric(),
+            max_series_per_service: default_max_service(),
+            severities: default_severities(),
+        }
+    }
+}
+
+/// One service: its metrics, label domains, SLOs and alerts.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Spec format version; always `1`.
+    #[schemars(range(min = 1, max = 1))]
+    pub obspec: Spanned<u32>,
+    /// The service's name (kebab-case), e.g. `payment-gateway`. Unique across the specs.
+    pub service: Spanned<String>,
+    /// Metric name prefix: every metric name starts with `<namespace>_`.
+    pub namespace: Spanned<String>,
+    /// The owning team; becomes the `team` label of alerts.
+    pub team: Option<Spanned<String>>,
+    /// What the service does.
+    pub description: Option<Spanned<String>>,
+    /// Labels with a fixed value on every metric of the service.
+    #[serde(default)]
+    pub const_labels: NamedMap<Spanned<String>>,
+    /// Label domains: each label's closed value set or declared bound.
+    #[serde(default)]
+    pub labels: NamedMap<LabelDomain>,
+    /// The service's metrics, by full name.
+    #[serde(default)]
+    pub metrics: NamedMap<Metric>,
+    /// Service level objectives, by name.
+    #[serde(default)]
+    pub slos: NamedMap<Slo>,
+    /// Alerting rules, by alert name.
+    #[serde(default)]
+    pub alerts: NamedMap<Alert>,
+    /// The file the service was read from.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub file: Option<FileId>,
+    /// Names declared in the file whose definition failed to load (used to keep
+    /// one broken item from raising "unknown metric" everywhere).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub broken: HashSet<String>,
+}
+
+/// The domain of one label: either a closed list of values or a declared bound.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabelDomain {
+    /// The closed set of values the label takes.
+    pub values: Option<Vec<Spanned<String>>>,
+    /// For an open domain: the most distinct values the label may take.
+    #[schemars(range(min = 1))]
+    pub max_cardinality: Option<Spanned<u64>>,
+    /// What the label means.
+    pub description: Option<Spanned<String>>,
+}
+
+impl LabelDomain {
+    /// Number of distinct values: the closed set's size or the declared bound.
+    pub fn cardinality(&self) -> Option<u64> {
+        match (&self.values, &self.max_cardinality) {
+            (Some(v), _) => Some(v.len() as u64),
+            (None, Some(m)) => Some(m.value),
+            (None, None) => None,
+        }
+    }
+}
+
+/// A metric type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MetricType {
+    /// A value that only goes up (resets on restart). Named `..._total`.
+    Counter,
+    /// A value that goes up and down.
+    Gauge,
+    /// Observations counted into cumulative buckets.
+    Histogram,
+    /// Constant 1 whose labels carry information (build version...). Named `..._info`.
+    Info,
+}
+
+impl MetricType {
+    pub fn kind(self) -> obspec_rules::MetricKind {
+        use obspec_rules::MetricKind as K;
+        match self {
+            MetricType::Counter => K::Counter,
+            MetricType::Gauge => K::Gauge,
+            MetricType::Histogram => K::Histogram,
+            MetricType::Info => K::Info,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        self.kind().as_str()
+    }
+}
+
+/// How stable a metric is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Stability {
+    Stable,
+    Experimental,
+    Deprecated,
+}
+
+/// One metric.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    /// counter, gauge, histogram or info.
+    #[serde(rename = "type")]
+    pub kind: Spanned<MetricType>,
+    /// Base unit (seconds, bytes, ratio...); the name ends with `_<unit>` (before `_total`).
+    pub unit: Option<Spanned<String>>,
+    /// The HELP text.
+    pub help: Option<Spanned<String>>,
+    /// Labels, in the order the code passes them; each declared under `labels:`.
+    #[serde(default)]
+    pub labels: Vec<Spanned<String>>,
+    /// Histogram bucket upper bounds, strictly increasing (`+Inf` is implied).
+    pub buckets: Option<Spanned<Vec<Spanned<f64>>>>,
+    /// Optional subsystem: the name then starts with `<namespace>_<subsystem>_`.
+    pub subsystem: Option<Spanned<String>>,
+    /// stable (default), experimental or deprecated.
+    pub stability: Option<Spanned<Stability>>,
+    /// Why the metric is deprecated and what replaces it.
+    pub deprecated: Option<Spanned<String>>,
+}
+
+/// A service level objective.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Slo {
+    /// What the objective promises.
+    pub description: Option<Spanned<String>>,
+    /// Target percentage of good events, strictly between 0 and 100 (e.g. 99.9).
+    pub objective: Spanned<f64>,
+    /// The compliance period, a Prometheus duration such as `30d` or `4w`.
+    pub window: Spanned<String>,
+    /// How good and bad events are counted.
+    pub sli: Sli,
+    /// Labels the SLO is computed per (e.g. `[region]`): one SLO per label value.
+    #[serde(default)]
+    pub grouping: Vec<Spanned<String>>,
+}
+
+/// A service level indicator: exactly one of `errors`+`total`, `latency` or `error_ratio`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sli {
+    /// Counter selector of bad events, e.g. `payment_attempts_total{status="failed"}`.
+    pub errors: Option<Spanned<String>>,
+    /// Counter selector of all events, e.g. `payment_attempts_total`.
+    pub total: Option<Spanned<String>>,
+    /// Good events are those faster than a histogram bucket bound.
+    pub latency: Option<LatencySli>,
+    /// A raw PromQL error ratio with a `{{window}}` placeholder for the range.
+    pub error_ratio: Option<Spanned<String>>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub span: Option<Span>,
+}
+
+/// A latency SLI on a histogram.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LatencySli {
+    /// The histogram metric.
+    pub metric: Spanned<String>,
+    /// The latency bound, in the metric's unit; one of its bucket bounds.
+    pub threshold: Spanned<f64>,
+    /// Optional label matchers, e.g. `{region="eu"}`.
+    pub selector: Option<Spanned<String>>,
+}
+
+/// A Prometheus alerting rule.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alert {
+    /// The PromQL condition.
+    pub expr: Spanned<String>,
+    /// How long the condition holds before firing, e.g. `10m`.
+    #[serde(rename = "for")]
+    pub for_: Option<Spanned<String>>,
+    /// One of the project's severities (default: critical, warning, info).
+    pub severity: Spanned<String>,
+    /// One-line summary; may use Prometheus templating (`{{ $value }}`).
+    pub summary: Option<Spanned<String>>,
+    /// Longer description.
+    pub description: Option<Spanned<String>>,
+    /// URL of the runbook.
+    pub runbook: Option<Spanned<String>>,
+    /// Extra labels on the alert.
+    #[serde(default)]
+    pub labels: NamedMap<Spanned<String>>,
+    /// Extra annotations on the alert.
+    #[serde(default)]
+    pub annotations: NamedMap<Spanned<String>>,
+}
+
+/// Everything loaded from one spec directory.
+#[derive(Debug, Clone, Default)]
+pub struct Specs {
+    pub project: Project,
+    pub services: Vec<Service>,
+}

@@ -1,0 +1,93 @@
+//! Source files and locations.
+
+use std::path::PathBuf;
+
+/// Index of a file in [`Sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A region of a source file. Lines and columns are 1-based; columns count
+/// characters. `end_*` is exclusive when on the same line as the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub line: u32,
+    pub col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
+impl Span {
+    /// A span covering a single point.
+    pub fn point(file: FileId, line: u32, col: u32) -> Span {
+        Span {
+            file,
+            line,
+            col,
+            end_line: line,
+            end_col: col + 1,
+        }
+    }
+
+    /// A sub-span `offset..offset+len` (in characters) of a single-line span.
+    /// Falls back to the whole span when the region is not on one line.
+    pub fn sub(self, offset: usize, len: usize) -> Span {
+        if self.line != self.end_line {
+            return self;
+        }
+        let col = self.col + offset as u32;
+        let end = (col + len.max(1) as u32).min(self.end_col.max(col + 1));
+        Span {
+            col,
+            end_col: end,
+            ..self
+        }
+    }
+}
+
+/// One loaded file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as shown to users: relative to the spec root, `/`-separated.
+    pub name: String,
+    /// The path relative to the spec root it was found under (`/`-separated):
+    /// what generated headers name, so they do not depend on the working directory.
+    pub rel: String,
+    /// The path on disk.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The text of 1-based line `line`, without its newline.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        self.text
+            .split('\n')
+            .nth(line.checked_sub(1)? as usize)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+}
+
+/// All files of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+}

@@ -3,9 +3,36 @@
 //!
 //! The pipeline: [`load`] reads spec files into the [`model`] with locations,
 //! [`lint`] checks them, and [`generate`] renders targets through templates.
+//! Every problem is a located [`diag::Diagnostic`] with a stable code from the
+//! [`catalog`].
 
+pub mod catalog;
 pub mod diag;
+pub mod lint;
 pub mod load;
 pub mod model;
+pub mod report;
+pub mod slo;
 pub mod source;
 pub mod yaml;
+
+use std::path::PathBuf;
+
+pub use load::Loaded;
+
+/// Loads the specs under `paths` and lints them: every finding of the run.
+pub fn check_paths(paths: &[PathBuf]) -> Result<Loaded, load::IoError> {
+    let mut loaded = load::load_paths(paths)?;
+    lint::lint(&loaded.specs, &mut loaded.diagnostics);
+    Ok(loaded)
+}
+
+/// Loads in-memory spec files `(name, text)` and lints them.
+pub fn check_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded {
+    let mut loaded = load::load_texts(files);
+    lint::lint(&loaded.specs, &mut loaded.diagnostics);
+    loaded
+}
+
+#[cfg(test)]
+mod catalog_tests;

@@ -1,0 +1,1045 @@
+//! The lint catalog: every code obspec reports, what it means, and an example
+//! that breaks the rule next to one that keeps it. `obspec explain CODE` prints
+//! an entry; `docs/lints.md` is rendered from this table; and the tests run
+//! every example through the linter, so the catalog cannot drift from the code.
+//!
+//! In a failing example, the line the finding points at ends with `# <- OBSxxx`.
+
+/// One rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub code: &'static str,
+    pub title: &'static str,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    pub explanation: &'static str,
+    /// Files `(name, text)` that break the rule.
+    pub bad: &'static [(&'static str, &'static str)],
+    /// The same files with the rule kept.
+    pub good: &'static [(&'static str, &'static str)],
+}
+
+/// Looks up a rule by code (case-insensitive; `204` and `obs204` work too).
+pub fn find(code: &str) -> Option<&'static Rule> {
+    let c = code.trim().to_ascii_uppercase();
+    let c = if c.starts_with("OBS") { c } else { format!("OBS{c:0>3}") };
+    RULES.iter().find(|r| r.code == c)
+}
+
+/// Renders one rule as Markdown (for `obspec explain` and docs/lints.md).
+pub fn render(rule: &Rule, heading: &str) -> String {
+    let mut s = format!("{heading} {}: {}\n\nSeverity: {}.\n\n{}\n", rule.code, rule.title, rule.severity, rule.explanation);
+    let files = |s: &mut String, title: &str, files: &[(&str, &str)]| {
+        if files.is_empty() {
+            return;
+        }
+        s.push_str(&format!("\n{title}\n"));
+        for (name, text) in files {
+            s.push_str(&format!("\n```yaml\n# {name}\n{text}```\n"));
+        }
+    };
+    files(&mut s, "Fails:", rule.bad);
+    files(&mut s, "Passes:", rule.good);
+    s
+}
+
+/// The whole catalog as Markdown: the content of docs/lints.md.
+pub fn render_all() -> String {
+    let mut s = String::from(
+        "# obspec lint catalog\n\n\
+         <!-- Rendered from codegen/src/catalog.rs; a test keeps this file current. -->\n\n\
+         Every finding of `obspec lint` has a stable code. `obspec explain CODE` prints the entry below.\n\
+         Codes never change meaning; retired codes are not reused.\n\n\
+         | code | rule | severity |\n|---|---|---|\n",
+    );
+    for r in RULES {
+        s.push_str(&format!("| [{}](#{}) | {} | {} |\n", r.code, r.code.to_lowercase(), r.title, r.severity));
+    }
+    s.push_str(JSON_FORMAT_DOC);
+    for r in RULES {
+        s.push('\n');
+        s.push_str(&render(r, "##"));
+    }
+    s
+}
+
+const JSON_FORMAT_DOC: &str = r#"
+## Output formats
+
+`obspec lint --format human` (default) prints rustc-style findings with the source line and a caret
+(colour only on a terminal, never when `NO_COLOR` is set). `--format github` prints GitHub Actions
+workflow commands (`::error file=…,line=…,col=…::…`) that annotate pull requests.
+`--format json` prints one JSON document:
+
+```json
+{
+  "version": 1,
+  "errors": 1,
+  "warnings": 0,
+  "findings": [
+    {
+      "code": "OBS205",
+      "severity": "error",
+      "message": "label `user_id` is forbidden by the project conventions",
+      "help": "…",
+      "file": "specs/shop.yaml",
+      "line": 9,
+      "column": 14,
+      "end_line": 9,
+      "end_column": 21,
+      "notes": [{"message": "first defined here", "file": "specs/shop.yaml", "line": 3, "column": 3}]
+    }
+  ]
+}
+```
+
+`version` changes only if a field changes meaning. Lines and columns are 1-based; columns count
+characters; `end_column` is exclusive. `file`, `line` and the other location fields are `null` only for
+findings about the run itself (OBS008). Findings are sorted by file, line, column and code.
+
+Exit codes: 0 when there is no error-level finding (and, with `--deny-warnings`, no warning);
+1 when there is; 2 for a usage or I/O error.
+"#;
+
+const HEAD: &str = "obspec: 1\nservice: shop\nnamespace: shop\n";
+
+macro_rules! spec {
+    ($($line:literal)*) => { concat!("obspec: 1\nservice: shop\nnamespace: shop\n", $($line, "\n"),*) };
+}
+
+const GOOD: &str = spec!(
+    "labels:"
+    "  status: {values: [ok, failed]}"
+    "metrics:"
+    "  shop_orders_total:"
+    "    type: counter"
+    "    help: Orders placed."
+    "    labels: [status]"
+);
+
+pub static RULES: &[Rule] = &[
+    Rule {
+        code: "OBS001",
+        title: "YAML syntax error",
+        severity: "error",
+        explanation: "The file is not valid YAML (or not UTF-8, or holds more than one document). The finding points at the place the parser stopped. Common causes: a tab used for indentation, an unclosed `[` or `{`, or an unquoted string containing `: ` or ` #`.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "   help: Orders placed. # <- OBS001"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS002",
+        title: "unknown key",
+        severity: "error",
+        explanation: "A key that the spec format does not define. Unknown keys are errors, not ignored, so that a typo (`tpye`, `bucket`) never silently drops a setting. The help line suggests the closest known key.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    tpye: counter # <- OBS002"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS003",
+        title: "value of the wrong type",
+        severity: "error",
+        explanation: "A value is not of the expected type: a list where a mapping is expected, text where a number is expected, or a word outside a fixed set (such as a metric `type` other than counter, gauge, histogram or info).",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: countr # <- OBS003"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS004",
+        title: "missing required key",
+        severity: "error",
+        explanation: "A required key is absent: `obspec`, `service` and `namespace` in a service spec; `type` in a metric; `objective`, `window` and `sli` in an SLO; `expr` and `severity` in an alert. An empty spec file is reported with this code too.",
+        bad: &[("shop.yaml", "obspec: 1 # <- OBS004\nservice: shop\nmetrics: {}\n")],
+        good: &[("shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nmetrics: {}\n")],
+    },
+    Rule {
+        code: "OBS005",
+        title: "unsupported spec format version",
+        severity: "error",
+        explanation: "Every file starts with `obspec: 1`, the version of the spec format. A file written for another version is refused rather than misread.",
+        bad: &[("shop.yaml", "obspec: 2 # <- OBS005\nservice: shop\nnamespace: shop\n")],
+        good: &[("shop.yaml", HEAD)],
+    },
+    Rule {
+        code: "OBS006",
+        title: "input limit exceeded",
+        severity: "error",
+        explanation: "The file is larger than 8 MiB, nests more than 64 levels, or expands to more than 250,000 nodes through anchors and aliases (an \"alias bomb\"). obspec stops reading it at once rather than hang or exhaust memory. Anchors and aliases are fine for reuse; multiplying a document is not.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "x0: &a [x, x, x, x, x, x, x, x, x, x]\n",
+            "x1: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
+            "x2: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+            "x3: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+            "x4: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+            "x5: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e] # <- OBS006\n",
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  status: &outcome {values: [ok, failed]}"
+            "  refund_status: *outcome"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}"
+            "  shop_refunds_total: {type: counter, help: Refunds., labels: [refund_status]}"
+        ))],
+    },
+    Rule {
+        code: "OBS007",
+        title: "duplicate key",
+        severity: "error",
+        explanation: "The same key appears twice in one mapping. YAML parsers disagree on which one wins, so obspec refuses both and points at each.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    help: Orders. # <- OBS007"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS008",
+        title: "no spec files",
+        severity: "error",
+        explanation: "The paths given to obspec hold no `*.yaml` or `*.yml` file. This finding has no location. Check the path (the default is `specs/`).",
+        bad: &[],
+        good: &[("shop.yaml", HEAD)],
+    },
+    Rule {
+        code: "OBS009",
+        title: "second project file",
+        severity: "error",
+        explanation: "A spec directory has one project file, `obspec.yaml` (or `obspec.yml`), at its root. A second one would make conventions depend on which file is read last.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nproject: shop\n"),
+            ("sub/obspec.yaml", "obspec: 1 # <- OBS009\nproject: other\n"),
+        ],
+        good: &[("obspec.yaml", "obspec: 1\nproject: shop\n")],
+    },
+    Rule {
+        code: "OBS101",
+        title: "invalid metric name",
+        severity: "error",
+        explanation: "Metric names match `[a-z_][a-z0-9_]*`: lower-case snake_case. Upper case is legal in Prometheus but breaks the convention every query relies on; colons are reserved for recording rules; a leading `__` is reserved by Prometheus.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_Orders_total: # <- OBS101"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS102",
+        title: "metric name does not start with the namespace",
+        severity: "error",
+        explanation: "Metric names follow `namespace_subsystem_name`: every metric of a service starts with its `namespace` and an underscore (and with `namespace_subsystem_` when the metric declares a `subsystem`). This keeps names unique across services and lets a query select one service's metrics by prefix.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  orders_total: # <- OBS102"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS103",
+        title: "reserved suffix",
+        severity: "error",
+        explanation: "Client libraries append `_bucket`, `_count`, `_sum` and `_created` to the series they expose, so a metric named with one of them collides with another metric's series. `_info` is reserved for info metrics (`type: info`), which in turn must end with `_info`.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_active_count: # <- OBS103"
+            "    type: gauge"
+            "    help: Active carts."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_active_carts:"
+            "    type: gauge"
+            "    help: Active carts."
+        ))],
+    },
+    Rule {
+        code: "OBS104",
+        title: "`_total` suffix",
+        severity: "error",
+        explanation: "Counters end with `_total` (OpenMetrics exposes counters that way), and nothing else does: a gauge named `..._total` invites `rate()` on a value that goes down.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders: # <- OBS104"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS105",
+        title: "unit suffix does not match the unit",
+        severity: "error",
+        explanation: "A metric that declares `unit: U` is named `..._U` (`..._U_total` for counters), so that the unit is visible in every query. A name that ends with a base unit but declares no `unit` is a warning: tools (dashboards, docs) read the unit from the spec. The unit itself is a lower-case word.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_latency: # <- OBS105"
+            "    type: gauge"
+            "    unit: seconds"
+            "    help: Latency of the last checkout."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_latency_seconds:"
+            "    type: gauge"
+            "    unit: seconds"
+            "    help: Latency of the last checkout."
+        ))],
+    },
+    Rule {
+        code: "OBS106",
+        title: "unit is not a base unit",
+        severity: "error",
+        explanation: "Prometheus metrics use base units: seconds (not milliseconds or minutes), bytes (not kilobytes or bits), ratio (not percent), meters, grams, volts, amperes, joules, celsius. Mixed units make every cross-service query and dashboard wrong by a factor. Convert when recording.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_milliseconds:"
+            "    type: gauge"
+            "    unit: milliseconds # <- OBS106"
+            "    help: Latency of the last checkout."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: gauge"
+            "    unit: seconds"
+            "    help: Latency of the last checkout."
+        ))],
+    },
+    Rule {
+        code: "OBS107",
+        title: "help text missing",
+        severity: "error",
+        explanation: "Every metric has a `help` text: it becomes the HELP line of the exposition, the rustdoc of generated code, and the description on dashboards and in the catalog.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total: # <- OBS107"
+            "    type: counter"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS108",
+        title: "invalid service, namespace or subsystem name",
+        severity: "error",
+        explanation: "A service name is kebab-case (`payment-gateway`). A namespace or subsystem is a metric-name prefix: lower-case snake_case starting with a letter, without trailing or double underscores.",
+        bad: &[("shop.yaml", "obspec: 1\nservice: shop\nnamespace: Shop_ # <- OBS108\n")],
+        good: &[("shop.yaml", HEAD)],
+    },
+    Rule {
+        code: "OBS201",
+        title: "invalid label name",
+        severity: "error",
+        explanation: "Label names match `[a-zA-Z_][a-zA-Z0-9_]*`. Dashes, dots and leading digits are rejected by Prometheus at scrape time.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  payment-method: {values: [card, cash]} # <- OBS201"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [payment-method]}"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  payment_method: {values: [card, cash]}"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [payment_method]}"
+        ))],
+    },
+    Rule {
+        code: "OBS202",
+        title: "label name starts with `__`",
+        severity: "error",
+        explanation: "Label names starting with `__` are reserved for Prometheus' internal use (`__name__`, `__address__`...) and are dropped or overwritten.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  __status: {values: [ok, failed]} # <- OBS202"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [__status]}"
+        ))],
+        good: &[("shop.yaml", GOOD)],
+    },
+    Rule {
+        code: "OBS203",
+        title: "`le` or `quantile` as a user label",
+        severity: "error",
+        explanation: "`le` holds histogram bucket bounds and `quantile` summary quantiles. A user label with either name corrupts `histogram_quantile()` and friends.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  le: {values: [a, b]} # <- OBS203"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [le]}"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  level: {values: [a, b]}"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [level]}"
+        ))],
+    },
+    Rule {
+        code: "OBS204",
+        title: "undeclared label",
+        severity: "error",
+        explanation: "Every label a metric uses is declared under the service's `labels:` with its domain (closed `values` or a `max_cardinality` bound). The declaration is what makes the series count computable and the generated code typed.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  status: {values: [ok, failed]}"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [status, country] # <- OBS204"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  status: {values: [ok, failed]}"
+            "  country: {max_cardinality: 250}"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [status, country]"
+        ))],
+    },
+    Rule {
+        code: "OBS205",
+        title: "forbidden label",
+        severity: "error",
+        explanation: "Labels listed in `conventions.forbidden_labels` (default: user_id, request_id, tracking_id, session_id, trace_id, span_id) take a new value per user or request. On a metric each value is a new series, forever: memory, storage and query time grow without bound. Put such identifiers in logs and trace attributes; use exemplars to link a metric to a trace.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  user_id: {max_cardinality: 100} # <- OBS205"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [user_id] # <- OBS205"
+        ))],
+        good: &[("shop.yaml", GOOD)],
+    },
+    Rule {
+        code: "OBS206",
+        title: "label collision",
+        severity: "error",
+        explanation: "A label is defined twice: a metric label that is also a const label, a const label that is also declared under `labels:`, or a metric or const label named like a target label (`job`, `instance`, and `conventions.required_target_labels`), which Prometheus would rename to `exported_<name>` at scrape time.",
+        bad: &[("shop.yaml", spec!(
+            "const_labels: {tier: P0}"
+            "labels:"
+            "  status: {values: [ok, failed]}"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [status, tier] # <- OBS206"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "const_labels: {tier: P0}"
+            "labels:"
+            "  status: {values: [ok, failed]}"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [status]"
+        ))],
+    },
+    Rule {
+        code: "OBS207",
+        title: "label without a bounded domain",
+        severity: "error",
+        explanation: "Each declared label has exactly one of `values` (its closed value set, non-empty) or `max_cardinality` (a bound of at least 1 on the distinct values it takes). Without one, the series count of the metrics that use it cannot be bounded.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  country: {description: Billing country} # <- OBS207"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]}"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  country: {description: Billing country, max_cardinality: 250}"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]}"
+        ))],
+    },
+    Rule {
+        code: "OBS208",
+        title: "unused label declaration",
+        severity: "warning",
+        explanation: "A label is declared under `labels:` but no metric (nor SLO grouping) uses it. Usually a leftover, or a label missing from a metric's list.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  status: {values: [ok, failed]}"
+            "  region: {values: [eu, us]} # <- OBS208"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}"
+        ))],
+        good: &[("shop.yaml", GOOD)],
+    },
+    Rule {
+        code: "OBS209",
+        title: "label or value listed twice",
+        severity: "error",
+        explanation: "A metric lists the same label twice, or a closed domain lists the same value twice.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  status: {values: [ok, failed, ok]} # <- OBS209"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}"
+        ))],
+        good: &[("shop.yaml", GOOD)],
+    },
+    Rule {
+        code: "OBS301",
+        title: "too many series for one metric",
+        severity: "error",
+        explanation: "A metric's series count is the product of its labels' domain sizes, times `buckets + 3` for a histogram (one series per bucket, `+Inf`, `_sum` and `_count`). It must stay within `conventions.max_series_per_metric` (default 1000). The finding shows the computation.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_series_per_metric: 100}\n"),
+            ("shop.yaml", spec!(
+                "labels:"
+                "  country: {max_cardinality: 250}"
+                "metrics:"
+                "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]} # <- OBS301"
+            )),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_series_per_metric: 100}\n"),
+            ("shop.yaml", spec!(
+                "labels:"
+                "  region: {values: [eu, us, apac]}"
+                "metrics:"
+                "  shop_orders_total: {type: counter, help: Orders placed., labels: [region]}"
+            )),
+        ],
+    },
+    Rule {
+        code: "OBS302",
+        title: "too many series for one service",
+        severity: "error",
+        explanation: "The series counts of all metrics of a service add up to at most `conventions.max_series_per_service` (default 10000). The help line lists the largest metrics.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_series_per_service: 300}\n"),
+            ("shop.yaml", concat!(
+                "obspec: 1\nservice: shop # <- OBS302\nnamespace: shop\n",
+                "labels:\n  country: {max_cardinality: 200}\n",
+                "metrics:\n",
+                "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]}\n",
+                "  shop_refunds_total: {type: counter, help: Refunds., labels: [country]}\n",
+            )),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_series_per_service: 300}\n"),
+            ("shop.yaml", spec!(
+                "labels:"
+                "  country: {max_cardinality: 100}"
+                "metrics:"
+                "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]}"
+                "  shop_refunds_total: {type: counter, help: Refunds., labels: [country]}"
+            )),
+        ],
+    },
+    Rule {
+        code: "OBS401",
+        title: "invalid histogram buckets",
+        severity: "error",
+        explanation: "Bucket bounds are finite, positive and strictly increasing. `+Inf` is always added by the client and must not be listed.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [0.1, 0.5, 0.25, 1] # <- OBS401"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [0.1, 0.25, 0.5, 1]"
+        ))],
+    },
+    Rule {
+        code: "OBS402",
+        title: "bucket implausible for the unit",
+        severity: "warning",
+        explanation: "A bucket bound that makes no sense for the metric's unit: more than a day or less than a microsecond in seconds (often milliseconds written as seconds), a fraction of a byte, or a ratio above 1 (often a percentage).",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [100, 250, 500, 1000, 100000] # <- OBS402"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [0.1, 0.25, 0.5, 1, 100]"
+        ))],
+    },
+    Rule {
+        code: "OBS403",
+        title: "buckets missing or misplaced",
+        severity: "error",
+        explanation: "A histogram declares its `buckets` (defaults never fit: they decide which latency objectives can be measured); other metric types have none.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram # <- OBS403"
+            "    unit: seconds"
+            "    help: Checkout latency."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [0.1, 0.25, 0.5, 1]"
+        ))],
+    },
+    Rule {
+        code: "OBS501",
+        title: "invalid PromQL",
+        severity: "error",
+        explanation: "An expression (alert `expr`, SLI selector, `error_ratio`) does not parse as PromQL. Prometheus would refuse to load the generated rules.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > # <- OBS501\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS502",
+        title: "unknown metric in an expression",
+        severity: "error",
+        explanation: "An expression references a series that no spec declares (a declared metric, a histogram's `_bucket`, `_sum` or `_count`, or a recording rule obspec generates for SLOs, `slo:*`). Such an alert never fires: the typo is silent until the incident.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_size > 100 # <- OBS502\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS503",
+        title: "unknown label in a matcher",
+        severity: "error",
+        explanation: "A label matcher names a label the metric does not have. Allowed: the metric's labels, the service's const labels, the target labels (`job`, `instance`, `conventions.required_target_labels`), and `le` on `_bucket` series. A matcher on a missing label matches nothing (or everything, negated).",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "alerts:\n  ShopOrdersFailing:\n    expr: rate(shop_orders_total{state=\"failed\"}[5m]) > 1 # <- OBS503\n",
+            "    severity: warning\n    summary: Orders fail.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "alerts:\n  ShopOrdersFailing:\n    expr: rate(shop_orders_total{status=\"failed\"}[5m]) > 1\n",
+            "    severity: warning\n    summary: Orders fail.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS504",
+        title: "matcher value outside the label's domain",
+        severity: "error",
+        explanation: "An equality matcher (or a regex that is a plain alternation like `a|b`) uses a value outside the label's closed value set, so it never matches. On `!=` and `!~` the same is a warning: the matcher then excludes nothing. The `environment` label's domain is the project's `environments`.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "alerts:\n  ShopOrdersFailing:\n    expr: rate(shop_orders_total{status=\"error\"}[5m]) > 1 # <- OBS504\n",
+            "    severity: warning\n    summary: Orders fail.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "alerts:\n  ShopOrdersFailing:\n    expr: rate(shop_orders_total{status=\"failed\"}[5m]) > 1\n",
+            "    severity: warning\n    summary: Orders fail.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS601",
+        title: "objective out of range",
+        severity: "error",
+        explanation: "An SLO objective is the percentage of good events, strictly between 0 and 100 (`99.9`, not `0.999` and not `100`: an objective of 100 leaves no error budget to alert on).",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 100 # <- OBS601\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS602",
+        title: "SLO window is not a duration",
+        severity: "error",
+        explanation: "The SLO window (compliance period) is a Prometheus duration: `30d`, `28d`, `4w`. Burn-rate alert windows are scaled from it.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30 days # <- OBS602\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS603",
+        title: "SLI selector is not a counter selector",
+        severity: "error",
+        explanation: "`errors` and `total` are plain selectors of counters (`metric_total{label=\"v\"}`); obspec wraps them in `sum(rate(...[window]))` for every window. A gauge's rate is meaningless; for anything else use `error_ratio`.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders: {type: gauge, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      errors: shop_failed_orders # <- OBS603\n      total: shop_orders_total\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      errors: shop_failed_orders_total\n      total: shop_orders_total\n",
+        ))],
+    },
+    Rule {
+        code: "OBS604",
+        title: "latency SLI not on a histogram bucket",
+        severity: "error",
+        explanation: "A latency SLI counts the observations of a histogram at or under a threshold, which is exact only when the threshold is one of the histogram's bucket bounds (the `le` series). The metric must be a histogram, named without `_bucket`.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_checkout_seconds: {type: histogram, unit: seconds, help: Checkout latency., buckets: [0.25, 0.5, 1]}\n",
+            "slos:\n  checkout-latency:\n    objective: 99\n    window: 30d\n",
+            "    sli:\n      latency: {metric: shop_checkout_seconds, threshold: 0.3} # <- OBS604\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_checkout_seconds: {type: histogram, unit: seconds, help: Checkout latency., buckets: [0.25, 0.5, 1]}\n",
+            "slos:\n  checkout-latency:\n    objective: 99\n    window: 30d\n",
+            "    sli:\n      latency: {metric: shop_checkout_seconds, threshold: 0.25}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS605",
+        title: "SLI kind missing or ambiguous",
+        severity: "error",
+        explanation: "An SLI has exactly one kind: `errors` with `total`, or `latency`, or `error_ratio`.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      total: shop_orders_total # <- OBS605\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      errors: shop_failed_orders_total\n      total: shop_orders_total\n",
+        ))],
+    },
+    Rule {
+        code: "OBS606",
+        title: "`error_ratio` without `{{window}}`",
+        severity: "error",
+        explanation: "A raw `error_ratio` SLI is evaluated over every alert window: its ranges are written `[{{window}}]` and obspec substitutes each window.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      error_ratio: sum(rate(shop_failed_orders_total[5m])) / sum(rate(shop_orders_total[5m])) # <- OBS606\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      error_ratio: sum(rate(shop_failed_orders_total[{{window}}])) / sum(rate(shop_orders_total[{{window}}]))\n",
+        ))],
+    },
+    Rule {
+        code: "OBS607",
+        title: "SLO grouping label not on the SLI metrics",
+        severity: "error",
+        explanation: "`grouping` computes the SLO per value of the listed labels; each must be a declared label carried by every metric of the SLI, or the grouped ratio is wrong.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "  shop_carts: {type: gauge, help: Open carts., labels: [region]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n    grouping: [region] # <- OBS607\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status, region]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n    grouping: [region]\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS701",
+        title: "unknown severity",
+        severity: "error",
+        explanation: "Alert severities come from `conventions.severities` (default: critical, warning, info): routing matches on them, so a typo sends the alert nowhere.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warn # <- OBS701\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS702",
+        title: "`for` is not a duration",
+        severity: "error",
+        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    for: 10 minutes # <- OBS702\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    for: 10m\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS703",
+        title: "alert without summary",
+        severity: "error",
+        explanation: "Every alert has a `summary`: the one line the on-call reads first, in the page, the chat message and the ticket.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep: # <- OBS703\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: \"{{ $value }} orders are queueing\"\n",
+        ))],
+    },
+    Rule {
+        code: "OBS704",
+        title: "runbook is not a URL",
+        severity: "error",
+        explanation: "`runbook` is an absolute http(s) URL, rendered as a link in notifications and dashboards.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n    runbook: wiki/shop/queue # <- OBS704\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n    runbook: https://wiki.example.com/shop/queue\n",
+        ))],
+    },
+    Rule {
+        code: "OBS705",
+        title: "invalid alert name",
+        severity: "error",
+        explanation: "Alert names are identifiers (letters, digits, underscores, starting with a letter), conventionally CamelCase: they become the `alertname` label that routes, silences and inhibitions match on.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  shop queue deep: # <- OBS705\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS801",
+        title: "metric defined twice",
+        severity: "error",
+        explanation: "A metric name is defined twice, in one file or in two. Prometheus has one namespace of metric names: the second definition would collide at registration or in queries. The finding points at both places.",
+        bad: &[
+            ("billing.yaml", "obspec: 1\nservice: billing\nnamespace: shop\nmetrics:\n  shop_orders_total: {type: counter, help: Orders billed.}\n"),
+            ("shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed.} # <- OBS801\n"),
+        ],
+        good: &[
+            ("billing.yaml", "obspec: 1\nservice: billing\nnamespace: billing\nmetrics:\n  billing_orders_total: {type: counter, help: Orders billed.}\n"),
+            ("shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n"),
+        ],
+    },
+    Rule {
+        code: "OBS802",
+        title: "SLO defined twice",
+        severity: "error",
+        explanation: "An SLO name is defined twice, in one file or in two. SLO names label the recording rules and alerts generated for them, so they are unique across the specs.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n",
+            "  orders: {objective: 99.9, window: 30d, sli: {errors: shop_failed_orders_total, total: shop_orders_total}}\n",
+            "  orders: {objective: 99, window: 7d, sli: {errors: shop_failed_orders_total, total: shop_orders_total}} # <- OBS802\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n",
+            "  orders: {objective: 99.9, window: 30d, sli: {errors: shop_failed_orders_total, total: shop_orders_total}}\n",
+            "  orders-weekly: {objective: 99, window: 7d, sli: {errors: shop_failed_orders_total, total: shop_orders_total}}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS803",
+        title: "alert defined twice",
+        severity: "error",
+        explanation: "An alert name is defined twice, in one file or in two. Routing, silences and inhibitions match on `alertname`; two alerts with one name are indistinguishable there.",
+        bad: &[
+            ("a.yaml", concat!(
+                "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_queue_depth: {type: gauge, help: Queue.}\n",
+                "alerts:\n  QueueDeep: {expr: a_queue_depth > 1, severity: info, summary: Deep.}\n",
+            )),
+            ("b.yaml", concat!(
+                "obspec: 1\nservice: b\nnamespace: b\nmetrics:\n  b_queue_depth: {type: gauge, help: Queue.}\n",
+                "alerts:\n  QueueDeep: {expr: b_queue_depth > 1, severity: info, summary: Deep.} # <- OBS803\n",
+            )),
+        ],
+        good: &[
+            ("a.yaml", concat!(
+                "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_queue_depth: {type: gauge, help: Queue.}\n",
+                "alerts:\n  AQueueDeep: {expr: a_queue_depth > 1, severity: info, summary: Deep.}\n",
+            )),
+            ("b.yaml", concat!(
+                "obspec: 1\nservice: b\nnamespace: b\nmetrics:\n  b_queue_depth: {type: gauge, help: Queue.}\n",
+                "alerts:\n  BQueueDeep: {expr: b_queue_depth > 1, severity: info, summary: Deep.}\n",
+            )),
+        ],
+    },
+    Rule {
+        code: "OBS804",
+        title: "service defined twice",
+        severity: "error",
+        explanation: "Two spec files declare the same `service`. Each service has one spec file; generated artifacts are named after it.",
+        bad: &[
+            ("a.yaml", "obspec: 1\nservice: shop\nnamespace: a\n"),
+            ("b.yaml", "obspec: 1\nservice: shop # <- OBS804\nnamespace: b\n"),
+        ],
+        good: &[
+            ("a.yaml", "obspec: 1\nservice: shop\nnamespace: a\n"),
+            ("b.yaml", "obspec: 1\nservice: billing\nnamespace: b\n"),
+        ],
+    },
+];

@@ -1,0 +1,120 @@
+//! Alerts: expression, severity, `for`, summary and runbook.
+
+use obspec_rules::check_label_name;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lint::promql::Checker;
+use crate::lint::{parse_duration, Index};
+use crate::model::Service;
+
+pub const CODE_SEVERITY: &str = "OBS701";
+pub const CODE_FOR: &str = "OBS702";
+pub const CODE_SUMMARY: &str = "OBS703";
+pub const CODE_RUNBOOK: &str = "OBS704";
+pub const CODE_ALERT_NAME: &str = "OBS705";
+
+/// Whether `s` is an absolute http(s) URL with a host and no white space.
+pub fn is_url(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    let Some(rest) = rest else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let hostname = host.split(':').next().unwrap_or("");
+    !hostname.is_empty()
+        && hostname
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '[' || c == ']')
+        && !s.chars().any(char::is_whitespace)
+}
+
+/// Zero durations (`0s`, `0m`) are valid for `for`.
+fn is_zero_duration(s: &str) -> bool {
+    let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    !digits.is_empty()
+        && digits.bytes().all(|b| b == b'0')
+        && matches!(&s[digits.len()..], "ms" | "s" | "m" | "h" | "d" | "w" | "y")
+}
+
+pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) {
+    let severities: Vec<&str> = index
+        .specs
+        .project
+        .conventions
+        .severities
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let checker = Checker { index };
+    for (name, alert) in svc.alerts.iter() {
+        let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid_name {
+            diags.push(
+                Diagnostic::error(CODE_ALERT_NAME, name.span, format!("alert name `{}` is not an identifier", name.value))
+                    .help("name alerts in CamelCase letters and digits, e.g. `PaymentInflightHigh`"),
+            );
+        }
+        checker.check(&alert.expr, "alert expression", diags);
+        if !severities.contains(&alert.severity.as_str()) {
+            let mut d = Diagnostic::error(CODE_SEVERITY, alert.severity.span, format!("severity `{}` is not one of {}", alert.severity.value, severities.join(", ")));
+            d = match crate::load::did_you_mean(&alert.severity, &severities) {
+                Some(s) => d.help(format!("did you mean `{s}`? The project's severities are set by `conventions.severities`")),
+                None => d.help("use one of the project's severities (`conventions.severities` in obspec.yaml)"),
+            };
+            diags.push(d);
+        }
+        if let Some(f) = &alert.for_ {
+            if parse_duration(f).is_none() && !is_zero_duration(f) {
+                diags.push(
+                    Diagnostic::error(CODE_FOR, f.span, format!("`for: {}` is not a Prometheus duration", f.value))
+                        .help("write a duration such as `5m`, `1h` or `1h30m`"),
+                );
+            }
+        }
+        match &alert.summary {
+            Some(s) if !s.trim().is_empty() => {}
+            other => diags.push(
+                Diagnostic::error(CODE_SUMMARY, other.as_ref().map_or(name.span, |s| s.span), format!("alert `{}` has no summary", name.value))
+                    .help("add `summary:`, one line telling the on-call what is wrong; it may use `{{ $value }}` and `{{ $labels.x }}`"),
+            ),
+        }
+        if let Some(r) = &alert.runbook {
+            if !is_url(r) {
+                diags.push(
+                    Diagnostic::error(CODE_RUNBOOK, r.span, format!("runbook `{}` is not an http(s) URL", r.value))
+                        .help("link the runbook page, e.g. `https://runbooks.example.com/payments/inflight`"),
+                );
+            }
+        }
+        for (k, _) in alert.labels.iter().chain(alert.annotations.iter()) {
+            for v in check_label_name(k) {
+                diags.push(Diagnostic::from_violation(v, k.span));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert!(is_url("https://runbooks.example.com/payments/inflight"));
+        assert!(is_url("http://wiki:8080/x?y=1#z"));
+        assert!(!is_url("runbooks.example.com/x"));
+        assert!(!is_url("https://"));
+        assert!(!is_url("https://a b"));
+        assert!(!is_url("ftp://x"));
+    }
+
+    #[test]
+    fn zero() {
+        assert!(is_zero_duration("0s"));
+        assert!(is_zero_duration("00m"));
+        assert!(!is_zero_duration("0x"));
+        assert!(!is_zero_duration("s"));
+    }
+}

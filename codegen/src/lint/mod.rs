@@ -1,0 +1,192 @@
+//! `obspec lint`: every rule over the loaded model. Each finding carries a
+//! stable code from the [`catalog`](crate::catalog).
+
+mod alerts;
+mod cardinality;
+mod names;
+pub mod promql;
+mod slos;
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Metric, MetricType, Service, Specs};
+use crate::source::Span;
+
+pub const CODE_DUP_SERVICE: &str = "OBS804";
+
+/// Runs every lint over `specs`, adding findings to `diags`.
+pub fn lint(specs: &Specs, diags: &mut Diagnostics) {
+    let index = Index::new(specs);
+    for svc in &specs.services {
+        names::check_service(specs, svc, diags);
+        cardinality::check_service(specs, svc, diags);
+        slos::check_service(&index, svc, diags);
+        alerts::check_service(&index, svc, diags);
+    }
+    duplicates(specs, diags);
+}
+
+/// What a PromQL expression may reference.
+pub struct Index<'a> {
+    pub specs: &'a Specs,
+    /// Every series name the specs define, with the metric it comes from.
+    pub series: HashMap<String, Series<'a>>,
+    /// Names of metrics whose definition failed to load: not reported again.
+    pub broken: Vec<&'a str>,
+}
+
+/// A series name that the specs define.
+#[derive(Clone, Copy)]
+pub enum Series<'a> {
+    /// A declared metric or one of its histogram series (`_bucket` has `le`).
+    Metric {
+        service: &'a Service,
+        name: &'a str,
+        metric: &'a Metric,
+        bucket: bool,
+    },
+    /// A recording rule obspec itself generates for SLOs.
+    Recording,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(specs: &'a Specs) -> Self {
+        let mut series = HashMap::new();
+        let mut broken = Vec::new();
+        for svc in &specs.services {
+            broken.extend(svc.broken.iter().map(String::as_str));
+            for (name, metric) in svc.metrics.iter() {
+                let mut add = |n: String, bucket: bool| {
+                    series.entry(n).or_insert(Series::Metric {
+                        service: svc,
+                        name: &name.value,
+                        metric,
+                        bucket,
+                    });
+                };
+                add(name.value.clone(), false);
+                if metric.kind.value == MetricType::Histogram {
+                    add(format!("{}_bucket", name.value), true);
+                    add(format!("{}_sum", name.value), false);
+                    add(format!("{}_count", name.value), false);
+                }
+            }
+        }
+        for name in crate::slo::recording_rule_names(specs) {
+            series.entry(name).or_insert(Series::Recording);
+        }
+        Index {
+            specs,
+            series,
+            broken,
+        }
+    }
+}
+
+/// Cross-file duplicates: services, metrics, SLOs and alerts are unique across the specs.
+fn duplicates(specs: &Specs, diags: &mut Diagnostics) {
+    let mut check = |code: &'static str, what: &str, items: Vec<(&str, Span)>| {
+        let mut first: HashMap<&str, Span> = HashMap::new();
+        for (name, span) in items {
+            match first.get(name) {
+                // Same file duplicates were reported by the loader.
+                Some(f) if f.file == span.file => {}
+                Some(f) => diags.push(
+                    Diagnostic::error(code, span, format!("{what} `{name}` is defined twice"))
+                        .note(*f, "first defined here")
+                        .help(format!("{what} names are unique across all specs; rename one of them")),
+                ),
+                None => {
+                    first.insert(name, span);
+                }
+            }
+        }
+    };
+    let svcs = &specs.services;
+    check(
+        CODE_DUP_SERVICE,
+        "service",
+        svcs.iter()
+            .map(|s| (s.service.value.as_str(), s.service.span))
+            .collect(),
+    );
+    check(
+        crate::load::CODE_DUP_METRIC,
+        "metric",
+        svcs.iter()
+            .flat_map(|s| s.metrics.iter().map(|(k, _)| (k.value.as_str(), k.span)))
+            .collect(),
+    );
+    check(
+        crate::load::CODE_DUP_SLO,
+        "SLO",
+        svcs.iter()
+            .flat_map(|s| s.slos.iter().map(|(k, _)| (k.value.as_str(), k.span)))
+            .collect(),
+    );
+    check(
+        crate::load::CODE_DUP_ALERT,
+        "alert",
+        svcs.iter()
+            .flat_map(|s| s.alerts.iter().map(|(k, _)| (k.value.as_str(), k.span)))
+            .collect(),
+    );
+}
+
+/// Parses a Prometheus duration (`30d`, `1h30m`, `500ms`) into milliseconds.
+pub fn parse_duration(s: &str) -> Option<u64> {
+    const UNITS: [(&str, u64); 7] = [
+        ("y", 365 * 86_400_000),
+        ("w", 7 * 86_400_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+        ("ms", 1),
+    ];
+    let mut rest = s;
+    let mut total: u64 = 0;
+    let mut next_unit = 0;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let unit = &rest[..letters];
+        rest = &rest[letters..];
+        let idx = UNITS.iter().position(|(u, _)| *u == unit)?;
+        // Units appear at most once, largest first.
+        if idx < next_unit {
+            return None;
+        }
+        next_unit = idx + 1;
+        total = total.checked_add(n.checked_mul(UNITS[idx].1)?)?;
+    }
+    (total > 0).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30d"), Some(30 * 86_400_000));
+        assert_eq!(parse_duration("1h30m"), Some(5_400_000));
+        assert_eq!(parse_duration("500ms"), Some(500));
+        assert_eq!(parse_duration("4w"), Some(28 * 86_400_000));
+        assert_eq!(parse_duration("0s"), None);
+        assert_eq!(parse_duration("30"), None);
+        assert_eq!(parse_duration("m5"), None);
+        assert_eq!(parse_duration("5m1h"), None);
+        assert_eq!(parse_duration("1.5h"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+}

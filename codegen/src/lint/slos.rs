@@ -1,0 +1,187 @@
+//! SLO sanity: objective, window, SLI kind and the metrics it counts.
+
+use promql_parser::parser::Expr;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lint::promql::{self, selector_name, Checker};
+use crate::lint::{parse_duration, Index, Series};
+use crate::model::{MetricType, Service, Slo, Spanned};
+
+pub const CODE_OBJECTIVE: &str = "OBS601";
+pub const CODE_WINDOW: &str = "OBS602";
+pub const CODE_COUNTER: &str = "OBS603";
+pub const CODE_LATENCY: &str = "OBS604";
+pub const CODE_SLI_KIND: &str = "OBS605";
+pub const CODE_PLACEHOLDER: &str = "OBS606";
+pub const CODE_GROUPING: &str = "OBS607";
+
+/// The `{{window}}` placeholder of raw error-ratio SLIs, in its accepted spellings.
+pub const WINDOW_PLACEHOLDERS: [&str; 2] = ["{{window}}", "{{ window }}"];
+
+pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) {
+    for (name, slo) in svc.slos.iter() {
+        check_slo(index, svc, name, slo, diags);
+    }
+}
+
+fn check_slo(index: &Index<'_>, svc: &Service, name: &Spanned<String>, slo: &Slo, diags: &mut Diagnostics) {
+    let o = slo.objective.value;
+    if !(o > 0.0 && o < 100.0) {
+        diags.push(
+            Diagnostic::error(CODE_OBJECTIVE, slo.objective.span, format!("objective {o} is not strictly between 0 and 100"))
+                .help("the objective is the percentage of good events, e.g. 99.9; 100 leaves no error budget"),
+        );
+    }
+    if parse_duration(&slo.window).is_none() {
+        diags.push(
+            Diagnostic::error(CODE_WINDOW, slo.window.span, format!("window `{}` is not a Prometheus duration", slo.window.value))
+                .help("write a duration such as `30d`, `28d` or `4w`"),
+        );
+    }
+    let checker = Checker { index };
+    let sli = &slo.sli;
+    let sli_span = sli.span.unwrap_or(name.span);
+    let kinds = [sli.errors.is_some() || sli.total.is_some(), sli.latency.is_some(), sli.error_ratio.is_some()];
+    let n = kinds.iter().filter(|k| **k).count();
+    if n != 1 {
+        diags.push(
+            Diagnostic::error(
+                CODE_SLI_KIND,
+                sli_span,
+                format!("SLO `{}` must have exactly one SLI kind, it has {n}", name.value),
+            )
+            .help("use `errors` with `total`, or `latency`, or `error_ratio`"),
+        );
+    }
+    // The metrics the SLI counts, for the grouping check.
+    let mut sli_metrics: Vec<&crate::model::Metric> = Vec::new();
+    match (&sli.errors, &sli.total) {
+        (Some(e), Some(t)) => {
+            for sel in [e, t] {
+                if let Some(m) = counter_selector(index, &checker, sel, diags) {
+                    sli_metrics.push(m);
+                }
+            }
+        }
+        (Some(one), None) | (None, Some(one)) => {
+            let missing = if sli.errors.is_none() { "errors" } else { "total" };
+            diags.push(
+                Diagnostic::error(CODE_SLI_KIND, one.span, format!("SLI has no `{missing}` selector"))
+                    .help("an error-ratio SLI needs both `errors` and `total` counter selectors"),
+            );
+        }
+        (None, None) => {}
+    }
+    if let Some(lat) = &sli.latency {
+        match index.series.get(lat.metric.as_str()) {
+            Some(Series::Metric { metric, bucket: false, name: mname, .. }) if *mname == lat.metric.as_str() => {
+                if metric.kind.value != MetricType::Histogram {
+                    diags.push(
+                        Diagnostic::error(CODE_LATENCY, lat.metric.span, format!("latency SLI metric `{}` is a {}, not a histogram", lat.metric.value, metric.kind.as_str()))
+                            .help("a latency SLI counts the observations under a histogram bucket bound"),
+                    );
+                } else {
+                    sli_metrics.push(metric);
+                    let buckets: Vec<f64> = metric.buckets.iter().flat_map(|b| b.iter().map(|v| v.value)).collect();
+                    if !buckets.contains(&lat.threshold.value) {
+                        let list = buckets.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", ");
+                        diags.push(
+                            Diagnostic::error(CODE_LATENCY, lat.threshold.span, format!("threshold {} is not a bucket bound of `{}`", lat.threshold.value, lat.metric.value))
+                                .help(format!("good events are counted by the `le` bucket at the threshold: use one of {list}, or add the bound to the buckets")),
+                        );
+                    }
+                    if let Some(sel) = &lat.selector {
+                        let text = Spanned::new(format!("{}_bucket{}", lat.metric.value, sel.value), sel.span);
+                        if let Some(e) = promql::parse(&text, sel.span, "latency selector", diags) {
+                            match e {
+                                Expr::VectorSelector(_) => {
+                                    for vs in promql::selectors(&e) {
+                                        checker.check_selector(vs, &text, diags);
+                                    }
+                                }
+                                _ => diags.push(
+                                    Diagnostic::error(CODE_LATENCY, sel.span, "latency selector must be label matchers such as `{region=\"eu\"}`")
+                                        .help("write only the `{...}` part; the metric is given by `metric`"),
+                                ),
+                            }
+                        }
+                    }
+                }
+            }
+            Some(_) => diags.push(
+                Diagnostic::error(CODE_LATENCY, lat.metric.span, format!("latency SLI metric `{}` is not a histogram", lat.metric.value))
+                    .help("name the histogram itself, without `_bucket`, `_sum` or `_count`"),
+            ),
+            None => {
+                if !index.broken.contains(&lat.metric.as_str()) {
+                    diags.push(
+                        Diagnostic::error(promql::CODE_UNKNOWN_METRIC, lat.metric.span, format!("`{}` is not a metric of the specs", lat.metric.value))
+                            .help("name a histogram declared under `metrics:`"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(ratio) = &sli.error_ratio {
+        match WINDOW_PLACEHOLDERS.iter().find(|p| ratio.contains(*p)) {
+            None => diags.push(
+                Diagnostic::error(CODE_PLACEHOLDER, ratio.span, "error_ratio has no `{{window}}` placeholder")
+                    .help("write the range of every rate as `[{{window}}]`: obspec evaluates the ratio over each alert window"),
+            ),
+            Some(_) => {
+                let text = WINDOW_PLACEHOLDERS.iter().fold(ratio.value.clone(), |t, p| t.replace(p, "5m"));
+                // Offsets shift where the placeholder was replaced; locations stay on the value.
+                let substituted = Spanned::new(text, ratio.span);
+                checker.check(&substituted, "error_ratio", diags);
+            }
+        }
+    }
+    for g in &slo.grouping {
+        let missing = sli_metrics.iter().any(|m| !m.labels.iter().any(|l| l.value == g.value));
+        if missing || svc.labels.get(g).is_none() && svc.const_labels.get(g).is_none() {
+            diags.push(
+                Diagnostic::error(CODE_GROUPING, g.span, format!("grouping label `{}` is not a label of the SLI's metrics", g.value))
+                    .help("group only by labels that every metric of the SLI carries"),
+            );
+        }
+    }
+}
+
+/// Checks an `errors`/`total` selector: one vector selector of a counter.
+fn counter_selector<'a>(
+    index: &Index<'a>,
+    checker: &Checker<'_, 'a>,
+    sel: &Spanned<String>,
+    diags: &mut Diagnostics,
+) -> Option<&'a crate::model::Metric> {
+    let e = checker.check(sel, "SLI selector", diags)?;
+    let Expr::VectorSelector(vs) = &e else {
+        diags.push(
+            Diagnostic::error(CODE_COUNTER, sel.span, "SLI `errors` and `total` must be plain counter selectors")
+                .help("write `metric_total{label=\"value\"}`; obspec wraps it in `sum(rate(...[window]))` itself. Use `error_ratio` for anything else"),
+        );
+        return None;
+    };
+    let name = selector_name(vs)?;
+    match index.series.get(name) {
+        Some(Series::Metric { metric, name: n, .. }) if *n == name => {
+            if metric.kind.value == MetricType::Counter {
+                Some(metric)
+            } else {
+                diags.push(
+                    Diagnostic::error(CODE_COUNTER, sel.span, format!("`{name}` is a {}, not a counter", metric.kind.as_str()))
+                        .help("SLI events are counted with counters: the rate of a counter over a window is the number of events"),
+                );
+                None
+            }
+        }
+        Some(_) => {
+            diags.push(
+                Diagnostic::error(CODE_COUNTER, sel.span, format!("`{name}` is not a counter"))
+                    .help("for histograms, use a `latency` SLI"),
+            );
+            None
+        }
+        None => None,
+    }
+}

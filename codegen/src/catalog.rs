@@ -22,13 +22,20 @@ pub struct Rule {
 /// Looks up a rule by code (case-insensitive; `204` and `obs204` work too).
 pub fn find(code: &str) -> Option<&'static Rule> {
     let c = code.trim().to_ascii_uppercase();
-    let c = if c.starts_with("OBS") { c } else { format!("OBS{c:0>3}") };
+    let c = if c.starts_with("OBS") {
+        c
+    } else {
+        format!("OBS{c:0>3}")
+    };
     RULES.iter().find(|r| r.code == c)
 }
 
 /// Renders one rule as Markdown (for `obspec explain` and docs/lints.md).
 pub fn render(rule: &Rule, heading: &str) -> String {
-    let mut s = format!("{heading} {}: {}\n\nSeverity: {}.\n\n{}\n", rule.code, rule.title, rule.severity, rule.explanation);
+    let mut s = format!(
+        "{heading} {}: {}\n\nSeverity: {}.\n\n{}\n",
+        rule.code, rule.title, rule.severity, rule.explanation
+    );
     let files = |s: &mut String, title: &str, files: &[(&str, &str)]| {
         if files.is_empty() {
             return;
@@ -53,7 +60,13 @@ pub fn render_all() -> String {
          | code | rule | severity |\n|---|---|---|\n",
     );
     for r in RULES {
-        s.push_str(&format!("| [{}](#{}) | {} | {} |\n", r.code, r.code.to_lowercase(), r.title, r.severity));
+        s.push_str(&format!(
+            "| [{}](#{}) | {} | {} |\n",
+            r.code,
+            r.code.to_lowercase(),
+            r.title,
+            r.severity
+        ));
     }
     s.push_str(JSON_FORMAT_DOC);
     for r in RULES {
@@ -519,20 +532,6 @@ pub static RULES: &[Rule] = &[
             "metrics:"
             "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]}"
         ))],
-    },
-    Rule {
-        code: "OBS208",
-        title: "unused label declaration",
-        severity: "warning",
-        explanation: "A label is declared under `labels:` but no metric (nor SLO grouping) uses it. Usually a leftover, or a label missing from a metric's list.",
-        bad: &[("shop.yaml", spec!(
-            "labels:"
-            "  status: {values: [ok, failed]}"
-            "  region: {values: [eu, us]} # <- OBS208"
-            "metrics:"
-            "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}"
-        ))],
-        good: &[("shop.yaml", GOOD)],
     },
     Rule {
         code: "OBS209",

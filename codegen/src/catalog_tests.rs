@@ -27,13 +27,30 @@ fn every_failing_example_fails_on_the_marked_line() {
                             s.line as usize == i + 1 && loaded.sources.get(s.file).name == *name
                         })
                 });
-                assert!(hit, "{}: no finding at {name}:{}\n{}", rule.code, i + 1, describe(&loaded));
+                assert!(
+                    hit,
+                    "{}: no finding at {name}:{}\n{}",
+                    rule.code,
+                    i + 1,
+                    describe(&loaded)
+                );
             }
         }
-        assert!(marked > 0, "{}: failing example has no `{marker}` marker", rule.code);
-        let expected = if rule.severity == "error" { Severity::Error } else { Severity::Warning };
         assert!(
-            loaded.diagnostics.iter().any(|d| d.code == rule.code && d.severity == expected),
+            marked > 0,
+            "{}: failing example has no `{marker}` marker",
+            rule.code
+        );
+        let expected = if rule.severity == "error" {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .any(|d| d.code == rule.code && d.severity == expected),
             "{}: no {} finding\n{}",
             rule.code,
             rule.severity,
@@ -45,15 +62,27 @@ fn every_failing_example_fails_on_the_marked_line() {
 #[test]
 fn every_passing_example_is_clean() {
     for rule in RULES {
-        assert!(!rule.good.is_empty(), "{} has no passing example", rule.code);
+        assert!(
+            !rule.good.is_empty(),
+            "{} has no passing example",
+            rule.code
+        );
         let loaded = check_texts(rule.good.iter().copied());
-        assert!(loaded.diagnostics.is_empty(), "{}: passing example has findings\n{}", rule.code, describe(&loaded));
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{}: passing example has findings\n{}",
+            rule.code,
+            describe(&loaded)
+        );
     }
 }
 
 #[test]
 fn every_code_in_the_source_is_in_the_catalog() {
-    let dirs = [concat!(env!("CARGO_MANIFEST_DIR"), "/src"), concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/src")];
+    let dirs = [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/src"),
+    ];
     let mut seen = 0;
     for dir in dirs {
         let mut stack = vec![std::path::PathBuf::from(dir)];
@@ -70,7 +99,11 @@ fn every_code_in_the_source_is_in_the_catalog() {
                 let code = &text[i + 1..i + 7];
                 if code[3..].chars().all(|c| c.is_ascii_digit()) {
                     seen += 1;
-                    assert!(find(code).is_some(), "{code} used in {} has no catalog entry", p.display());
+                    assert!(
+                        find(code).is_some(),
+                        "{code} used in {} has no catalog entry",
+                        p.display()
+                    );
                 }
             }
         }

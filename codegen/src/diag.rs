@@ -124,9 +124,8 @@ impl Diagnostics {
 
     /// Sorted by location, then code, then message; duplicates removed.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            (a.span, a.code, &a.message).cmp(&(b.span, b.code, &b.message))
-        });
+        self.items
+            .sort_by(|a, b| (a.span, a.code, &a.message).cmp(&(b.span, b.code, &b.message)));
         self.items.dedup();
         self.items
     }

@@ -177,8 +177,12 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Loaded, IoError> {
                 let line = valid.matches('\n').count() as u32 + 1;
                 let col = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
                 loaded.diagnostics.push(
-                    Diagnostic::error(yaml::CODE_SYNTAX, Span::point(id, line, col), "file is not valid UTF-8")
-                        .help("spec files are UTF-8 text"),
+                    Diagnostic::error(
+                        yaml::CODE_SYNTAX,
+                        Span::point(id, line, col),
+                        "file is not valid UTF-8",
+                    )
+                    .help("spec files are UTF-8 text"),
                 );
                 continue;
             }
@@ -381,14 +385,24 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     best.map(|(_, c)| c)
 }
 
-fn report_duplicate_keys(cx: &mut Cx<'_>, entries: &[(Node, Node)], code: &'static str, what: &str) {
+fn report_duplicate_keys(
+    cx: &mut Cx<'_>,
+    entries: &[(Node, Node)],
+    code: &'static str,
+    what: &str,
+) {
     for (i, (k, _)) in entries.iter().enumerate() {
         let Some(key) = k.as_scalar() else { continue };
-        if let Some((first, _)) = entries[..i].iter().find(|(f, _)| f.as_scalar() == Some(key)) {
+        if let Some((first, _)) = entries[..i]
+            .iter()
+            .find(|(f, _)| f.as_scalar() == Some(key))
+        {
             let d = cx
                 .err(code, k.span, format!("duplicate {what} `{key}`"))
                 .note(first.span, "first defined here")
-                .help(format!("each {what} is defined once; rename or remove one of them"));
+                .help(format!(
+                    "each {what} is defined once; rename or remove one of them"
+                ));
             cx.diags.push(d);
         }
     }
@@ -430,7 +444,10 @@ impl FromNode for f64 {
             ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Some(f64::INFINITY),
             "-.inf" | "-.Inf" | "-.INF" => Some(f64::NEG_INFINITY),
             ".nan" | ".NaN" | ".NAN" => Some(f64::NAN),
-            s if s.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)) => {
+            s if s
+                .chars()
+                .all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)) =>
+            {
                 s.replace('_', "").parse().ok()
             }
             _ => None,
@@ -476,7 +493,12 @@ impl<T: FromNode> FromNode for Vec<T> {
 }
 
 /// Enumerations read from a string among fixed words.
-fn enum_from_node<T: Copy>(cx: &mut Cx<'_>, node: &Node, what: &str, options: &[(&'static str, T)]) -> Option<T> {
+fn enum_from_node<T: Copy>(
+    cx: &mut Cx<'_>,
+    node: &Node,
+    what: &str,
+    options: &[(&'static str, T)],
+) -> Option<T> {
     let names: Vec<&'static str> = options.iter().map(|(n, _)| *n).collect();
     let Some(s) = node.as_scalar() else {
         cx.type_error(node, &format!("one of {}", names.join(", ")));
@@ -487,7 +509,10 @@ fn enum_from_node<T: Copy>(cx: &mut Cx<'_>, node: &Node, what: &str, options: &[
     }
     let mut d = cx.err(CODE_TYPE, node.span, format!("unknown {what} `{s}`"));
     d = match did_you_mean(s, &names) {
-        Some(m) => d.help(format!("did you mean `{m}`? ({what} is one of {})", names.join(", "))),
+        Some(m) => d.help(format!(
+            "did you mean `{m}`? ({what} is one of {})",
+            names.join(", ")
+        )),
         None => d.help(format!("{what} is one of {}", names.join(", "))),
     };
     cx.diags.push(d);
@@ -501,7 +526,12 @@ impl FromNode for MetricType {
             cx,
             node,
             "metric type",
-            &[("counter", Counter), ("gauge", Gauge), ("histogram", Histogram), ("info", Info)],
+            &[
+                ("counter", Counter),
+                ("gauge", Gauge),
+                ("histogram", Histogram),
+                ("info", Info),
+            ],
         )
     }
 }
@@ -513,7 +543,11 @@ impl FromNode for Stability {
             cx,
             node,
             "stability",
-            &[("stable", Stable), ("experimental", Experimental), ("deprecated", Deprecated)],
+            &[
+                ("stable", Stable),
+                ("experimental", Experimental),
+                ("deprecated", Deprecated),
+            ],
         )
     }
 }
@@ -554,7 +588,11 @@ fn version(cx: &mut Cx<'_>, f: &mut Fields<'_>) -> Result<Spanned<u32>, ()> {
     let v: Spanned<u32> = f.req(cx, "obspec")?;
     if v.value != 1 {
         let d = cx
-            .err(CODE_VERSION, v.span, format!("unsupported spec format version {}", v.value))
+            .err(
+                CODE_VERSION,
+                v.span,
+                format!("unsupported spec format version {}", v.value),
+            )
             .help("this obspec reads format version 1: write `obspec: 1`");
         cx.diags.push(d);
         return Err(());
@@ -585,9 +623,15 @@ fn conventions_from(cx: &mut Cx<'_>, node: &Node) -> Option<Conventions> {
     let mut f = Fields::new(cx, node, "conventions")?;
     let c = Conventions {
         required_target_labels: f.opt(cx, "required_target_labels").unwrap_or_default(),
-        forbidden_labels: f.opt(cx, "forbidden_labels").unwrap_or_else(default_forbidden),
-        max_series_per_metric: f.opt(cx, "max_series_per_metric").unwrap_or_else(default_max_metric),
-        max_series_per_service: f.opt(cx, "max_series_per_service").unwrap_or_else(default_max_service),
+        forbidden_labels: f
+            .opt(cx, "forbidden_labels")
+            .unwrap_or_else(default_forbidden),
+        max_series_per_metric: f
+            .opt(cx, "max_series_per_metric")
+            .unwrap_or_else(default_max_metric),
+        max_series_per_service: f
+            .opt(cx, "max_series_per_service")
+            .unwrap_or_else(default_max_service),
         severities: f.opt(cx, "severities").unwrap_or_else(default_severities),
     };
     f.finish(cx);
@@ -602,15 +646,19 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
     let namespace = f.req(cx, "namespace");
     let team = f.opt(cx, "team");
     let description = f.opt(cx, "description");
-    let const_labels = f
-        .get("const_labels")
-        .map(|n| named_map(cx, n, "const label", CODE_DUP_KEY, &mut HashSet::new(), |cx, v| {
-            Spanned::<String>::from_node(cx, v)
-        }))
-        .unwrap_or_default();
+    let const_labels = string_map(cx, f.get("const_labels"), "const label");
     let labels = f
         .get("labels")
-        .map(|n| named_map(cx, n, "label", CODE_DUP_KEY, &mut HashSet::new(), label_from))
+        .map(|n| {
+            named_map(
+                cx,
+                n,
+                "label",
+                CODE_DUP_KEY,
+                &mut HashSet::new(),
+                label_from,
+            )
+        })
         .unwrap_or_default();
     let metrics = f
         .get("metrics")
@@ -666,7 +714,10 @@ fn metric_from(cx: &mut Cx<'_>, node: &Node) -> Option<Metric> {
         deprecated: f.opt(cx, "deprecated"),
     };
     f.finish(cx);
-    Some(Metric { kind: kind.ok()?, ..m })
+    Some(Metric {
+        kind: kind.ok()?,
+        ..m
+    })
 }
 
 fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
@@ -717,9 +768,11 @@ impl FromNode for LatencySli {
 }
 
 fn string_map(cx: &mut Cx<'_>, node: Option<&Node>, what: &str) -> NamedMap<Spanned<String>> {
-    node.map(|n| named_map(cx, n, what, CODE_DUP_KEY, &mut HashSet::new(), |cx, v| {
-        Spanned::<String>::from_node(cx, v)
-    }))
+    node.map(|n| {
+        named_map(cx, n, what, CODE_DUP_KEY, &mut HashSet::new(), |cx, v| {
+            Spanned::<String>::from_node(cx, v)
+        })
+    })
     .unwrap_or_default()
 }
 
@@ -762,7 +815,11 @@ mod tests {
         )]);
         let c = codes(&l);
         assert!(c.contains(&CODE_UNKNOWN_KEY), "{c:?}");
-        let d = l.diagnostics.iter().find(|d| d.code == CODE_UNKNOWN_KEY).unwrap();
+        let d = l
+            .diagnostics
+            .iter()
+            .find(|d| d.code == CODE_UNKNOWN_KEY)
+            .unwrap();
         assert_eq!(d.help.as_deref(), Some("did you mean `type`?"));
         assert_eq!(d.span.unwrap().line, 6);
         // The missing `type` is reported too, and the metric is marked broken.
@@ -784,7 +841,10 @@ mod tests {
 
     #[test]
     fn did_you_mean_is_selective() {
-        assert_eq!(did_you_mean("severty", &["severity", "summary"]), Some("severity"));
+        assert_eq!(
+            did_you_mean("severty", &["severity", "summary"]),
+            Some("severity")
+        );
         assert_eq!(did_you_mean("zzz", &["severity", "summary"]), None);
     }
 }

@@ -1,1 +1,284 @@
-fn main(){}
+//! The `obspec` command line.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use obspec_codegen::diag::{Diagnostic, Severity};
+use obspec_codegen::generate::{self, Drift};
+use obspec_codegen::report::{self, Format};
+use obspec_codegen::{catalog, schema, targets, templates, Loaded};
+
+/// Observability as code: lint service specs and generate metrics code, rules,
+/// routes, dashboards and docs from them.
+#[derive(Parser)]
+#[command(name = "obspec", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check specs: naming, labels, cardinality, PromQL, SLOs, alerts.
+    Lint {
+        /// Spec files or directories (default: specs/).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Colour for the human format.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Lint the specs, then render targets into the output directory atomically.
+    Generate(GenArgs),
+    /// Exit 1 if the output directory differs from what `generate` would write.
+    Check(GenArgs),
+    /// Explain a lint code (`obspec explain OBS204`), or list all codes.
+    Explain { code: Option<String> },
+    /// Print the JSON Schema of spec files.
+    Schema {
+        /// Which file: a service spec or the project file (obspec.yaml).
+        #[arg(value_enum, default_value_t = SchemaKind::Service)]
+        kind: SchemaKind,
+    },
+    /// List the generation targets.
+    Targets,
+}
+
+#[derive(clap::Args)]
+struct GenArgs {
+    /// Spec files or directories (default: specs/, or the bundled examples if there is none).
+    specs: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long, default_value = "generated")]
+    out: PathBuf,
+    /// Targets to render (repeatable; default: all).
+    #[arg(long = "target", value_name = "TARGET")]
+    targets: Vec<String>,
+    /// Directory whose templates override the embedded ones, file by file.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Colour for findings.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Service,
+    Project,
+}
+
+fn use_color(c: Color, stream_is_tty: bool) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            stream_is_tty
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// Exit status 2: usage or I/O error.
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("obspec: error: {msg}");
+    ExitCode::from(2)
+}
+
+/// Loads the given specs; with none, `specs/` or the bundled examples.
+fn load(paths: Vec<PathBuf>) -> Result<Loaded, ExitCode> {
+    if paths.is_empty() {
+        let default = Path::new("specs");
+        if !default.exists() {
+            eprintln!("obspec: no specs/ directory here: using the bundled example specs");
+            return Ok(obspec_codegen::check_texts(
+                obspec_codegen::bundled::SPECS.iter().copied(),
+            ));
+        }
+        return obspec_codegen::check_paths(&[default.to_path_buf()]).map_err(fail);
+    }
+    obspec_codegen::check_paths(&paths).map_err(fail)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Lint {
+            paths,
+            format,
+            deny_warnings,
+            color,
+        } => {
+            let loaded = match load(paths) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let failed = loaded.diagnostics.has_errors()
+                || deny_warnings && loaded.diagnostics.count(Severity::Warning) > 0;
+            let files = loaded.sources.iter().count();
+            let diags = loaded.diagnostics.clone().into_sorted();
+            let color = use_color(color, std::io::stdout().is_terminal());
+            let mut out = report::render(format, &diags, &loaded.sources, color);
+            if format == Format::Human && diags.is_empty() {
+                out = format!(
+                    "obspec: {files} spec file{} clean\n",
+                    if files == 1 { "" } else { "s" }
+                );
+            }
+            print_out(&out);
+            ExitCode::from(u8::from(failed))
+        }
+        Command::Generate(args) => generate_or_check(args, false),
+        Command::Check(args) => generate_or_check(args, true),
+        Command::Explain { code } => match code {
+            Some(code) => match catalog::find(&code) {
+                Some(rule) => {
+                    print_out(&catalog::render(rule, "#"));
+                    ExitCode::SUCCESS
+                }
+                None => fail(format!(
+                    "unknown code `{code}`; `obspec explain` lists them"
+                )),
+            },
+            None => {
+                let mut s = String::new();
+                for r in catalog::RULES {
+                    s.push_str(&format!("{}  {:<7}  {}\n", r.code, r.severity, r.title));
+                }
+                print_out(&s);
+                ExitCode::SUCCESS
+            }
+        },
+        Command::Schema { kind } => {
+            let s = match kind {
+                SchemaKind::Service => schema::service_schema(),
+                SchemaKind::Project => schema::project_schema(),
+            };
+            print_out(&s);
+            ExitCode::SUCCESS
+        }
+        Command::Targets => {
+            let mut s = String::new();
+            for t in targets::TARGETS {
+                s.push_str(&format!("{:<12} {}/  {}\n", t.name, t.dir, t.description));
+            }
+            print_out(&s);
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn print_out(s: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`obspec lint | head`) is not an error worth a panic.
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+fn print_findings(diags: &[Diagnostic], loaded: &Loaded, color: Color) {
+    if diags.is_empty() {
+        return;
+    }
+    let color = use_color(color, std::io::stderr().is_terminal());
+    eprint!(
+        "{}",
+        report::render(Format::Human, diags, &loaded.sources, color)
+    );
+}
+
+fn generate_or_check(args: GenArgs, check: bool) -> ExitCode {
+    let targets = match generate::select_targets(&args.targets) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    if let Some(dir) = &args.templates {
+        if !dir.is_dir() {
+            return fail(format!("--templates {}: not a directory", dir.display()));
+        }
+    }
+    let loaded = match load(args.specs) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let diags = loaded.diagnostics.clone().into_sorted();
+    print_findings(&diags, &loaded, args.color);
+    if loaded.diagnostics.has_errors() {
+        eprintln!(
+            "obspec: the specs have errors: nothing {}",
+            if check { "checked" } else { "generated" }
+        );
+        return ExitCode::from(1);
+    }
+    let env = templates::environment(args.templates.as_deref());
+    let rendered = match generate::render(&loaded, &targets, &env) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let out = &args.out;
+    if check {
+        let drift = match generate::check(out, &rendered) {
+            Ok(d) => d,
+            Err(e) => return fail(e),
+        };
+        if drift.is_empty() {
+            eprintln!(
+                "obspec: {} is up to date ({} files)",
+                out.display(),
+                rendered.files.len()
+            );
+            return ExitCode::SUCCESS;
+        }
+        let mut s = String::new();
+        for d in &drift {
+            match d {
+                Drift::Missing(p) => s.push_str(&format!("missing: {}\n", out.join(p).display())),
+                Drift::Unexpected(p) => {
+                    s.push_str(&format!("unexpected: {}\n", out.join(p).display()))
+                }
+                Drift::Stale(p, diff) => {
+                    s.push_str(&format!("stale: {}\n", out.join(p).display()));
+                    s.push_str(diff);
+                }
+            }
+        }
+        print_out(&s);
+        eprintln!(
+            "obspec: {} is out of date ({} file{}): run `obspec generate`",
+            out.display(),
+            drift.len(),
+            if drift.len() == 1 { "" } else { "s" }
+        );
+        ExitCode::from(1)
+    } else {
+        match generate::write(out, &rendered) {
+            Ok(summary) => {
+                eprintln!(
+                    "obspec: wrote {} file{} to {} ({} unchanged, {} removed)",
+                    summary.written.len(),
+                    if summary.written.len() == 1 { "" } else { "s" },
+                    out.display(),
+                    summary.unchanged.len(),
+                    summary.removed.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        }
+    }
+}

@@ -139,10 +139,7 @@ pub struct Project {
 impl Default for Project {
     fn default() -> Self {
         Project {
-            obspec: Spanned::new(
-                1,
-                Span::point(FileId(u32::MAX), 1, 1),
-            ),
+            obspec: Spanned::new(1, Span::point(FileId(u32::MAX), 1, 1)),
             project: None,
             conventions: Conventions::default(),
             environments: Vec::new(),

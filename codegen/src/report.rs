@@ -58,7 +58,14 @@ fn location(sources: &Sources, span: &Span) -> String {
 }
 
 /// One source line with a caret line under `span`, rustc-style.
-fn snippet(out: &mut String, sources: &Sources, span: &Span, label: &str, st: &Style, sev: Option<Severity>) {
+fn snippet(
+    out: &mut String,
+    sources: &Sources,
+    span: &Span,
+    label: &str,
+    st: &Style,
+    sev: Option<Severity>,
+) {
     if span.file.0 == u32::MAX {
         return;
     }
@@ -72,7 +79,9 @@ fn snippet(out: &mut String, sources: &Sources, span: &Span, label: &str, st: &S
     let width = text.chars().count() as u32;
     let start = span.col.saturating_sub(1).min(width);
     let end = if span.end_line == span.line {
-        span.end_col.saturating_sub(1).clamp(start + 1, width.max(start + 1))
+        span.end_col
+            .saturating_sub(1)
+            .clamp(start + 1, width.max(start + 1))
     } else {
         width.max(start + 1)
     };
@@ -111,20 +120,41 @@ fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
             let _ = writeln!(out, "{pad}{} {}", st.blue("-->"), location(sources, span));
             snippet(&mut out, sources, span, "", &st, Some(d.severity));
             for n in &d.notes {
-                let _ = writeln!(out, "{pad}{} {}", st.blue(":::"), location(sources, &n.span));
+                let _ = writeln!(
+                    out,
+                    "{pad}{} {}",
+                    st.blue(":::"),
+                    location(sources, &n.span)
+                );
                 snippet(&mut out, sources, &n.span, &n.message, &st, None);
             }
+            let _ = writeln!(out, "{pad} {}", st.blue("|"));
             if let Some(h) = &d.help {
-                let _ = writeln!(out, "{pad} {}", st.blue("|"));
                 let _ = writeln!(out, "{pad} {} {}: {h}", st.blue("="), st.bold("help"));
             }
-        } else if let Some(h) = &d.help {
-            let _ = writeln!(out, "  {} {}: {h}", st.blue("="), st.bold("help"));
+            let _ = writeln!(
+                out,
+                "{pad} {} run `obspec explain {}` for details",
+                st.blue("="),
+                d.code
+            );
+        } else {
+            if let Some(h) = &d.help {
+                let _ = writeln!(out, "  {} {}: {h}", st.blue("="), st.bold("help"));
+            }
+            let _ = writeln!(
+                out,
+                "  {} run `obspec explain {}` for details",
+                st.blue("="),
+                d.code
+            );
         }
-        let _ = writeln!(out, "  {} run `obspec explain {}` for details", st.blue("="), d.code);
         out.push('\n');
     }
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     if errors + warnings > 0 {
@@ -203,7 +233,10 @@ fn json(diags: &[Diagnostic], sources: &Sources) -> String {
                 .collect(),
         })
         .collect::<Vec<_>>();
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let report = JsonReport {
         version: 1,
         errors,
@@ -216,7 +249,9 @@ fn json(diags: &[Diagnostic], sources: &Sources) -> String {
 }
 
 fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn gh_escape_prop(s: &str) -> String {
@@ -239,12 +274,20 @@ fn github(diags: &[Diagnostic], sources: &Sources) -> String {
                 props.push(format!("endColumn={}", s.end_col));
             }
         }
-        props.push(format!("title={}", gh_escape_prop(&format!("obspec {}", d.code))));
+        props.push(format!(
+            "title={}",
+            gh_escape_prop(&format!("obspec {}", d.code))
+        ));
         let mut msg = format!("[{}] {}", d.code, d.message);
         if let Some(h) = &d.help {
             msg.push_str(&format!("\nhelp: {h}"));
         }
-        let _ = writeln!(out, "::{level} {}::{}", props.join(","), gh_escape_data(&msg));
+        let _ = writeln!(
+            out,
+            "::{level} {}::{}",
+            props.join(","),
+            gh_escape_data(&msg)
+        );
     }
     out
 }
@@ -278,7 +321,10 @@ mod tests {
     fn human_has_location_source_and_caret() {
         let (d, s) = fixture();
         let out = render(Format::Human, &d, &s, false);
-        assert!(out.contains("error[OBS205]: label `user_id`, forbidden"), "{out}");
+        assert!(
+            out.contains("error[OBS205]: label `user_id`, forbidden"),
+            "{out}"
+        );
         assert!(out.contains("--> specs/a.yaml:2:17"), "{out}");
         assert!(out.contains("2 |   x: {labels: [user_id]}"), "{out}");
         assert!(out.contains("  |                 ^^^^^^^"), "{out}");
@@ -289,7 +335,8 @@ mod tests {
     #[test]
     fn json_and_github() {
         let (d, s) = fixture();
-        let v: serde_json::Value = serde_json::from_str(&render(Format::Json, &d, &s, false)).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&render(Format::Json, &d, &s, false)).unwrap();
         assert_eq!(v["errors"], 1);
         assert_eq!(v["findings"][0]["code"], "OBS205");
         assert_eq!(v["findings"][0]["line"], 2);

@@ -127,11 +127,18 @@ mod tests {
     #[test]
     fn workbook_windows_for_30d() {
         let w = burn_windows(PERIOD_30D);
-        let f: Vec<_> = w.iter().map(|b| (format_duration(b.long_ms), format_duration(b.short_ms))).collect();
+        let f: Vec<_> = w
+            .iter()
+            .map(|b| (format_duration(b.long_ms), format_duration(b.short_ms)))
+            .collect();
         assert_eq!(
             f,
-            [("1h".into(), "5m".into()), ("6h".into(), "30m".into()), ("1d".into(), "2h".into()), ("3d".into(), "6h".into())]
-                as [(String, String); 4]
+            [
+                ("1h".into(), "5m".into()),
+                ("6h".into(), "30m".into()),
+                ("1d".into(), "2h".into()),
+                ("3d".into(), "6h".into())
+            ] as [(String, String); 4]
         );
     }
 

@@ -39,7 +39,10 @@ pub const CODE_LIMIT: &str = "OBS006";
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     /// A scalar; `plain` is false for quoted and block scalars, which are always strings.
-    Scalar { value: String, plain: bool },
+    Scalar {
+        value: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -60,10 +63,11 @@ impl Node {
             NodeKind::Seq(_) => "a list",
             NodeKind::Scalar { .. } if self.is_null() => "an empty value",
             NodeKind::Scalar { value, plain: true } if value.parse::<f64>().is_ok() => "a number",
-            NodeKind::Scalar {
-                value,
-                plain: true,
-            } if matches!(value.as_str(), "true" | "false") => "a boolean",
+            NodeKind::Scalar { value, plain: true }
+                if matches!(value.as_str(), "true" | "false") =>
+            {
+                "a boolean"
+            }
             NodeKind::Scalar { .. } => "a string",
         }
     }
@@ -90,6 +94,40 @@ impl Node {
     pub fn sub_span(&self, offset: usize, len: usize) -> Span {
         let shift = usize::from(self.is_quoted() && self.span.line == self.span.end_line);
         self.span.sub(offset + shift, len)
+    }
+}
+
+impl Node {
+    /// The node as JSON, with YAML 1.2 core-schema typing of plain scalars
+    /// (for validating specs against the JSON Schema).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            NodeKind::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_scalar().unwrap_or("").to_string(), v.to_json()))
+                    .collect(),
+            ),
+            NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeKind::Scalar {
+                value,
+                plain: false,
+            } => Value::String(value.clone()),
+            NodeKind::Scalar { value, plain: true } => {
+                if self.is_null() {
+                    Value::Null
+                } else if let Ok(i) = value.parse::<i64>() {
+                    Value::from(i)
+                } else if let Some(f) = value.parse::<f64>().ok().filter(|f| f.is_finite()) {
+                    Value::from(f)
+                } else if value == "true" || value == "false" {
+                    Value::Bool(value == "true")
+                } else {
+                    Value::String(value.clone())
+                }
+            }
+        }
     }
 }
 
@@ -345,7 +383,9 @@ mod tests {
         let NodeKind::Map(e) = &n.kind else { panic!() };
         assert_eq!(e[0].0.as_scalar(), Some("a"));
         assert_eq!((e[0].1.span.line, e[0].1.span.col), (1, 4));
-        let NodeKind::Seq(items) = &e[1].1.kind else { panic!() };
+        let NodeKind::Seq(items) = &e[1].1.kind else {
+            panic!()
+        };
         assert_eq!((items[1].span.line, items[1].span.col), (4, 5));
         assert!(items[1].is_quoted());
         assert_eq!(items[1].sub_span(0, 1).col, 6);
@@ -376,7 +416,9 @@ mod tests {
         let s = "[".repeat(100_000);
         let e = p(&s).unwrap_err();
         assert!(e.code == CODE_LIMIT || e.code == CODE_SYNTAX);
-        let s = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect::<String>();
+        let s = (0..200)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect::<String>();
         assert_eq!(p(&s).unwrap_err().code, CODE_LIMIT);
     }
 

@@ -381,7 +381,9 @@ pub fn check_label_name(name: &str) -> Vec<Violation> {
     if name.starts_with("__") {
         return vec![Violation::error(
             codes::LABEL_RESERVED_PREFIX,
-            format!("label name `{name}` starts with `__`, which Prometheus reserves for internal use"),
+            format!(
+                "label name `{name}` starts with `__`, which Prometheus reserves for internal use"
+            ),
             "drop the leading underscores",
         )];
     }
@@ -415,25 +417,99 @@ mod tests {
 
     #[test]
     fn good_names_pass() {
-        assert!(check_metric_name(m("payment_attempts_total", MetricKind::Counter, None)).is_empty());
-        assert!(check_metric_name(m("payment_latency_seconds", MetricKind::Histogram, Some("seconds"))).is_empty());
-        assert!(check_metric_name(m("payment_sent_bytes_total", MetricKind::Counter, Some("bytes"))).is_empty());
+        assert!(
+            check_metric_name(m("payment_attempts_total", MetricKind::Counter, None)).is_empty()
+        );
+        assert!(check_metric_name(m(
+            "payment_latency_seconds",
+            MetricKind::Histogram,
+            Some("seconds")
+        ))
+        .is_empty());
+        assert!(check_metric_name(m(
+            "payment_sent_bytes_total",
+            MetricKind::Counter,
+            Some("bytes")
+        ))
+        .is_empty());
         assert!(check_metric_name(m("payment_inflight", MetricKind::Gauge, None)).is_empty());
         assert!(check_metric_name(m("payment_build_info", MetricKind::Info, None)).is_empty());
     }
 
     #[test]
     fn each_rule_fires() {
-        assert_eq!(codes_of(&check_metric_name(m("Payment_x", MetricKind::Gauge, None))), ["OBS101"]);
-        assert_eq!(codes_of(&check_metric_name(m("pay_x", MetricKind::Gauge, None))), ["OBS102"]);
-        assert_eq!(codes_of(&check_metric_name(m("payment_x_count", MetricKind::Gauge, None))), ["OBS103"]);
-        assert_eq!(codes_of(&check_metric_name(m("payment_x_info", MetricKind::Gauge, None))), ["OBS103"]);
-        assert_eq!(codes_of(&check_metric_name(m("payment_x", MetricKind::Counter, None))), ["OBS104"]);
-        assert_eq!(codes_of(&check_metric_name(m("payment_x_total", MetricKind::Gauge, None))), ["OBS104"]);
-        assert_eq!(codes_of(&check_metric_name(m("payment_x", MetricKind::Gauge, Some("seconds")))), ["OBS105"]);
-        assert_eq!(codes_of(&check_metric_name(m("payment_x_milliseconds", MetricKind::Gauge, Some("milliseconds")))), ["OBS106"]);
-        assert_eq!(codes_of(&check_metric_name(m("payment_x_milliseconds", MetricKind::Gauge, None))), ["OBS106"]);
-        assert_eq!(codes_of(&check_metric_name(m("payment_x_percent", MetricKind::Gauge, None))), ["OBS106"]);
+        assert_eq!(
+            codes_of(&check_metric_name(m("Payment_x", MetricKind::Gauge, None))),
+            ["OBS101"]
+        );
+        assert_eq!(
+            codes_of(&check_metric_name(m("pay_x", MetricKind::Gauge, None))),
+            ["OBS102"]
+        );
+        assert_eq!(
+            codes_of(&check_metric_name(m(
+                "payment_x_count",
+                MetricKind::Gauge,
+                None
+            ))),
+            ["OBS103"]
+        );
+        assert_eq!(
+            codes_of(&check_metric_name(m(
+                "payment_x_info",
+                MetricKind::Gauge,
+                None
+            ))),
+            ["OBS103"]
+        );
+        assert_eq!(
+            codes_of(&check_metric_name(m(
+                "payment_x",
+                MetricKind::Counter,
+                None
+            ))),
+            ["OBS104"]
+        );
+        assert_eq!(
+            codes_of(&check_metric_name(m(
+                "payment_x_total",
+                MetricKind::Gauge,
+                None
+            ))),
+            ["OBS104"]
+        );
+        assert_eq!(
+            codes_of(&check_metric_name(m(
+                "payment_x",
+                MetricKind::Gauge,
+                Some("seconds")
+            ))),
+            ["OBS105"]
+        );
+        assert_eq!(
+            codes_of(&check_metric_name(m(
+                "payment_x_milliseconds",
+                MetricKind::Gauge,
+                Some("milliseconds")
+            ))),
+            ["OBS106"]
+        );
+        assert_eq!(
+            codes_of(&check_metric_name(m(
+                "payment_x_milliseconds",
+                MetricKind::Gauge,
+                None
+            ))),
+            ["OBS106"]
+        );
+        assert_eq!(
+            codes_of(&check_metric_name(m(
+                "payment_x_percent",
+                MetricKind::Gauge,
+                None
+            ))),
+            ["OBS106"]
+        );
         let w = check_metric_name(m("payment_x_seconds", MetricKind::Gauge, None));
         assert_eq!(codes_of(&w), ["OBS105"]);
         assert_eq!(w[0].level, Level::Warning);
@@ -471,8 +547,7 @@ mod tests {
 
     #[test]
     fn const_fn_names() {
-        const OK: bool = is_valid_metric_name("a_b1");
-        assert!(OK);
+        const { assert!(is_valid_metric_name("a_b1")) };
         assert!(!is_valid_metric_name("1a"));
         assert!(!is_valid_metric_name(""));
         assert!(!is_valid_metric_name("a:b"));

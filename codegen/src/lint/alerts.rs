@@ -52,13 +52,25 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid_name {
             diags.push(
-                Diagnostic::error(CODE_ALERT_NAME, name.span, format!("alert name `{}` is not an identifier", name.value))
-                    .help("name alerts in CamelCase letters and digits, e.g. `PaymentInflightHigh`"),
+                Diagnostic::error(
+                    CODE_ALERT_NAME,
+                    name.span,
+                    format!("alert name `{}` is not an identifier", name.value),
+                )
+                .help("name alerts in CamelCase letters and digits, e.g. `PaymentInflightHigh`"),
             );
         }
         checker.check(&alert.expr, "alert expression", diags);
         if !severities.contains(&alert.severity.as_str()) {
-            let mut d = Diagnostic::error(CODE_SEVERITY, alert.severity.span, format!("severity `{}` is not one of {}", alert.severity.value, severities.join(", ")));
+            let mut d = Diagnostic::error(
+                CODE_SEVERITY,
+                alert.severity.span,
+                format!(
+                    "severity `{}` is not one of {}",
+                    alert.severity.value,
+                    severities.join(", ")
+                ),
+            );
             d = match crate::load::did_you_mean(&alert.severity, &severities) {
                 Some(s) => d.help(format!("did you mean `{s}`? The project's severities are set by `conventions.severities`")),
                 None => d.help("use one of the project's severities (`conventions.severities` in obspec.yaml)"),
@@ -68,8 +80,12 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
         if let Some(f) = &alert.for_ {
             if parse_duration(f).is_none() && !is_zero_duration(f) {
                 diags.push(
-                    Diagnostic::error(CODE_FOR, f.span, format!("`for: {}` is not a Prometheus duration", f.value))
-                        .help("write a duration such as `5m`, `1h` or `1h30m`"),
+                    Diagnostic::error(
+                        CODE_FOR,
+                        f.span,
+                        format!("`for: {}` is not a Prometheus duration", f.value),
+                    )
+                    .help("write a duration such as `5m`, `1h` or `1h30m`"),
                 );
             }
         }

@@ -35,7 +35,9 @@ pub fn estimate(svc: &Service, m: &Metric) -> Estimate {
         let h = histogram_series(m);
         series = series.saturating_mul(h);
         let b = m.buckets.as_ref().map_or(0, |b| b.len());
-        parts.push(format!("{h} histogram series ({b} buckets + `+Inf` + `_sum` + `_count`)"));
+        parts.push(format!(
+            "{h} histogram series ({b} buckets, +Inf, sum, count)"
+        ));
     }
     let computation = if parts.is_empty() {
         "1 (no labels)".to_string()
@@ -103,7 +105,10 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
             Diagnostic::error(
                 CODE_SERVICE_SERIES,
                 svc.service.span,
-                format!("service `{}` may produce {total} series, more than the limit of {max_service}", svc.service.value),
+                format!(
+                    "service `{}` may produce {total} series, more than the limit of {max_service}",
+                    svc.service.value
+                ),
             )
             .help(format!("largest metrics: {top}")),
         );

@@ -2,8 +2,8 @@
 //! stable code from the [`catalog`](crate::catalog).
 
 mod alerts;
-mod cardinality;
-mod names;
+pub mod cardinality;
+pub mod names;
 pub mod promql;
 mod slos;
 
@@ -95,7 +95,9 @@ fn duplicates(specs: &Specs, diags: &mut Diagnostics) {
                 Some(f) => diags.push(
                     Diagnostic::error(code, span, format!("{what} `{name}` is defined twice"))
                         .note(*f, "first defined here")
-                        .help(format!("{what} names are unique across all specs; rename one of them")),
+                        .help(format!(
+                            "{what} names are unique across all specs; rename one of them"
+                        )),
                 ),
                 None => {
                     first.insert(name, span);

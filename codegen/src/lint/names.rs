@@ -10,7 +10,6 @@ use crate::model::{MetricType, Service, Specs};
 pub const CODE_UNDECLARED_LABEL: &str = "OBS204";
 pub const CODE_FORBIDDEN_LABEL: &str = "OBS205";
 pub const CODE_LABEL_COLLISION: &str = "OBS206";
-pub const CODE_UNUSED_LABEL: &str = "OBS208";
 pub const CODE_DUP_LABEL: &str = "OBS209";
 pub const CODE_BUCKETS: &str = "OBS401";
 pub const CODE_BUCKET_UNIT: &str = "OBS402";
@@ -102,7 +101,10 @@ fn buckets(name: &str, m: &crate::model::Metric, diags: &mut Diagnostics) {
             Diagnostic::error(
                 CODE_BUCKETS_KIND,
                 buckets.span,
-                format!("`buckets` on {} `{name}`, which is not a histogram", m.kind.as_str()),
+                format!(
+                    "`buckets` on {} `{name}`, which is not a histogram",
+                    m.kind.as_str()
+                ),
             )
             .help("remove `buckets`, or make the metric `type: histogram`"),
         );
@@ -110,8 +112,12 @@ fn buckets(name: &str, m: &crate::model::Metric, diags: &mut Diagnostics) {
     }
     if buckets.is_empty() {
         diags.push(
-            Diagnostic::error(CODE_BUCKETS, buckets.span, format!("histogram `{name}` has an empty bucket list"))
-                .help("list at least one upper bound; `+Inf` is added automatically"),
+            Diagnostic::error(
+                CODE_BUCKETS,
+                buckets.span,
+                format!("histogram `{name}` has an empty bucket list"),
+            )
+            .help("list at least one upper bound; `+Inf` is added automatically"),
         );
         return;
     }
@@ -120,18 +126,30 @@ fn buckets(name: &str, m: &crate::model::Metric, diags: &mut Diagnostics) {
         let v = b.value;
         if !v.is_finite() {
             diags.push(
-                Diagnostic::error(CODE_BUCKETS, b.span, format!("bucket bound `{v}` is not finite"))
-                    .help("list finite bounds only; the `+Inf` bucket is always added"),
+                Diagnostic::error(
+                    CODE_BUCKETS,
+                    b.span,
+                    format!("bucket bound `{v}` is not finite"),
+                )
+                .help("list finite bounds only; the `+Inf` bucket is always added"),
             );
         } else if v <= 0.0 {
             diags.push(
-                Diagnostic::error(CODE_BUCKETS, b.span, format!("bucket bound `{v}` is not positive"))
-                    .help("bucket bounds are positive upper bounds"),
+                Diagnostic::error(
+                    CODE_BUCKETS,
+                    b.span,
+                    format!("bucket bound `{v}` is not positive"),
+                )
+                .help("bucket bounds are positive upper bounds"),
             );
         } else if let Some(p) = prev.filter(|p| v <= *p) {
             diags.push(
-                Diagnostic::error(CODE_BUCKETS, b.span, format!("bucket bound `{v}` does not increase (previous is `{p}`)"))
-                    .help("list bucket bounds in strictly increasing order, each once"),
+                Diagnostic::error(
+                    CODE_BUCKETS,
+                    b.span,
+                    format!("bucket bound `{v}` does not increase (previous is `{p}`)"),
+                )
+                .help("list bucket bounds in strictly increasing order, each once"),
             );
         }
         if v.is_finite() {
@@ -139,8 +157,12 @@ fn buckets(name: &str, m: &crate::model::Metric, diags: &mut Diagnostics) {
         }
         if let Some(why) = implausible(m.unit.as_ref().map(|u| u.as_str()), v) {
             diags.push(
-                Diagnostic::warning(CODE_BUCKET_UNIT, b.span, format!("bucket bound `{v}` is implausible: {why}"))
-                    .help("check that the bucket bounds are in the metric's base unit"),
+                Diagnostic::warning(
+                    CODE_BUCKET_UNIT,
+                    b.span,
+                    format!("bucket bound `{v}` is implausible: {why}"),
+                )
+                .help("check that the bucket bounds are in the metric's base unit"),
             );
         }
     }
@@ -151,10 +173,14 @@ fn implausible(unit: Option<&str>, v: f64) -> Option<String> {
         return None;
     }
     match unit? {
-        "seconds" if v > 86_400.0 => Some(format!("{v} seconds is more than a day (were these milliseconds?)")),
+        "seconds" if v > 86_400.0 => Some(format!(
+            "{v} seconds is more than a day (were these milliseconds?)"
+        )),
         "seconds" if v < 1e-6 => Some(format!("{v} seconds is less than a microsecond")),
         "bytes" if v.fract() != 0.0 => Some(format!("{v} bytes is a fraction of a byte")),
-        "ratio" if v > 1.0 => Some(format!("a ratio of {v} is more than 1 (was this a percentage?)")),
+        "ratio" if v > 1.0 => Some(format!(
+            "a ratio of {v} is more than 1 (was this a percentage?)"
+        )),
         _ => None,
     }
 }
@@ -196,22 +222,18 @@ fn labels(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
             for v in values {
                 if !seen.insert(v.as_str()) {
                     diags.push(
-                        Diagnostic::error(CODE_DUP_LABEL, v.span, format!("value `{}` is listed twice for label `{}`", v.value, name.value))
-                            .help("list each value once"),
+                        Diagnostic::error(
+                            CODE_DUP_LABEL,
+                            v.span,
+                            format!(
+                                "value `{}` is listed twice for label `{}`",
+                                v.value, name.value
+                            ),
+                        )
+                        .help("list each value once"),
                     );
                 }
             }
-        }
-        let used = svc
-            .metrics
-            .iter()
-            .any(|(_, m)| m.labels.iter().any(|l| l.value == name.value))
-            || svc.slos.iter().any(|(_, s)| s.grouping.iter().any(|g| g.value == name.value));
-        if !used {
-            diags.push(
-                Diagnostic::warning(CODE_UNUSED_LABEL, name.span, format!("label `{}` is declared but no metric uses it", name.value))
-                    .help("remove the declaration, or add the label to the metrics that carry it"),
-            );
         }
     }
 
@@ -229,8 +251,12 @@ fn labels(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
         };
         if let Some(why) = clash {
             diags.push(
-                Diagnostic::error(CODE_LABEL_COLLISION, name.span, format!("const label `{}` is {why}", name.value))
-                    .help("a label is either constant for the service or varies per series, not both"),
+                Diagnostic::error(
+                    CODE_LABEL_COLLISION,
+                    name.span,
+                    format!("const label `{}` is {why}", name.value),
+                )
+                .help("a label is either constant for the service or varies per series, not both"),
             );
         }
         let _ = value;
@@ -241,8 +267,12 @@ fn labels(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
         for l in &m.labels {
             if !seen.insert(l.as_str()) {
                 diags.push(
-                    Diagnostic::error(CODE_DUP_LABEL, l.span, format!("label `{}` is listed twice on `{}`", l.value, mname.value))
-                        .help("list each label once"),
+                    Diagnostic::error(
+                        CODE_DUP_LABEL,
+                        l.span,
+                        format!("label `{}` is listed twice on `{}`", l.value, mname.value),
+                    )
+                    .help("list each label once"),
                 );
                 continue;
             }
@@ -261,8 +291,15 @@ fn labels(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
                 );
             } else if target.contains(&l.as_str()) {
                 diags.push(
-                    Diagnostic::error(CODE_LABEL_COLLISION, l.span, format!("label `{}` of `{}` is a target label, added by the scrape", l.value, mname.value))
-                        .help("drop it: Prometheus would rename it to `exported_<name>`"),
+                    Diagnostic::error(
+                        CODE_LABEL_COLLISION,
+                        l.span,
+                        format!(
+                            "label `{}` of `{}` is a target label, added by the scrape",
+                            l.value, mname.value
+                        ),
+                    )
+                    .help("drop it: Prometheus would rename it to `exported_<name>`"),
                 );
             } else if svc.labels.get(l).is_none() {
                 let known: Vec<&str> = svc.labels.keys().collect();

@@ -22,8 +22,12 @@ pub const MAX_EXPR_LEN: usize = 64 * 1024;
 pub fn parse(text: &str, at: Span, what: &str, diags: &mut Diagnostics) -> Option<Expr> {
     if text.len() > MAX_EXPR_LEN {
         diags.push(
-            Diagnostic::error(CODE_PARSE, at, format!("{what} is longer than {MAX_EXPR_LEN} bytes"))
-                .help("split it with recording rules"),
+            Diagnostic::error(
+                CODE_PARSE,
+                at,
+                format!("{what} is longer than {MAX_EXPR_LEN} bytes"),
+            )
+            .help("split it with recording rules"),
         );
         return None;
     }
@@ -104,7 +108,12 @@ pub struct Checker<'i, 'a> {
 
 impl Checker<'_, '_> {
     /// Parses and checks an expression written in a spec.
-    pub fn check(&self, expr: &Spanned<String>, what: &str, diags: &mut Diagnostics) -> Option<Expr> {
+    pub fn check(
+        &self,
+        expr: &Spanned<String>,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Expr> {
         let e = parse(expr, expr.span, what, diags)?;
         for vs in selectors(&e) {
             self.check_selector(vs, expr, diags);
@@ -123,7 +132,12 @@ impl Checker<'_, '_> {
         }
     }
 
-    pub fn check_selector(&self, vs: &VectorSelector, expr: &Spanned<String>, diags: &mut Diagnostics) {
+    pub fn check_selector(
+        &self,
+        vs: &VectorSelector,
+        expr: &Spanned<String>,
+        diags: &mut Diagnostics,
+    ) {
         let Some(name) = selector_name(vs) else {
             return;
         };
@@ -137,7 +151,11 @@ impl Checker<'_, '_> {
                 return;
             }
             let names: Vec<&str> = self.index.series.keys().map(String::as_str).collect();
-            let mut d = Diagnostic::error(CODE_UNKNOWN_METRIC, span, format!("`{name}` is not a metric of the specs"));
+            let mut d = Diagnostic::error(
+                CODE_UNKNOWN_METRIC,
+                span,
+                format!("`{name}` is not a metric of the specs"),
+            );
             d = match best_match(name, &names) {
                 Some(s) => d.help(format!("did you mean `{s}`? Expressions may only use declared metrics and the recording rules obspec generates")),
                 None => d.help("declare the metric in a service spec, or fix its name; expressions may only use declared metrics and the recording rules obspec generates"),
@@ -179,26 +197,38 @@ impl Checker<'_, '_> {
                     format!("`{metric_name}` has no label `{}`", m.name),
                 );
                 d = match best_match(&m.name, &allowed) {
-                    Some(s) => d.help(format!("did you mean `{s}`? Labels of `{metric_name}`: {}", allowed.join(", "))),
+                    Some(s) => d.help(format!(
+                        "did you mean `{s}`? Labels of `{metric_name}`: {}",
+                        allowed.join(", ")
+                    )),
                     None => d.help(format!("labels of `{metric_name}`: {}", allowed.join(", "))),
                 };
                 diags.push(d);
                 continue;
             }
             // The closed domain of the label, if it has one.
-            let values: Option<Vec<&str>> = if m.name == "environment" && !self.index.specs.project.environments.is_empty() {
-                Some(self.index.specs.project.environments.iter().map(|e| e.as_str()).collect())
-            } else if let Some(v) = service.const_labels.get(&m.name) {
-                Some(vec![v.as_str()])
-            } else if m.name == "le" {
-                None
-            } else {
-                service
-                    .labels
-                    .get(&m.name)
-                    .and_then(|d| d.values.as_ref())
-                    .map(|v| v.iter().map(|s| s.as_str()).collect())
-            };
+            let values: Option<Vec<&str>> =
+                if m.name == "environment" && !self.index.specs.project.environments.is_empty() {
+                    Some(
+                        self.index
+                            .specs
+                            .project
+                            .environments
+                            .iter()
+                            .map(|e| e.as_str())
+                            .collect(),
+                    )
+                } else if let Some(v) = service.const_labels.get(&m.name) {
+                    Some(vec![v.as_str()])
+                } else if m.name == "le" {
+                    None
+                } else {
+                    service
+                        .labels
+                        .get(&m.name)
+                        .and_then(|d| d.values.as_ref())
+                        .map(|v| v.iter().map(|s| s.as_str()).collect())
+                };
             let Some(values) = values else { continue };
             self.check_values(m, &values, metric_name, expr, lat, lspan, diags);
         }
@@ -221,9 +251,11 @@ impl Checker<'_, '_> {
             MatchOp::Re(_) | MatchOp::NotRe(_) => {
                 // Only a plain alternation of literal values is checked.
                 let lits: Vec<&str> = m.value.split('|').collect();
-                let literal = lits
-                    .iter()
-                    .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == ' '));
+                let literal = lits.iter().all(|l| {
+                    !l.is_empty()
+                        && l.chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == ' ')
+                });
                 if !literal {
                     return;
                 }
@@ -241,15 +273,26 @@ impl Checker<'_, '_> {
                 }
                 _ => lspan,
             };
-            let msg = format!("`{lit}` is not a value of label `{}` (on `{metric}`)", m.name);
+            let msg = format!(
+                "`{lit}` is not a value of label `{}` (on `{metric}`)",
+                m.name
+            );
             let help = match best_match(lit, values) {
                 Some(s) => format!("did you mean `{s}`? Declared values: {}", values.join(", ")),
                 None => format!("declared values: {}", values.join(", ")),
             };
             let d = if positive {
-                Diagnostic::error(CODE_UNKNOWN_VALUE, span, msg + "; the matcher never matches")
+                Diagnostic::error(
+                    CODE_UNKNOWN_VALUE,
+                    span,
+                    msg + "; the matcher never matches",
+                )
             } else {
-                Diagnostic::warning(CODE_UNKNOWN_VALUE, span, msg + "; the negative matcher matches everything")
+                Diagnostic::warning(
+                    CODE_UNKNOWN_VALUE,
+                    span,
+                    msg + "; the negative matcher matches everything",
+                )
             };
             diags.push(d.help(help));
         }
@@ -273,8 +316,14 @@ mod tests {
 
     #[test]
     fn all_selectors_found() {
-        let e = parser::parse("sum(rate(a[5m])) / (b + histogram_quantile(0.9, c_bucket)) and on() absent(d)").unwrap();
-        let names: Vec<_> = selectors(&e).into_iter().filter_map(selector_name).collect();
+        let e = parser::parse(
+            "sum(rate(a[5m])) / (b + histogram_quantile(0.9, c_bucket)) and on() absent(d)",
+        )
+        .unwrap();
+        let names: Vec<_> = selectors(&e)
+            .into_iter()
+            .filter_map(selector_name)
+            .collect();
         assert_eq!(names, ["a", "b", "c_bucket", "d"]);
     }
 }

@@ -24,7 +24,13 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
     }
 }
 
-fn check_slo(index: &Index<'_>, svc: &Service, name: &Spanned<String>, slo: &Slo, diags: &mut Diagnostics) {
+fn check_slo(
+    index: &Index<'_>,
+    svc: &Service,
+    name: &Spanned<String>,
+    slo: &Slo,
+    diags: &mut Diagnostics,
+) {
     let o = slo.objective.value;
     if !(o > 0.0 && o < 100.0) {
         diags.push(
@@ -34,21 +40,32 @@ fn check_slo(index: &Index<'_>, svc: &Service, name: &Spanned<String>, slo: &Slo
     }
     if parse_duration(&slo.window).is_none() {
         diags.push(
-            Diagnostic::error(CODE_WINDOW, slo.window.span, format!("window `{}` is not a Prometheus duration", slo.window.value))
-                .help("write a duration such as `30d`, `28d` or `4w`"),
+            Diagnostic::error(
+                CODE_WINDOW,
+                slo.window.span,
+                format!("window `{}` is not a Prometheus duration", slo.window.value),
+            )
+            .help("write a duration such as `30d`, `28d` or `4w`"),
         );
     }
     let checker = Checker { index };
     let sli = &slo.sli;
     let sli_span = sli.span.unwrap_or(name.span);
-    let kinds = [sli.errors.is_some() || sli.total.is_some(), sli.latency.is_some(), sli.error_ratio.is_some()];
+    let kinds = [
+        sli.errors.is_some() || sli.total.is_some(),
+        sli.latency.is_some(),
+        sli.error_ratio.is_some(),
+    ];
     let n = kinds.iter().filter(|k| **k).count();
     if n != 1 {
         diags.push(
             Diagnostic::error(
                 CODE_SLI_KIND,
                 sli_span,
-                format!("SLO `{}` must have exactly one SLI kind, it has {n}", name.value),
+                format!(
+                    "SLO `{}` must have exactly one SLI kind, it has {n}",
+                    name.value
+                ),
             )
             .help("use `errors` with `total`, or `latency`, or `error_ratio`"),
         );
@@ -64,34 +81,68 @@ fn check_slo(index: &Index<'_>, svc: &Service, name: &Spanned<String>, slo: &Slo
             }
         }
         (Some(one), None) | (None, Some(one)) => {
-            let missing = if sli.errors.is_none() { "errors" } else { "total" };
+            let missing = if sli.errors.is_none() {
+                "errors"
+            } else {
+                "total"
+            };
             diags.push(
-                Diagnostic::error(CODE_SLI_KIND, one.span, format!("SLI has no `{missing}` selector"))
-                    .help("an error-ratio SLI needs both `errors` and `total` counter selectors"),
+                Diagnostic::error(
+                    CODE_SLI_KIND,
+                    one.span,
+                    format!("SLI has no `{missing}` selector"),
+                )
+                .help("an error-ratio SLI needs both `errors` and `total` counter selectors"),
             );
         }
         (None, None) => {}
     }
     if let Some(lat) = &sli.latency {
         match index.series.get(lat.metric.as_str()) {
-            Some(Series::Metric { metric, bucket: false, name: mname, .. }) if *mname == lat.metric.as_str() => {
+            Some(Series::Metric {
+                metric,
+                bucket: false,
+                name: mname,
+                ..
+            }) if *mname == lat.metric.as_str() => {
                 if metric.kind.value != MetricType::Histogram {
                     diags.push(
-                        Diagnostic::error(CODE_LATENCY, lat.metric.span, format!("latency SLI metric `{}` is a {}, not a histogram", lat.metric.value, metric.kind.as_str()))
-                            .help("a latency SLI counts the observations under a histogram bucket bound"),
+                        Diagnostic::error(
+                            CODE_LATENCY,
+                            lat.metric.span,
+                            format!(
+                                "latency SLI metric `{}` is a {}, not a histogram",
+                                lat.metric.value,
+                                metric.kind.as_str()
+                            ),
+                        )
+                        .help(
+                            "a latency SLI counts the observations under a histogram bucket bound",
+                        ),
                     );
                 } else {
                     sli_metrics.push(metric);
-                    let buckets: Vec<f64> = metric.buckets.iter().flat_map(|b| b.iter().map(|v| v.value)).collect();
+                    let buckets: Vec<f64> = metric
+                        .buckets
+                        .iter()
+                        .flat_map(|b| b.iter().map(|v| v.value))
+                        .collect();
                     if !buckets.contains(&lat.threshold.value) {
-                        let list = buckets.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", ");
+                        let list = buckets
+                            .iter()
+                            .map(|b| b.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         diags.push(
                             Diagnostic::error(CODE_LATENCY, lat.threshold.span, format!("threshold {} is not a bucket bound of `{}`", lat.threshold.value, lat.metric.value))
                                 .help(format!("good events are counted by the `le` bucket at the threshold: use one of {list}, or add the bound to the buckets")),
                         );
                     }
                     if let Some(sel) = &lat.selector {
-                        let text = Spanned::new(format!("{}_bucket{}", lat.metric.value, sel.value), sel.span);
+                        let text = Spanned::new(
+                            format!("{}_bucket{}", lat.metric.value, sel.value),
+                            sel.span,
+                        );
                         if let Some(e) = promql::parse(&text, sel.span, "latency selector", diags) {
                             match e {
                                 Expr::VectorSelector(_) => {
@@ -109,14 +160,25 @@ fn check_slo(index: &Index<'_>, svc: &Service, name: &Spanned<String>, slo: &Slo
                 }
             }
             Some(_) => diags.push(
-                Diagnostic::error(CODE_LATENCY, lat.metric.span, format!("latency SLI metric `{}` is not a histogram", lat.metric.value))
-                    .help("name the histogram itself, without `_bucket`, `_sum` or `_count`"),
+                Diagnostic::error(
+                    CODE_LATENCY,
+                    lat.metric.span,
+                    format!(
+                        "latency SLI metric `{}` is not a histogram",
+                        lat.metric.value
+                    ),
+                )
+                .help("name the histogram itself, without `_bucket`, `_sum` or `_count`"),
             ),
             None => {
                 if !index.broken.contains(&lat.metric.as_str()) {
                     diags.push(
-                        Diagnostic::error(promql::CODE_UNKNOWN_METRIC, lat.metric.span, format!("`{}` is not a metric of the specs", lat.metric.value))
-                            .help("name a histogram declared under `metrics:`"),
+                        Diagnostic::error(
+                            promql::CODE_UNKNOWN_METRIC,
+                            lat.metric.span,
+                            format!("`{}` is not a metric of the specs", lat.metric.value),
+                        )
+                        .help("name a histogram declared under `metrics:`"),
                     );
                 }
             }
@@ -137,11 +199,20 @@ fn check_slo(index: &Index<'_>, svc: &Service, name: &Spanned<String>, slo: &Slo
         }
     }
     for g in &slo.grouping {
-        let missing = sli_metrics.iter().any(|m| !m.labels.iter().any(|l| l.value == g.value));
+        let missing = sli_metrics
+            .iter()
+            .any(|m| !m.labels.iter().any(|l| l.value == g.value));
         if missing || svc.labels.get(g).is_none() && svc.const_labels.get(g).is_none() {
             diags.push(
-                Diagnostic::error(CODE_GROUPING, g.span, format!("grouping label `{}` is not a label of the SLI's metrics", g.value))
-                    .help("group only by labels that every metric of the SLI carries"),
+                Diagnostic::error(
+                    CODE_GROUPING,
+                    g.span,
+                    format!(
+                        "grouping label `{}` is not a label of the SLI's metrics",
+                        g.value
+                    ),
+                )
+                .help("group only by labels that every metric of the SLI carries"),
             );
         }
     }
@@ -164,7 +235,9 @@ fn counter_selector<'a>(
     };
     let name = selector_name(vs)?;
     match index.series.get(name) {
-        Some(Series::Metric { metric, name: n, .. }) if *n == name => {
+        Some(Series::Metric {
+            metric, name: n, ..
+        }) if *n == name => {
             if metric.kind.value == MetricType::Counter {
                 Some(metric)
             } else {

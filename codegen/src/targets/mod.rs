@@ -1,0 +1,42 @@
+//! Targets: each maps the loaded specs to files through templates.
+//!
+//! A target is a name users pass to `--target`, the directory it owns under the
+//! output directory, and a function rendering its files. Adding a target means
+//! adding a module here, its templates under `templates/<name>/`, and an entry
+//! in [`TARGETS`].
+
+use minijinja::Environment;
+
+use crate::generate::OutFile;
+use crate::load::Loaded;
+
+mod docs;
+
+/// One output target.
+pub struct Target {
+    pub name: &'static str,
+    /// The directory it owns, relative to the output directory.
+    pub dir: &'static str,
+    pub description: &'static str,
+    pub render: fn(&Loaded, &Environment<'_>) -> Result<Vec<OutFile>, minijinja::Error>,
+}
+
+/// Every target, in the order they are rendered.
+pub static TARGETS: &[Target] = &[Target {
+    name: "docs",
+    dir: "docs",
+    description: "Markdown catalog: one page per service (metrics, labels, series estimates, SLOs, alerts) and an index",
+    render: docs::render,
+}];
+
+/// The relative names of the files a service was read from, with the project file.
+pub(crate) fn spec_files(loaded: &Loaded, svc: &crate::model::Service) -> Vec<String> {
+    let mut v: Vec<String> = svc
+        .file
+        .iter()
+        .chain(loaded.specs.project.file.iter())
+        .map(|f| loaded.sources.get(*f).rel.clone())
+        .collect();
+    v.sort();
+    v
+}

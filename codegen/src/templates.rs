@@ -1,0 +1,253 @@
+//! The template engine: minijinja with obspec's templates embedded, overridable
+//! file by file from a directory (`--templates DIR`), and escaping filters for
+//! each output format.
+//!
+//! `.md` templates auto-escape every value for Markdown; other formats use
+//! explicit filters (`yaml`, `json`...), documented in docs/templates.md.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
+
+/// The embedded templates: `(name, text)`, names relative to `templates/`.
+pub static EMBEDDED: &[(&str, &str)] = &[
+    (
+        "docs/index.md.j2",
+        include_str!("../../templates/docs/index.md.j2"),
+    ),
+    (
+        "docs/service.md.j2",
+        include_str!("../../templates/docs/service.md.j2"),
+    ),
+];
+
+/// Builds the environment. With `overrides`, a template file of the same name
+/// in that directory replaces the embedded one.
+pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
+    let mut env = Environment::new();
+    let dir: Option<PathBuf> = overrides.map(Path::to_path_buf);
+    env.set_loader(move |name| {
+        if let Some(dir) = &dir {
+            // Template names are relative paths without `..`.
+            if !name.split('/').any(|c| c == ".." || c.is_empty()) {
+                let p = dir.join(name);
+                match std::fs::read_to_string(&p) {
+                    Ok(text) => return Ok(Some(text)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("cannot read template {}: {e}", p.display()),
+                        ))
+                    }
+                }
+            }
+        }
+        Ok(EMBEDDED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_string()))
+    });
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("default delimiters are valid"),
+    );
+    env.set_auto_escape_callback(|name| {
+        let stem = name.strip_suffix(".j2").unwrap_or(name);
+        if stem.ends_with(".md") {
+            AutoEscape::Custom("markdown".into())
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), AutoEscape::Custom(n) if n == "markdown")
+            && !value.is_safe()
+        {
+            let text = if value.is_none() || value.is_undefined() {
+                String::new()
+            } else {
+                value.to_string()
+            };
+            out.write_str(&md_escape(&text)).map_err(Error::from)
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
+    env.add_filter("md", |v: Value| {
+        Value::from_safe_string(md_escape(&v.to_string()))
+    });
+    env.add_filter("code", |v: Value| {
+        Value::from_safe_string(md_code(&v.to_string()))
+    });
+    env.add_filter("fenced", |v: Value, lang: Option<String>| {
+        Value::from_safe_string(md_fenced(&v.to_string(), lang.as_deref().unwrap_or("")))
+    });
+    env.add_filter("md_url", |v: Value| {
+        Value::from_safe_string(md_url(&v.to_string()))
+    });
+    env.add_filter("yaml", |v: Value| {
+        Value::from_safe_string(yaml_str(&v.to_string()))
+    });
+    env.add_filter("json", |v: Value| -> Result<Value, Error> {
+        let s = serde_json::to_string(&v).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("not JSON-serializable: {e}"),
+            )
+        })?;
+        Ok(Value::from_safe_string(s))
+    });
+    env.add_function(
+        "raise",
+        |state: &State, msg: String| -> Result<Value, Error> {
+            Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{} (in {})", msg, state.name()),
+            ))
+        },
+    );
+    env
+}
+
+/// Escapes text for Markdown inline content (also inside GFM table cells):
+/// ASCII punctuation that Markdown interprets gets a backslash, and line breaks
+/// become spaces so that a table row stays one line.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' => out.push_str("&amp;"),
+            '\r' => {}
+            '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// An inline code span holding `s` verbatim (valid inside a GFM table cell).
+pub fn md_code(s: &str) -> String {
+    let s = s.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let longest = longest_run(&s, '`');
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') || longest > 0 {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+/// A fenced code block holding `s` verbatim.
+pub fn md_fenced(s: &str, lang: &str) -> String {
+    let fence = "`".repeat(longest_run(s, '`').max(2) + 1);
+    let body = s.trim_end_matches('\n');
+    format!("{fence}{lang}\n{body}\n{fence}")
+}
+
+/// A link destination that Markdown will not misread.
+pub fn md_url(s: &str) -> String {
+    let mut out = String::from("<");
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            ' ' => out.push_str("%20"),
+            '\n' | '\r' => {}
+            _ => out.push(c),
+        }
+    }
+    out.push('>');
+    out
+}
+
+/// A YAML double-quoted scalar holding `s` exactly.
+pub fn yaml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20
+                || c == '\u{7f}'
+                || c == '\u{85}'
+                || c == '\u{2028}'
+                || c == '\u{2029}' =>
+            {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn longest_run(s: &str, ch: char) -> usize {
+    let mut best = 0;
+    let mut cur = 0;
+    for c in s.chars() {
+        if c == ch {
+            cur += 1;
+            best = best.max(cur);
+        } else {
+            cur = 0;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping() {
+        assert_eq!(md_escape("a|b *c* <x>"), "a\\|b \\*c\\* \\<x\\>");
+        assert_eq!(md_code("a`b"), "`` a`b ``");
+        assert_eq!(md_code("x|y"), "`x\\|y`");
+        assert_eq!(md_fenced("a ``` b", "promql"), "````promql\na ``` b\n````");
+        assert_eq!(md_url("https://x/a b"), "<https://x/a%20b>");
+    }
+
+    #[test]
+    fn yaml_escaping() {
+        assert_eq!(yaml_str("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
+        assert_eq!(yaml_str("\u{1}"), "\"\\u0001\"");
+    }
+
+    #[test]
+    fn md_templates_autoescape() {
+        let mut env = environment(None);
+        env.add_template_owned("t.md.j2", "{{ x }} {{ x | code }} {{ y }}".to_string())
+            .unwrap();
+        let out = env
+            .get_template("t.md.j2")
+            .unwrap()
+            .render(minijinja::context! { x => "a|b", y => "n" })
+            .unwrap();
+        assert_eq!(out, "a\\|b `a\\|b` n");
+    }
+
+    #[test]
+    fn undefined_is_an_error() {
+        let mut env = environment(None);
+        env.add_template_owned("t.md.j2", "{{ nope.x }}".to_string())
+            .unwrap();
+        assert!(env.get_template("t.md.j2").unwrap().render(()).is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! The JSON Schema derived from the model accepts every bundled spec and
+//! rejects what the loader rejects structurally (unknown keys, wrong types).
+
+use obspec_codegen::schema::{project_schema, service_schema};
+use obspec_codegen::source::FileId;
+use obspec_codegen::yaml::{parse, Limits};
+
+fn validator(schema: &str) -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(schema).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn json(text: &str) -> serde_json::Value {
+    parse(FileId(0), text, Limits::default())
+        .unwrap()
+        .unwrap()
+        .to_json()
+}
+
+#[test]
+fn bundled_specs_validate() {
+    let service = validator(&service_schema());
+    let project = validator(&project_schema());
+    for (name, text) in obspec_codegen::bundled::SPECS {
+        let v = if *name == "obspec.yaml" {
+            &project
+        } else {
+            &service
+        };
+        let errors: Vec<String> = v.iter_errors(&json(text)).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
+
+#[test]
+fn schema_rejects_unknown_keys_and_bad_types() {
+    let service = validator(&service_schema());
+    let ok =
+        "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_x_total: {type: counter, help: x}\n";
+    assert!(service.is_valid(&json(ok)));
+    for bad in [
+        "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_x_total: {tpye: counter, help: x}\n",
+        "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_x_total: {type: countr, help: x}\n",
+        "obspec: 1\nservice: a\nnamespace: a\nextra: 1\n",
+        "obspec: 2\nservice: a\nnamespace: a\n",
+        "obspec: 1\nservice: a\n",
+    ] {
+        assert!(!service.is_valid(&json(bad)), "schema accepted: {bad}");
+        // The loader rejects it too.
+        let loaded = obspec_codegen::check_texts([("a.yaml", bad)]);
+        assert!(loaded.diagnostics.has_errors(), "loader accepted: {bad}");
+    }
+}
+
+#[test]
+fn bundled_list_matches_specs_directory() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<&str> = obspec_codegen::bundled::SPECS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    assert_eq!(on_disk, embedded, "update codegen/src/bundled.rs");
+}

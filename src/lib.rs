@@ -1,1 +1,32 @@
+//! # obspec
+//!
+//! Observability as code: one reviewed YAML spec per service is the single
+//! source of truth for its metrics, SLOs, alerts, routing, dashboards and
+//! deployment glue. This is the facade crate services depend on.
+//!
+//! - [`rules`]: the naming, unit and label rules of `obspec lint`, usable in
+//!   `const` contexts and shared with the derive macros.
+//! - `build` (feature `build`): the `build.rs` builder that lints specs and
+//!   generates artifacts into `OUT_DIR`:
+//!
+//! ```ignore
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     obspec::build::Builder::new().specs("specs").generate()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The `obspec` command line (lint, generate, check, explain, schema) is in the
+//! `obspec-codegen` package: `cargo install --path codegen`.
 
+#![forbid(unsafe_code)]
+
+pub use obspec_rules as rules;
+
+/// The `build.rs` API: see [`build::Builder`].
+#[cfg(feature = "build")]
+pub mod build {
+    pub use obspec_codegen::build::{Builder, Error};
+    pub use obspec_codegen::generate::WriteSummary;
+}

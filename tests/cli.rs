@@ -444,3 +444,31 @@ fn bundled_specs_are_used_without_a_specs_dir() {
         tree(&repo().join("generated"))
     );
 }
+
+#[test]
+fn build_rs_builder() {
+    let s = Scratch::new("builder");
+    s.write("specs/checkout.yaml", GOOD);
+    let summary = obspec_codegen::build::Builder::new()
+        .specs(s.0.join("specs"))
+        .out_dir(s.0.join("out"))
+        .emit_rerun_if_changed(false)
+        .generate()
+        .unwrap();
+    assert!(summary.written.contains(&"docs/checkout.md".to_string()));
+    s.write(
+        "specs/checkout.yaml",
+        &GOOD.replace("type: counter", "type: countre"),
+    );
+    let err = obspec_codegen::build::Builder::new()
+        .specs(s.0.join("specs"))
+        .out_dir(s.0.join("out"))
+        .emit_rerun_if_changed(false)
+        .generate()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("error[OBS003]") && err.contains("checkout.yaml:"),
+        "{err}"
+    );
+}

@@ -6,6 +6,7 @@
 //! Every problem is a located [`diag::Diagnostic`] with a stable code from the
 //! [`catalog`].
 
+pub mod build;
 pub mod bundled;
 pub mod catalog;
 pub mod diag;

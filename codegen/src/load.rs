@@ -157,7 +157,13 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, IoError> {
 pub fn load_paths(paths: &[PathBuf]) -> Result<Loaded, IoError> {
     let mut files = Vec::new();
     for input in inputs(paths)? {
-        let bytes = std::fs::read(&input.path).map_err(|e| io(&input.path, e))?;
+        // Never read more than the limit: a huge file is refused, not loaded.
+        use std::io::Read;
+        let max = Limits::default().max_bytes as u64;
+        let mut bytes = Vec::new();
+        std::fs::File::open(&input.path)
+            .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+            .map_err(|e| io(&input.path, e))?;
         files.push((input, bytes));
     }
     let mut loaded = Loaded::default();

@@ -138,8 +138,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Result<Option<Node>, D
             CODE_LIMIT,
             Span::point(file, 1, 1),
             format!(
-                "file is {} bytes, more than the limit of {} bytes",
-                text.len(),
+                "file is larger than the limit of {} bytes",
                 limits.max_bytes
             ),
         )

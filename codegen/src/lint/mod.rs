@@ -48,7 +48,21 @@ pub enum Series<'a> {
     },
     /// A recording rule obspec itself generates for SLOs.
     Recording,
+    /// A series Prometheus itself produces for every target (`up`...): only
+    /// target labels.
+    Scrape,
+    /// A series Prometheus produces for alerts (`ALERTS`): any labels.
+    Alerts,
 }
+
+/// Series every Prometheus scrape produces.
+pub const SCRAPE_SERIES: [&str; 5] = [
+    "up",
+    "scrape_duration_seconds",
+    "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling",
+    "scrape_series_added",
+];
 
 impl<'a> Index<'a> {
     pub fn new(specs: &'a Specs) -> Self {
@@ -72,6 +86,12 @@ impl<'a> Index<'a> {
                     add(format!("{}_count", name.value), false);
                 }
             }
+        }
+        for name in SCRAPE_SERIES {
+            series.entry(name.to_string()).or_insert(Series::Scrape);
+        }
+        for name in ["ALERTS", "ALERTS_FOR_STATE"] {
+            series.entry(name.to_string()).or_insert(Series::Alerts);
         }
         for name in crate::slo::recording_rule_names(specs) {
             series.entry(name).or_insert(Series::Recording);

@@ -163,23 +163,31 @@ impl Checker<'_, '_> {
             diags.push(d);
             return;
         };
-        let Series::Metric {
-            service,
-            name: metric_name,
-            metric,
-            bucket,
-        } = *series
-        else {
-            return;
-        };
         let conv = &self.index.specs.project.conventions;
-        let mut allowed: Vec<&str> = metric.labels.iter().map(|l| l.as_str()).collect();
-        allowed.extend(service.const_labels.keys());
-        allowed.extend(conv.required_target_labels.iter().map(|l| l.as_str()));
-        allowed.extend(SCRAPE_LABELS);
-        if bucket {
-            allowed.push("le");
-        }
+        let targets = conv
+            .required_target_labels
+            .iter()
+            .map(|l| l.as_str())
+            .chain(SCRAPE_LABELS);
+        let (metric_name, service, allowed): (&str, Option<&crate::model::Service>, Vec<&str>) =
+            match *series {
+                Series::Metric {
+                    service,
+                    name: metric_name,
+                    metric,
+                    bucket,
+                } => {
+                    let mut allowed: Vec<&str> = metric.labels.iter().map(|l| l.as_str()).collect();
+                    allowed.extend(service.const_labels.keys());
+                    allowed.extend(targets);
+                    if bucket {
+                        allowed.push("le");
+                    }
+                    (metric_name, Some(service), allowed)
+                }
+                Series::Scrape => (name, None, targets.collect()),
+                Series::Recording | Series::Alerts => return,
+            };
         let matchers = vs
             .matchers
             .matchers
@@ -218,14 +226,13 @@ impl Checker<'_, '_> {
                             .map(|e| e.as_str())
                             .collect(),
                     )
-                } else if let Some(v) = service.const_labels.get(&m.name) {
+                } else if let Some(v) = service.and_then(|s| s.const_labels.get(&m.name)) {
                     Some(vec![v.as_str()])
                 } else if m.name == "le" {
                     None
                 } else {
                     service
-                        .labels
-                        .get(&m.name)
+                        .and_then(|s| s.labels.get(&m.name))
                         .and_then(|d| d.values.as_ref())
                         .map(|v| v.iter().map(|s| s.as_str()).collect())
                 };

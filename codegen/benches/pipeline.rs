@@ -1,0 +1,74 @@
+//! Speed of the foundation: loading, linting and rendering specs.
+//! Run: `cargo bench -p obspec-codegen --bench pipeline`.
+
+use obspec_codegen::{bundled, check_texts, generate, targets::TARGETS, templates};
+
+fn main() {
+    divan::main();
+}
+
+/// A service with `n` metrics (a third each counter, gauge, histogram), labels,
+/// one alert per ten metrics and one SLO per hundred.
+fn synthetic(n: usize) -> String {
+    let mut s = String::from(
+        "obspec: 1\nservice: big\nnamespace: big\nlabels:\n  region: {values: [eu, us, apac]}\n  status: {values: [ok, failed]}\n  route: {max_cardinality: 20}\nmetrics:\n",
+    );
+    for i in 0..n {
+        match i % 3 {
+            0 => s.push_str(&format!(
+                "  big_m{i}_total: {{type: counter, help: Counter {i}., labels: [region, status]}}\n"
+            )),
+            1 => s.push_str(&format!("  big_m{i}: {{type: gauge, help: Gauge {i}., labels: [route]}}\n")),
+            _ => s.push_str(&format!(
+                "  big_m{i}_seconds: {{type: histogram, unit: seconds, help: Histogram {i}., labels: [region], buckets: [0.1, 0.5, 1, 5]}}\n"
+            )),
+        }
+    }
+    s.push_str("slos:\n");
+    for i in (0..n).step_by(300) {
+        s.push_str(&format!(
+            "  slo-{i}: {{objective: 99.9, window: 30d, sli: {{errors: 'big_m{i}_total{{status=\"failed\"}}', total: big_m{i}_total}}}}\n"
+        ));
+    }
+    s.push_str("alerts:\n");
+    for i in (0..n).step_by(30) {
+        s.push_str(&format!(
+            "  BigAlert{i}:\n    expr: sum by (region) (rate(big_m{i}_total{{status=\"failed\", region=~\"eu|us\"}}[5m])) > 1\n    severity: warning\n    summary: Alert {i}\n"
+        ));
+    }
+    s
+}
+
+#[divan::bench]
+fn lint_bundled_specs() -> usize {
+    check_texts(bundled::SPECS.iter().copied()).diagnostics.len()
+}
+
+#[divan::bench(args = [100, 1000])]
+fn lint_synthetic_service(bencher: divan::Bencher, n: usize) {
+    let text = synthetic(n);
+    let project = "obspec: 1\nconventions: {max_series_per_service: 1000000}\n";
+    bencher.bench(|| {
+        let l = check_texts([("big.yaml", text.as_str()), ("obspec.yaml", project)]);
+        assert!(!l.diagnostics.has_errors());
+        l.diagnostics.len()
+    });
+}
+
+#[divan::bench]
+fn render_docs_bundled(bencher: divan::Bencher) {
+    let loaded = check_texts(bundled::SPECS.iter().copied());
+    let env = templates::environment(None);
+    let targets: Vec<_> = TARGETS.iter().collect();
+    bencher.bench(|| generate::render(&loaded, &targets, &env).unwrap().files.len());
+}
+
+#[divan::bench]
+fn render_docs_1000_metrics(bencher: divan::Bencher) {
+    let text = synthetic(1000);
+    let project = "obspec: 1\nconventions: {max_series_per_service: 1000000}\n";
+    let loaded = check_texts([("big.yaml", text.as_str()), ("obspec.yaml", project)]);
+    let env = templates::environment(None);
+    let targets: Vec<_> = TARGETS.iter().collect();
+    bencher.bench(|| generate::render(&loaded, &targets, &env).unwrap().files.len());
+}

@@ -41,7 +41,9 @@ fn synthetic(n: usize) -> String {
 
 #[divan::bench]
 fn lint_bundled_specs() -> usize {
-    check_texts(bundled::SPECS.iter().copied()).diagnostics.len()
+    check_texts(bundled::SPECS.iter().copied())
+        .diagnostics
+        .len()
 }
 
 #[divan::bench(args = [100, 1000])]
@@ -60,7 +62,12 @@ fn render_docs_bundled(bencher: divan::Bencher) {
     let loaded = check_texts(bundled::SPECS.iter().copied());
     let env = templates::environment(None);
     let targets: Vec<_> = TARGETS.iter().collect();
-    bencher.bench(|| generate::render(&loaded, &targets, &env).unwrap().files.len());
+    bencher.bench(|| {
+        generate::render(&loaded, &targets, &env)
+            .unwrap()
+            .files
+            .len()
+    });
 }
 
 #[divan::bench]
@@ -70,5 +77,10 @@ fn render_docs_1000_metrics(bencher: divan::Bencher) {
     let loaded = check_texts([("big.yaml", text.as_str()), ("obspec.yaml", project)]);
     let env = templates::environment(None);
     let targets: Vec<_> = TARGETS.iter().collect();
-    bencher.bench(|| generate::render(&loaded, &targets, &env).unwrap().files.len());
+    bencher.bench(|| {
+        generate::render(&loaded, &targets, &env)
+            .unwrap()
+            .files
+            .len()
+    });
 }

@@ -31,14 +31,14 @@ pub use load::Loaded;
 /// Loads the specs under `paths` and lints them: every finding of the run.
 pub fn check_paths(paths: &[PathBuf]) -> Result<Loaded, load::IoError> {
     let mut loaded = load::load_paths(paths)?;
-    lint::lint(&loaded.specs, &mut loaded.diagnostics);
+    lint::lint(&loaded.specs, &loaded.sources, &mut loaded.diagnostics);
     Ok(loaded)
 }
 
 /// Loads in-memory spec files `(name, text)` and lints them.
 pub fn check_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded {
     let mut loaded = load::load_texts(files);
-    lint::lint(&loaded.specs, &mut loaded.diagnostics);
+    lint::lint(&loaded.specs, &loaded.sources, &mut loaded.diagnostics);
     loaded
 }
 

@@ -84,6 +84,68 @@ impl Sources {
         &self.files[id.0 as usize]
     }
 
+    /// The location of `value[offset..offset + len]`, where `value` is the
+    /// (unescaped) text of a scalar written at `span`. The same text is looked up
+    /// in the raw source, so locations stay exact in quoted strings with escapes
+    /// and in multi-line block scalars.
+    pub fn locate(&self, span: Span, value: &str, offset: usize, len: usize) -> Span {
+        let fallback = || {
+            span.sub(
+                value[..offset.min(value.len())].chars().count(),
+                value
+                    .get(offset..offset + len)
+                    .map_or(len, |n| n.chars().count()),
+            )
+        };
+        let (Some(needle), Some(file)) = (
+            value.get(offset..offset + len),
+            self.files.get(span.file.0 as usize),
+        ) else {
+            return fallback();
+        };
+        if needle.is_empty() {
+            return fallback();
+        }
+        let nth = value[..offset].matches(needle).count();
+        // The raw text of the span, from its start to its end.
+        let mut lines = file
+            .text
+            .split('\n')
+            .enumerate()
+            .skip(span.line as usize - 1);
+        let mut region = Vec::new();
+        for (i, l) in lines.by_ref() {
+            let line = i as u32 + 1;
+            if line > span.end_line {
+                break;
+            }
+            let start = if line == span.line {
+                span.col as usize - 1
+            } else {
+                0
+            };
+            let start_byte = l.char_indices().nth(start).map_or(l.len(), |(b, _)| b);
+            region.push((line, start as u32, &l[start_byte..]));
+        }
+        let mut seen = 0;
+        for (line, col0, text) in region {
+            for (b, _) in text.match_indices(needle) {
+                if seen == nth {
+                    let col = col0 + text[..b].chars().count() as u32 + 1;
+                    return Span {
+                        file: span.file,
+                        line,
+                        col,
+                        end_line: line,
+                        end_col: col + needle.chars().count() as u32,
+                    };
+                }
+                seen += 1;
+            }
+        }
+        fallback()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()

@@ -11,13 +11,13 @@ use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Metric, MetricType, Service, Specs};
-use crate::source::Span;
+use crate::source::{Sources, Span};
 
 pub const CODE_DUP_SERVICE: &str = "OBS804";
 
 /// Runs every lint over `specs`, adding findings to `diags`.
-pub fn lint(specs: &Specs, diags: &mut Diagnostics) {
-    let index = Index::new(specs);
+pub fn lint(specs: &Specs, sources: &Sources, diags: &mut Diagnostics) {
+    let index = Index::new(specs, sources);
     for svc in &specs.services {
         names::check_service(specs, svc, diags);
         cardinality::check_service(specs, svc, diags);
@@ -30,6 +30,8 @@ pub fn lint(specs: &Specs, diags: &mut Diagnostics) {
 /// What a PromQL expression may reference.
 pub struct Index<'a> {
     pub specs: &'a Specs,
+    /// The files, to locate findings inside expressions.
+    pub sources: &'a Sources,
     /// Every series name the specs define, with the metric it comes from.
     pub series: HashMap<String, Series<'a>>,
     /// Names of metrics whose definition failed to load: not reported again.
@@ -65,7 +67,7 @@ pub const SCRAPE_SERIES: [&str; 5] = [
 ];
 
 impl<'a> Index<'a> {
-    pub fn new(specs: &'a Specs) -> Self {
+    pub fn new(specs: &'a Specs, sources: &'a Sources) -> Self {
         let mut series = HashMap::new();
         let mut broken = Vec::new();
         for svc in &specs.services {
@@ -98,6 +100,7 @@ impl<'a> Index<'a> {
         }
         Index {
             specs,
+            sources,
             series,
             broken,
         }
@@ -210,5 +213,44 @@ mod tests {
         assert_eq!(parse_duration("5m1h"), None);
         assert_eq!(parse_duration("1.5h"), None);
         assert_eq!(parse_duration(""), None);
+    }
+}
+
+#[cfg(test)]
+mod location_tests {
+    use crate::check_texts;
+
+    const SPEC: &str = "obspec: 1
+service: shop
+namespace: shop
+labels:
+  status: {values: [ok, failed]}
+metrics:
+  shop_orders_total: {type: counter, help: Orders., labels: [status]}
+alerts:
+  ShopFailing:
+    expr: |
+      sum(rate(shop_orders_total{status=\"failed\"}[5m]))
+        / sum(rate(shop_order_total[5m])) > 0.1
+    severity: warning
+    summary: Failing
+  ShopFailing2:
+    expr: \"sum(rate(shop_orders_total{status=\\\"fail\\\"}[5m])) > 1\"
+    severity: warning
+    summary: Failing
+";
+
+    #[test]
+    fn findings_inside_expressions_are_exact() {
+        let l = check_texts([("shop.yaml", SPEC)]);
+        let at = |code: &str| {
+            let d = l.diagnostics.iter().find(|d| d.code == code).unwrap();
+            let s = d.span.unwrap();
+            (s.line, s.col, s.end_col)
+        };
+        // In a block scalar, on its second line.
+        assert_eq!(at("OBS502"), (12, 20, 36));
+        // In a double-quoted scalar with escapes.
+        assert_eq!(at("OBS504"), (16, 48, 52));
     }
 }

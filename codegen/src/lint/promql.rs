@@ -122,12 +122,12 @@ impl Checker<'_, '_> {
     }
 
     /// The span of `word` inside the expression, or the whole expression.
-    fn locate(expr: &Spanned<String>, word: &str, from: usize) -> (Span, usize) {
+    fn locate(&self, expr: &Spanned<String>, word: &str, from: usize) -> (Span, usize) {
         match find_word(expr, word, from) {
-            Some(at) => {
-                let chars = expr[..at].chars().count();
-                (expr.span.sub(chars, word.chars().count()), at)
-            }
+            Some(at) => (
+                self.index.sources.locate(expr.span, expr, at, word.len()),
+                at,
+            ),
             None => (expr.span, from),
         }
     }
@@ -141,7 +141,7 @@ impl Checker<'_, '_> {
         let Some(name) = selector_name(vs) else {
             return;
         };
-        let (span, at) = Self::locate(expr, name, 0);
+        let (span, at) = self.locate(expr, name, 0);
         let Some(series) = self.index.series.get(name) else {
             let base = ["_bucket", "_sum", "_count"]
                 .iter()
@@ -197,7 +197,7 @@ impl Checker<'_, '_> {
             if m.name == "__name__" {
                 continue;
             }
-            let (lspan, lat) = Self::locate(expr, &m.name, at);
+            let (lspan, lat) = self.locate(expr, &m.name, at);
             if !allowed.contains(&m.name.as_str()) {
                 let mut d = Diagnostic::error(
                     CODE_UNKNOWN_LABEL,
@@ -275,8 +275,9 @@ impl Checker<'_, '_> {
             }
             let span = match expr.get(lat..).and_then(|rest| rest.find(lit)) {
                 Some(i) if !lit.is_empty() => {
-                    let chars = expr[..lat + i].chars().count();
-                    expr.span.sub(chars, lit.chars().count())
+                    self.index
+                        .sources
+                        .locate(expr.span, expr, lat + i, lit.len())
                 }
                 _ => lspan,
             };

@@ -93,9 +93,9 @@ impl MetricKind {
     }
 }
 
-/// `[a-z_][a-z0-9_]*`: the metric names obspec accepts (colons are reserved for
-/// recording rules, upper case is not conventional).
-pub const fn is_valid_metric_name(name: &str) -> bool {
+/// Whether `name` is a non-empty identifier of `_`, ASCII letters (upper case
+/// only if `upper`) and digits, not starting with a digit.
+const fn is_ident(name: &str, upper: bool) -> bool {
     let b = name.as_bytes();
     if b.is_empty() {
         return false;
@@ -103,8 +103,8 @@ pub const fn is_valid_metric_name(name: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        let ok = c == b'_' || c.is_ascii_lowercase() || (i > 0 && c.is_ascii_digit());
-        if !ok {
+        let letter = c.is_ascii_lowercase() || (upper && c.is_ascii_uppercase());
+        if !(c == b'_' || letter || (i > 0 && c.is_ascii_digit())) {
             return false;
         }
         i += 1;
@@ -112,22 +112,15 @@ pub const fn is_valid_metric_name(name: &str) -> bool {
     true
 }
 
+/// `[a-z_][a-z0-9_]*`: the metric names obspec accepts (colons are reserved for
+/// recording rules, upper case is not conventional).
+pub const fn is_valid_metric_name(name: &str) -> bool {
+    is_ident(name, false)
+}
+
 /// `[a-zA-Z_][a-zA-Z0-9_]*`: a Prometheus label name.
 pub const fn is_valid_label_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    if b.is_empty() {
-        return false;
-    }
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let ok = c == b'_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit());
-        if !ok {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    is_ident(name, true)
 }
 
 /// Suffixes Prometheus client libraries append to exposed series.

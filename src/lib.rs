@@ -4,6 +4,9 @@
 //! source of truth for its metrics, SLOs, alerts, routing, dashboards and
 //! deployment glue. This is the facade crate services depend on.
 //!
+//! - Runtime support for generated and derived metrics: [`LabelValue`],
+//!   [`LabelSet`], [`Dense`] (pre-resolved label children), [`LabelGuard`]
+//!   (bounded open-domain labels), and the [`prometheus`] client re-exported.
 //! - [`rules`]: the naming, unit and label rules of `obspec lint`, usable in
 //!   `const` contexts and shared with the derive macros.
 //! - `build` (feature `build`): the `build.rs` builder that lints specs and
@@ -23,6 +26,15 @@
 #![forbid(unsafe_code)]
 
 pub use obspec_rules as rules;
+
+/// The Prometheus client generated code is written against: depend on `obspec`
+/// alone, no version matching needed.
+pub use prometheus;
+
+mod runtime;
+pub use runtime::{
+    Dense, LabelGuard, LabelSet, LabelValue, UnknownLabelValue, DEFAULT_OVERFLOW_VALUE,
+};
 
 /// The `build.rs` API: see [`build::Builder`].
 #[cfg(feature = "build")]

@@ -455,7 +455,7 @@ fn build_rs_builder() {
         .emit_rerun_if_changed(false)
         .generate()
         .unwrap();
-    assert!(summary.written.contains(&"docs/checkout.md".to_string()));
+    assert_eq!(summary.written, ["rust/checkout.rs"]);
     s.write(
         "specs/checkout.yaml",
         &GOOD.replace("type: counter", "type: countre"),

@@ -6,11 +6,12 @@
 //! obspec_codegen::build::Builder::new()
 //!     .specs("specs")
 //!     .out_dir(std::env::var("OUT_DIR").unwrap())
-//!     .target("docs")
 //!     .generate()
 //!     .unwrap();
 //! ```
 //!
+//! The default target is `rust`: include the module of a service with
+//! `include!(concat!(env!("OUT_DIR"), "/rust/payment_gateway.rs"));`.
 //! Specs are linted first; any error-level finding fails the build with the
 //! same located report `obspec lint` prints. Every spec file read is announced
 //! with `cargo:rerun-if-changed`, so cargo rebuilds when a spec changes.
@@ -78,7 +79,7 @@ impl Builder {
         self
     }
 
-    /// A target to render (repeatable; default: all). See `obspec targets`.
+    /// A target to render (repeatable; default: `rust`). See `obspec targets`.
     pub fn target(mut self, name: impl Into<String>) -> Self {
         self.targets.push(name.into());
         self
@@ -134,7 +135,12 @@ impl Builder {
             let report = report::render(Format::Human, &diags, &loaded.sources, false);
             return Err(Error::Lint { errors, report });
         }
-        let targets = generate::select_targets(&self.targets).map_err(Error::Generate)?;
+        let names = if self.targets.is_empty() {
+            vec!["rust".to_string()]
+        } else {
+            self.targets
+        };
+        let targets = generate::select_targets(&names).map_err(Error::Generate)?;
         let env = crate::templates::environment(self.templates.as_deref());
         let rendered = generate::render(&loaded, &targets, &env).map_err(Error::Generate)?;
         generate::write(&out, &rendered).map_err(Error::Generate)

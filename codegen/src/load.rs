@@ -700,6 +700,7 @@ fn label_from(cx: &mut Cx<'_>, node: &Node) -> Option<LabelDomain> {
     let d = LabelDomain {
         values: f.opt(cx, "values"),
         max_cardinality: f.opt(cx, "max_cardinality"),
+        overflow_value: f.opt(cx, "overflow_value"),
         description: f.opt(cx, "description"),
     };
     f.finish(cx);

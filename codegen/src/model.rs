@@ -260,6 +260,9 @@ pub struct LabelDomain {
     /// For an open domain: the most distinct values the label may take.
     #[schemars(range(min = 1))]
     pub max_cardinality: Option<Spanned<u64>>,
+    /// For an open domain: the value that replaces new values once
+    /// `max_cardinality` distinct values were seen (default `__overflow__`).
+    pub overflow_value: Option<Spanned<String>>,
     /// What the label means.
     pub description: Option<Spanned<String>>,
 }

@@ -20,6 +20,10 @@ pub static EMBEDDED: &[(&str, &str)] = &[
         "docs/service.md.j2",
         include_str!("../../templates/docs/service.md.j2"),
     ),
+    (
+        "rust/service.rs.j2",
+        include_str!("../../templates/rust/service.rs.j2"),
+    ),
 ];
 
 /// Builds the environment. With `overrides`, a template file of the same name
@@ -91,6 +95,26 @@ pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
     });
     env.add_filter("md_url", |v: Value| {
         Value::from_safe_string(md_url(&v.to_string()))
+    });
+    env.add_filter("rust_str", |v: Value| {
+        Value::from_safe_string(format!("{:?}", v.to_string()))
+    });
+    env.add_filter("rust_doc", |v: Value| {
+        let lines: Vec<String> = v
+            .to_string()
+            .split('\n')
+            .map(|l| {
+                format!(
+                    "#[doc = {:?}]",
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {l}")
+                    }
+                )
+            })
+            .collect();
+        Value::from_safe_string(lines.join("\n"))
     });
     env.add_filter("yaml", |v: Value| {
         Value::from_safe_string(yaml_str(&v.to_string()))

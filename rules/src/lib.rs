@@ -26,6 +26,10 @@ pub mod codes {
     pub const LABEL_RESERVED_NAME: &str = "OBS203";
 }
 
+/// The value an open-domain label takes at run time once its `max_cardinality`
+/// distinct values were seen, unless the spec sets `overflow_value`.
+pub const DEFAULT_OVERFLOW_VALUE: &str = "__overflow__";
+
 /// How serious a violation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {

@@ -72,6 +72,19 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
             ),
             _ => {}
         }
+        if let (Some(o), Some(_)) = (&dom.overflow_value, &dom.values) {
+            diags.push(
+                Diagnostic::error(
+                    CODE_DOMAIN,
+                    o.span,
+                    format!(
+                        "`overflow_value` on label `{}`, which has a closed value set",
+                        name.value
+                    ),
+                )
+                .help("`overflow_value` applies to open domains (`max_cardinality`) only"),
+            );
+        }
     }
 
     let max_metric = conv.max_series_per_metric.value;

@@ -11,6 +11,7 @@ use crate::generate::OutFile;
 use crate::load::Loaded;
 
 mod docs;
+pub mod rust;
 
 /// One output target.
 pub struct Target {
@@ -27,6 +28,12 @@ pub static TARGETS: &[Target] = &[Target {
     dir: "docs",
     description: "Markdown catalog: one page per service (metrics, labels, series estimates, SLOs, alerts) and an index",
     render: docs::render,
+},
+Target {
+    name: "rust",
+    dir: "rust",
+    description: "Typed Rust metrics per service (label enums, pre-resolved children, register()), depending only on the obspec crate",
+    render: rust::render,
 }];
 
 /// The relative names of the files a service was read from, with the project file.

@@ -1,0 +1,293 @@
+//! Runtime support for generated and derived metrics.
+//!
+//! Closed label domains are enums implementing [`LabelValue`]; a metric's
+//! label list is a tuple of them, a [`LabelSet`]. A [`Dense`] family resolves
+//! every child at registration into an array indexed by the label set, so the
+//! hot path is an index computation and the child's own atomic operation: no
+//! hashing, no locking, no allocation. Every child exists from the start and
+//! is exported at 0.
+//!
+//! Open domains (`max_cardinality`) go through a [`LabelGuard`] that admits at
+//! most the declared number of distinct values and folds the rest into one
+//! overflow value, counting each fold.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::RwLock;
+
+use prometheus::core::{MetricVec, MetricVecBuilder};
+use prometheus::IntCounter;
+
+/// A value of a closed label domain: a unit enum.
+pub trait LabelValue: Copy + Send + Sync + 'static {
+    /// Number of values in the domain.
+    const COUNT: usize;
+    /// Position of `self` in the domain, `0..COUNT`.
+    fn index(self) -> usize;
+    /// The value at `index` (panics if out of range).
+    fn from_index(index: usize) -> Self;
+    /// The label value as exported.
+    fn as_str(self) -> &'static str;
+}
+
+/// The labels of a metric: a tuple of [`LabelValue`]s (or `()`), or a struct
+/// deriving `LabelSet`.
+pub trait LabelSet: Copy + Send + Sync + 'static {
+    /// Number of label combinations (product of the domain sizes).
+    const COUNT: usize;
+    /// Position of this combination, `0..COUNT`.
+    fn index(self) -> usize;
+    /// The label values of combination `index`, in label order.
+    fn values_at(index: usize) -> Vec<&'static str>;
+}
+
+impl LabelSet for () {
+    const COUNT: usize = 1;
+    #[inline]
+    fn index(self) -> usize {
+        0
+    }
+    fn values_at(_: usize) -> Vec<&'static str> {
+        Vec::new()
+    }
+}
+
+macro_rules! tuple_label_set {
+    ($($t:ident $v:ident),+) => {
+        impl<$($t: LabelValue),+> LabelSet for ($($t,)+) {
+            const COUNT: usize = 1 $(* $t::COUNT)+;
+            #[inline]
+            fn index(self) -> usize {
+                let ($($v,)+) = self;
+                let mut i = 0;
+                $( i = i * $t::COUNT + $v.index(); )+
+                i
+            }
+            fn values_at(index: usize) -> Vec<&'static str> {
+                let mut out = Vec::new();
+                let mut radix = Self::COUNT;
+                $(
+                    radix /= $t::COUNT;
+                    out.push($t::from_index((index / radix) % $t::COUNT).as_str());
+                )+
+                out
+            }
+        }
+    };
+}
+
+tuple_label_set!(A a);
+tuple_label_set!(A a, B b);
+tuple_label_set!(A a, B b, C c);
+tuple_label_set!(A a, B b, C c, D d);
+tuple_label_set!(A a, B b, C c, D d, E e);
+tuple_label_set!(A a, B b, C c, D d, E e, F f);
+tuple_label_set!(A a, B b, C c, D d, E e, F f, G g);
+tuple_label_set!(A a, B b, C c, D d, E e, F f, G g, H h);
+
+/// A metric family over closed label domains, every child resolved up front.
+pub struct Dense<M, L> {
+    children: Box<[M]>,
+    _labels: PhantomData<fn(L)>,
+}
+
+impl<M, L: LabelSet> Dense<M, L> {
+    /// Resolves every label combination of `vec` (creating each child, at 0).
+    pub fn resolve<B: MetricVecBuilder<M = M>>(vec: &MetricVec<B>) -> prometheus::Result<Self> {
+        let mut children = Vec::with_capacity(L::COUNT);
+        for i in 0..L::COUNT {
+            children.push(vec.get_metric_with_label_values(&L::values_at(i))?);
+        }
+        Ok(Dense {
+            children: children.into_boxed_slice(),
+            _labels: PhantomData,
+        })
+    }
+
+    /// The child for `labels`.
+    #[inline]
+    pub fn get(&self, labels: L) -> &M {
+        &self.children[labels.index()]
+    }
+
+    /// Every child, in label-combination order.
+    pub fn children(&self) -> &[M] {
+        &self.children
+    }
+}
+
+impl<M, L> fmt::Debug for Dense<M, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dense")
+            .field("children", &self.children.len())
+            .finish()
+    }
+}
+
+pub use obspec_rules::DEFAULT_OVERFLOW_VALUE;
+
+/// Admits at most `max` distinct values of an open-domain label; later new
+/// values are replaced by the overflow value and counted.
+pub struct LabelGuard {
+    max: usize,
+    overflow: &'static str,
+    seen: RwLock<HashSet<Box<str>>>,
+    folded: IntCounter,
+}
+
+impl LabelGuard {
+    /// `folded` counts the values replaced by `overflow`.
+    pub fn new(max: usize, overflow: &'static str, folded: IntCounter) -> Self {
+        LabelGuard {
+            max,
+            overflow,
+            seen: RwLock::new(HashSet::new()),
+            folded,
+        }
+    }
+
+    /// `value` if it was seen before or there is room for it; the overflow value otherwise.
+    pub fn admit<'a>(&self, value: &'a str) -> &'a str {
+        {
+            let seen = self.seen.read().unwrap_or_else(|e| e.into_inner());
+            if seen.contains(value) {
+                return value;
+            }
+            if seen.len() >= self.max {
+                drop(seen);
+                self.folded.inc();
+                return self.overflow;
+            }
+        }
+        let mut seen = self.seen.write().unwrap_or_else(|e| e.into_inner());
+        if seen.contains(value) || seen.len() < self.max {
+            seen.insert(value.into());
+            value
+        } else {
+            drop(seen);
+            self.folded.inc();
+            self.overflow
+        }
+    }
+
+    /// Number of distinct values admitted so far.
+    pub fn admitted(&self) -> usize {
+        self.seen.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
+impl fmt::Debug for LabelGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LabelGuard")
+            .field("max", &self.max)
+            .field("overflow", &self.overflow)
+            .field("admitted", &self.admitted())
+            .finish()
+    }
+}
+
+/// Parsing a label value that is not in the domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLabelValue {
+    pub label: &'static str,
+    pub value: String,
+}
+
+impl fmt::Display for UnknownLabelValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a value of label `{}`",
+            self.value, self.label
+        )
+    }
+}
+
+impl std::error::Error for UnknownLabelValue {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Ab {
+        A,
+        B,
+    }
+    impl LabelValue for Ab {
+        const COUNT: usize = 2;
+        fn index(self) -> usize {
+            self as usize
+        }
+        fn from_index(i: usize) -> Self {
+            [Ab::A, Ab::B][i]
+        }
+        fn as_str(self) -> &'static str {
+            ["a", "b"][self as usize]
+        }
+    }
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Xyz {
+        X,
+        Y,
+        Z,
+    }
+    impl LabelValue for Xyz {
+        const COUNT: usize = 3;
+        fn index(self) -> usize {
+            self as usize
+        }
+        fn from_index(i: usize) -> Self {
+            [Xyz::X, Xyz::Y, Xyz::Z][i]
+        }
+        fn as_str(self) -> &'static str {
+            ["x", "y", "z"][self as usize]
+        }
+    }
+
+    #[test]
+    fn tuple_indexes_are_dense_and_decodable() {
+        assert_eq!(<(Ab, Xyz)>::COUNT, 6);
+        let mut seen = Vec::new();
+        for a in [Ab::A, Ab::B] {
+            for x in [Xyz::X, Xyz::Y, Xyz::Z] {
+                let i = (a, x).index();
+                assert_eq!(<(Ab, Xyz)>::values_at(i), vec![a.as_str(), x.as_str()]);
+                seen.push(i);
+            }
+        }
+        seen.sort();
+        assert_eq!(seen, (0..6).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn dense_family_exports_every_child_at_zero() {
+        let r = prometheus::Registry::new();
+        let vec = prometheus::IntCounterVec::new(
+            prometheus::Opts::new("t_total", "help"),
+            &["ab", "xyz"],
+        )
+        .unwrap();
+        r.register(Box::new(vec.clone())).unwrap();
+        let fam: Dense<prometheus::IntCounter, (Ab, Xyz)> = Dense::resolve(&vec).unwrap();
+        fam.get((Ab::B, Xyz::Z)).inc();
+        let mf = r.gather();
+        assert_eq!(mf[0].get_metric().len(), 6);
+        assert_eq!(vec.with_label_values(&["b", "z"]).get(), 1);
+        assert_eq!(vec.with_label_values(&["a", "z"]).get(), 0);
+    }
+
+    #[test]
+    fn guard_folds_past_the_bound() {
+        let folded = IntCounter::new("f", "f").unwrap();
+        let g = LabelGuard::new(2, "other", folded.clone());
+        assert_eq!(g.admit("a"), "a");
+        assert_eq!(g.admit("b"), "b");
+        assert_eq!(g.admit("a"), "a");
+        assert_eq!(g.admit("c"), "other");
+        assert_eq!(g.admit("d"), "other");
+        assert_eq!(folded.get(), 2);
+        assert_eq!(g.admitted(), 2);
+    }
+}

@@ -4,7 +4,7 @@
 //! The typed metrics are the committed `generated/rust/payment_gateway.rs`,
 //! generated from the bundled payment-gateway spec.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use divan::{black_box, AllocProfiler, Bencher};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};

@@ -1,7 +1,7 @@
 //! The JSON Schema derived from the model accepts every bundled spec and
 //! rejects what the loader rejects structurally (unknown keys, wrong types).
 
-use obspec_codegen::schema::{project_schema, service_schema};
+use obspec_codegen::schema::{project_schema, service_schema, yaml_to_json};
 use obspec_codegen::source::FileId;
 use obspec_codegen::yaml::{parse, Limits};
 
@@ -11,10 +11,7 @@ fn validator(schema: &str) -> jsonschema::Validator {
 }
 
 fn json(text: &str) -> serde_json::Value {
-    parse(FileId(0), text, Limits::default())
-        .unwrap()
-        .unwrap()
-        .to_json()
+    yaml_to_json(&parse(FileId(0), text, Limits::default()).unwrap().unwrap())
 }
 
 #[test]

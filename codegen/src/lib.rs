@@ -6,23 +6,20 @@
 //! Every problem is a located [`diag::Diagnostic`] with a stable code from the
 //! [`catalog`].
 
+pub use obspec_spec::{diag, load, model, source, yaml};
+
 pub mod build;
 pub mod bundled;
 pub mod catalog;
-pub mod diag;
 pub mod generate;
 pub mod lint;
-pub mod load;
-pub mod model;
 pub mod num;
 pub mod report;
 pub mod schema;
 pub mod slo;
-pub mod source;
 pub mod targets;
 pub mod templates;
 pub mod view;
-pub mod yaml;
 
 use std::path::PathBuf;
 

@@ -24,3 +24,36 @@ pub fn service_schema() -> String {
 pub fn project_schema() -> String {
     render::<Project>("obspec project file (obspec.yaml), format 1")
 }
+
+/// A spec file's YAML tree as JSON, with YAML 1.2 core-schema typing of plain
+/// scalars: what the JSON Schema validates.
+pub fn yaml_to_json(node: &crate::yaml::Node) -> serde_json::Value {
+    use crate::yaml::NodeKind;
+    use serde_json::Value;
+    match &node.kind {
+        NodeKind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_scalar().unwrap_or("").to_string(), yaml_to_json(v)))
+                .collect(),
+        ),
+        NodeKind::Seq(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
+        NodeKind::Scalar {
+            value,
+            plain: false,
+        } => Value::String(value.clone()),
+        NodeKind::Scalar { value, plain: true } => {
+            if node.is_null() {
+                Value::Null
+            } else if let Ok(i) = value.parse::<i64>() {
+                Value::from(i)
+            } else if let Some(f) = value.parse::<f64>().ok().filter(|f| f.is_finite()) {
+                Value::from(f)
+            } else if value == "true" || value == "false" {
+                Value::Bool(value == "true")
+            } else {
+                Value::String(value.clone())
+            }
+        }
+    }
+}

@@ -97,40 +97,6 @@ impl Node {
     }
 }
 
-impl Node {
-    /// The node as JSON, with YAML 1.2 core-schema typing of plain scalars
-    /// (for validating specs against the JSON Schema).
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value;
-        match &self.kind {
-            NodeKind::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.as_scalar().unwrap_or("").to_string(), v.to_json()))
-                    .collect(),
-            ),
-            NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            NodeKind::Scalar {
-                value,
-                plain: false,
-            } => Value::String(value.clone()),
-            NodeKind::Scalar { value, plain: true } => {
-                if self.is_null() {
-                    Value::Null
-                } else if let Ok(i) = value.parse::<i64>() {
-                    Value::from(i)
-                } else if let Some(f) = value.parse::<f64>().ok().filter(|f| f.is_finite()) {
-                    Value::from(f)
-                } else if value == "true" || value == "false" {
-                    Value::Bool(value == "true")
-                } else {
-                    Value::String(value.clone())
-                }
-            }
-        }
-    }
-}
-
 /// Parses one YAML document into a located tree. An empty file yields `Ok(None)`.
 pub fn parse(file: FileId, text: &str, limits: Limits) -> Result<Option<Node>, Diagnostic> {
     if text.len() > limits.max_bytes {

@@ -5,10 +5,13 @@
 //! point at the offending line. Serialization (used by templates) is
 //! transparent: a `Spanned<T>` serializes as its `T`.
 
+#[cfg(feature = "schema")]
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+#[cfg(feature = "schema")]
 use schemars::{JsonSchema, Schema, SchemaGenerator};
+#[cfg(feature = "serde")]
 use serde::{Serialize, Serializer};
 
 use crate::source::{FileId, Span};
@@ -33,12 +36,14 @@ impl<T> std::ops::Deref for Spanned<T> {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<T: Serialize> Serialize for Spanned<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(s)
     }
 }
 
+#[cfg(feature = "schema")]
 impl<T: JsonSchema> JsonSchema for Spanned<T> {
     fn inline_schema() -> bool {
         T::inline_schema()
@@ -89,6 +94,7 @@ impl<V> NamedMap<V> {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<V: Serialize> Serialize for NamedMap<V> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -100,6 +106,7 @@ impl<V: Serialize> Serialize for NamedMap<V> {
     }
 }
 
+#[cfg(feature = "schema")]
 impl<V: JsonSchema> JsonSchema for NamedMap<V> {
     fn inline_schema() -> bool {
         true
@@ -117,22 +124,24 @@ impl<V: JsonSchema> JsonSchema for NamedMap<V> {
 
 /// The project file, `obspec.yaml` at the root of the spec directory: conventions
 /// that hold for every service.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Project {
     /// Spec format version; always `1`.
-    #[schemars(range(min = 1, max = 1))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 1)))]
     pub obspec: Spanned<u32>,
     /// The project's name.
     pub project: Option<Spanned<String>>,
     /// Project-wide conventions enforced by `obspec lint`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub conventions: Conventions,
     /// Deployment environments: the closed value set of the `environment` target label.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub environments: Vec<Spanned<String>>,
-    #[serde(skip)]
-    #[schemars(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub file: Option<FileId>,
 }
 
@@ -149,26 +158,28 @@ impl Default for Project {
 }
 
 /// Project-wide conventions.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Conventions {
     /// Labels every scrape target carries (added by service discovery, not by the
     /// service): usable in PromQL, and never declared as metric labels.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub required_target_labels: Vec<Spanned<String>>,
     /// Labels no metric may use: unbounded identifiers that explode cardinality.
     /// Default: user_id, request_id, tracking_id, session_id, trace_id, span_id.
-    #[serde(default = "default_forbidden")]
+    #[cfg_attr(feature = "serde", serde(default = "default_forbidden"))]
     pub forbidden_labels: Vec<Spanned<String>>,
     /// Most series one metric may produce (product of its label domains, times
     /// the series per histogram). Default 1000.
-    #[serde(default = "default_max_metric")]
+    #[cfg_attr(feature = "serde", serde(default = "default_max_metric"))]
     pub max_series_per_metric: Spanned<u64>,
     /// Most series one service may produce, all metrics added. Default 10000.
-    #[serde(default = "default_max_service")]
+    #[cfg_attr(feature = "serde", serde(default = "default_max_service"))]
     pub max_series_per_service: Spanned<u64>,
     /// Allowed alert severities. Default: critical, warning, info.
-    #[serde(default = "default_severities")]
+    #[cfg_attr(feature = "serde", serde(default = "default_severities"))]
     pub severities: Vec<Spanned<String>>,
 }
 
@@ -211,11 +222,13 @@ impl Default for Conventions {
 }
 
 /// One service: its metrics, label domains, SLOs and alerts.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Service {
     /// Spec format version; always `1`.
-    #[schemars(range(min = 1, max = 1))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 1)))]
     pub obspec: Spanned<u32>,
     /// The service's name (kebab-case), e.g. `payment-gateway`. Unique across the specs.
     pub service: Spanned<String>,
@@ -226,39 +239,41 @@ pub struct Service {
     /// What the service does.
     pub description: Option<Spanned<String>>,
     /// Labels with a fixed value on every metric of the service.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub const_labels: NamedMap<Spanned<String>>,
     /// Label domains: each label's closed value set or declared bound.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub labels: NamedMap<LabelDomain>,
     /// The service's metrics, by full name.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub metrics: NamedMap<Metric>,
     /// Service level objectives, by name.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub slos: NamedMap<Slo>,
     /// Alerting rules, by alert name.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub alerts: NamedMap<Alert>,
     /// The file the service was read from.
-    #[serde(skip)]
-    #[schemars(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub file: Option<FileId>,
     /// Names declared in the file whose definition failed to load (used to keep
     /// one broken item from raising "unknown metric" everywhere).
-    #[serde(skip)]
-    #[schemars(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub broken: HashSet<String>,
 }
 
 /// The domain of one label: either a closed list of values or a declared bound.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LabelDomain {
     /// The closed set of values the label takes.
     pub values: Option<Vec<Spanned<String>>>,
     /// For an open domain: the most distinct values the label may take.
-    #[schemars(range(min = 1))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub max_cardinality: Option<Spanned<u64>>,
     /// For an open domain: the value that replaces new values once
     /// `max_cardinality` distinct values were seen (default `__overflow__`).
@@ -279,8 +294,10 @@ impl LabelDomain {
 }
 
 /// A metric type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum MetricType {
     /// A value that only goes up (resets on restart). Named `..._total`.
     Counter,
@@ -308,8 +325,10 @@ impl MetricType {
 }
 
 /// How stable a metric is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Stability {
     Stable,
     Experimental,
@@ -317,18 +336,20 @@ pub enum Stability {
 }
 
 /// One metric.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Metric {
     /// counter, gauge, histogram or info.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub kind: Spanned<MetricType>,
     /// Base unit (seconds, bytes, ratio...); the name ends with `_<unit>` (before `_total`).
     pub unit: Option<Spanned<String>>,
     /// The HELP text.
     pub help: Option<Spanned<String>>,
     /// Labels, in the order the code passes them; each declared under `labels:`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub labels: Vec<Spanned<String>>,
     /// Histogram bucket upper bounds, strictly increasing (`+Inf` is implied).
     pub buckets: Option<Spanned<Vec<Spanned<f64>>>>,
@@ -341,8 +362,10 @@ pub struct Metric {
 }
 
 /// A service level objective.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Slo {
     /// What the objective promises.
     pub description: Option<Spanned<String>>,
@@ -353,13 +376,15 @@ pub struct Slo {
     /// How good and bad events are counted.
     pub sli: Sli,
     /// Labels the SLO is computed per (e.g. `[region]`): one SLO per label value.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub grouping: Vec<Spanned<String>>,
 }
 
 /// A service level indicator: exactly one of `errors`+`total`, `latency` or `error_ratio`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Sli {
     /// Counter selector of bad events, e.g. `payment_attempts_total{status="failed"}`.
     pub errors: Option<Spanned<String>>,
@@ -369,14 +394,16 @@ pub struct Sli {
     pub latency: Option<LatencySli>,
     /// A raw PromQL error ratio with a `{{window}}` placeholder for the range.
     pub error_ratio: Option<Spanned<String>>,
-    #[serde(skip)]
-    #[schemars(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Option<Span>,
 }
 
 /// A latency SLI on a histogram.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LatencySli {
     /// The histogram metric.
     pub metric: Spanned<String>,
@@ -387,13 +414,15 @@ pub struct LatencySli {
 }
 
 /// A Prometheus alerting rule.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Alert {
     /// The PromQL condition.
     pub expr: Spanned<String>,
     /// How long the condition holds before firing, e.g. `10m`.
-    #[serde(rename = "for")]
+    #[cfg_attr(feature = "serde", serde(rename = "for"))]
     pub for_: Option<Spanned<String>>,
     /// One of the project's severities (default: critical, warning, info).
     pub severity: Spanned<String>,
@@ -404,10 +433,10 @@ pub struct Alert {
     /// URL of the runbook.
     pub runbook: Option<Spanned<String>>,
     /// Extra labels on the alert.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub labels: NamedMap<Spanned<String>>,
     /// Extra annotations on the alert.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub annotations: NamedMap<Spanned<String>>,
 }
 

@@ -27,13 +27,22 @@
 
 pub use obspec_rules as rules;
 
+/// Derive macros: `#[derive(LabelValue)]` (unit enums: closed label domains),
+/// `#[derive(LabelSet)]` (structs of label values), `#[derive(Metrics)]`
+/// (structs of metrics: generates `register`, checks names, units, buckets and
+/// labels at compile time, and with `#[metrics(spec = "...")]` against a spec).
+pub use obspec_macros::{LabelSet, LabelValue, Metrics};
+
 /// The Prometheus client generated code is written against: depend on `obspec`
 /// alone, no version matching needed.
 pub use prometheus;
 
 mod runtime;
+#[doc(hidden)]
+pub use runtime::__private;
 pub use runtime::{
-    Dense, LabelGuard, LabelSet, LabelValue, UnknownLabelValue, DEFAULT_OVERFLOW_VALUE,
+    Dense, LabelGuard, LabelNames, LabelSet, LabelValue, Metric, MetricOpts, Register,
+    UnknownLabelValue, DEFAULT_OVERFLOW_VALUE,
 };
 
 /// The `build.rs` API: see [`build::Builder`].

@@ -291,3 +291,149 @@ mod tests {
         assert_eq!(g.admitted(), 2);
     }
 }
+
+/// The label names of a [`LabelSet`] struct (derived with `#[derive(LabelSet)]`).
+pub trait LabelNames {
+    /// Label names, in the order of [`LabelSet::values_at`].
+    const NAMES: &'static [&'static str];
+}
+
+impl LabelNames for () {
+    const NAMES: &'static [&'static str] = &[];
+}
+
+impl<M, L: LabelSet> Dense<M, L> {
+    /// The child for `labels` (the same accessor as generated code).
+    #[inline]
+    pub fn with(&self, labels: L) -> &M {
+        self.get(labels)
+    }
+}
+
+/// How a metric is created: what `#[derive(Metrics)]` and generated code pass.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricOpts {
+    pub name: &'static str,
+    pub help: &'static str,
+    /// Histogram bucket bounds (ignored for other types).
+    pub buckets: &'static [f64],
+    /// `(name, value)` labels on every series.
+    pub const_labels: &'static [(&'static str, &'static str)],
+}
+
+impl MetricOpts {
+    fn opts(&self) -> prometheus::Opts {
+        prometheus::Opts::new(self.name, self.help).const_labels(
+            self.const_labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+    fn histogram_opts(&self) -> prometheus::HistogramOpts {
+        prometheus::HistogramOpts {
+            common_opts: self.opts(),
+            buckets: self.buckets.to_vec(),
+        }
+    }
+}
+
+/// A Prometheus metric type obspec can create and register: `IntCounter`,
+/// `Counter`, `IntGauge`, `Gauge`, `Histogram`.
+pub trait Metric: Clone + Send + Sync + Sized + 'static {
+    /// Creates and registers a metric without labels.
+    fn register_one(registry: &prometheus::Registry, opts: &MetricOpts)
+        -> prometheus::Result<Self>;
+    /// Creates and registers a family and resolves every label combination.
+    fn register_family<L: LabelSet + LabelNames>(
+        registry: &prometheus::Registry,
+        opts: &MetricOpts,
+    ) -> prometheus::Result<Dense<Self, L>>;
+}
+
+macro_rules! metric_impl {
+    ($m:ty, $vec:ty, $opts:ident) => {
+        impl Metric for $m {
+            fn register_one(
+                registry: &prometheus::Registry,
+                opts: &MetricOpts,
+            ) -> prometheus::Result<Self> {
+                let m = <$m>::with_opts(opts.$opts())?;
+                registry.register(Box::new(m.clone()))?;
+                Ok(m)
+            }
+            fn register_family<L: LabelSet + LabelNames>(
+                registry: &prometheus::Registry,
+                opts: &MetricOpts,
+            ) -> prometheus::Result<Dense<Self, L>> {
+                let vec = <$vec>::new(opts.$opts(), L::NAMES)?;
+                registry.register(Box::new(vec.clone()))?;
+                Dense::resolve(&vec)
+            }
+        }
+    };
+}
+
+metric_impl!(prometheus::IntCounter, prometheus::IntCounterVec, opts);
+metric_impl!(prometheus::Counter, prometheus::CounterVec, opts);
+metric_impl!(prometheus::IntGauge, prometheus::IntGaugeVec, opts);
+metric_impl!(prometheus::Gauge, prometheus::GaugeVec, opts);
+metric_impl!(
+    prometheus::Histogram,
+    prometheus::HistogramVec,
+    histogram_opts
+);
+
+/// A field of a `#[derive(Metrics)]` struct: a metric, or a [`Dense`] family of one.
+pub trait Register: Sized {
+    fn register(registry: &prometheus::Registry, opts: &MetricOpts) -> prometheus::Result<Self>;
+}
+
+impl<M: Metric> Register for M {
+    fn register(registry: &prometheus::Registry, opts: &MetricOpts) -> prometheus::Result<Self> {
+        M::register_one(registry, opts)
+    }
+}
+
+impl<M: Metric, L: LabelSet + LabelNames> Register for Dense<M, L> {
+    fn register(registry: &prometheus::Registry, opts: &MetricOpts) -> prometheus::Result<Self> {
+        M::register_family(registry, opts)
+    }
+}
+
+/// Support for the derive macros; not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    /// Whether two lists of names are equal (usable in `const`).
+    pub const fn names_eq(a: &[&str], b: &[&str]) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            let (x, y) = (a[i].as_bytes(), b[i].as_bytes());
+            if x.len() != y.len() {
+                return false;
+            }
+            let mut j = 0;
+            while j < x.len() {
+                if x[j] != y[j] {
+                    return false;
+                }
+                j += 1;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// Implemented only when `Self` and `T` are the same type.
+    #[diagnostic::on_unimplemented(
+        message = "the `labels = ...` of this metric is `{T}`, but its field type uses `{Self}`",
+        label = "labels differ from the field type's label set"
+    )]
+    pub trait SameLabels<T> {}
+    impl<T> SameLabels<T> for T {}
+
+    pub const fn assert_same_labels<A: SameLabels<B>, B>() {}
+}

@@ -30,6 +30,17 @@ pub mod codes {
 /// distinct values were seen, unless the spec sets `overflow_value`.
 pub const DEFAULT_OVERFLOW_VALUE: &str = "__overflow__";
 
+/// Labels no metric carries unless the project says otherwise: identifiers that
+/// take a new value per user or request.
+pub const DEFAULT_FORBIDDEN_LABELS: [&str; 6] = [
+    "user_id",
+    "request_id",
+    "tracking_id",
+    "session_id",
+    "trace_id",
+    "span_id",
+];
+
 /// How serious a violation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {

@@ -190,14 +190,7 @@ fn strings(v: &[&str]) -> Vec<Spanned<String>> {
     v.iter().map(|s| nowhere(s.to_string())).collect()
 }
 pub(crate) fn default_forbidden() -> Vec<Spanned<String>> {
-    strings(&[
-        "user_id",
-        "request_id",
-        "tracking_id",
-        "session_id",
-        "trace_id",
-        "span_id",
-    ])
+    strings(&obspec_rules::DEFAULT_FORBIDDEN_LABELS)
 }
 pub(crate) fn default_max_metric() -> Spanned<u64> {
     nowhere(1000)

@@ -21,7 +21,14 @@ labels:
   method: {values: [GET, POST]}
   type: {values: [a, b]}
   country: {max_cardinality: 2, overflow_value: other, description: "Billing country"}
+  result: {values: [ok, err]}
+  box: {values: [small, large]}
+  string: {values: [a-b, a_b]}
 metrics:
+  checkout_shadowing_total:
+    type: counter
+    help: Labels whose enums shadow prelude names (Result, Box, String).
+    labels: [result, box, string]
   checkout_orders_total:
     type: counter
     help: "Orders by \"outcome\"."
@@ -55,11 +62,19 @@ mod metrics {
     include!(concat!(env!("CARGO_MANIFEST_DIR"), "/gen/rust/checkout.rs"));
 }
 
+#[allow(clippy::all)]
+mod empty {
+    include!(concat!(env!("CARGO_MANIFEST_DIR"), "/gen/rust/empty.rs"));
+}
+
 use metrics::{Method, Status, Type};
 
 fn main() {
     let registry = obspec::prometheus::Registry::new();
     let m = metrics::CheckoutMetrics::register(&registry).expect("register");
+    empty::EmptyMetrics::register(&registry).expect("register an empty service");
+    m.checkout_shadowing_total.with(metrics::Result::Err, metrics::Box::Large, metrics::String::AB1).inc();
+    assert_eq!(metrics::String::AB.as_str(), "a-b");
     m.checkout_requests_total.with(Method::Post, Status::TimedOut, Type::B).inc();
     m.checkout_duration_seconds.with(Method::Get).observe(0.3);
     m.checkout_orders_total.with(Status::Ok, "de").inc();
@@ -84,6 +99,11 @@ fn generated_rust_compiles_and_exports_every_child() {
     std::fs::create_dir_all(dir.join("specs")).unwrap();
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::write(dir.join("specs/checkout.yaml"), SPEC).unwrap();
+    std::fs::write(
+        dir.join("specs/empty.yaml"),
+        "obspec: 1\nservice: empty\nnamespace: empty\n",
+    )
+    .unwrap();
 
     let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
         .args(["generate", "specs", "--target", "rust", "--out", "gen"])

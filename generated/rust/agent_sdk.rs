@@ -42,14 +42,14 @@ impl ::core::fmt::Display for Status {
 }
 impl ::core::str::FromStr for Status {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "success" => Ok(Status::Success),
-            "failed" => Ok(Status::Failed),
+            "success" => ::core::result::Result::Ok(Status::Success),
+            "failed" => ::core::result::Result::Ok(Status::Failed),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "status",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -114,17 +114,17 @@ impl ::core::fmt::Display for ErrorType {
 }
 impl ::core::str::FromStr for ErrorType {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "model_call" => Ok(ErrorType::ModelCall),
-            "tool_call" => Ok(ErrorType::ToolCall),
-            "timeout" => Ok(ErrorType::Timeout),
-            "validation" => Ok(ErrorType::Validation),
-            "internal" => Ok(ErrorType::Internal),
+            "model_call" => ::core::result::Result::Ok(ErrorType::ModelCall),
+            "tool_call" => ::core::result::Result::Ok(ErrorType::ToolCall),
+            "timeout" => ::core::result::Result::Ok(ErrorType::Timeout),
+            "validation" => ::core::result::Result::Ok(ErrorType::Validation),
+            "internal" => ::core::result::Result::Ok(ErrorType::Internal),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "error_type",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -172,14 +172,14 @@ impl ::core::fmt::Display for TokenType {
 }
 impl ::core::str::FromStr for TokenType {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "input" => Ok(TokenType::Input),
-            "output" => Ok(TokenType::Output),
+            "input" => ::core::result::Result::Ok(TokenType::Input),
+            "output" => ::core::result::Result::Ok(TokenType::Output),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "token_type",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -346,8 +346,12 @@ impl AgentSdkMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        #[allow(unused_mut)]
-        let mut const_labels = ::std::collections::HashMap::<String, String>::new();
+        let _ = registry;
+        #[allow(unused_mut, unused_variables)]
+        let mut const_labels = ::std::collections::HashMap::<
+            ::std::string::String,
+            ::std::string::String,
+        >::new();
         let overflow = ::obspec::prometheus::IntCounterVec::new(
             ::obspec::prometheus::Opts::new(
                     "agent_obspec_label_overflow_total",
@@ -356,7 +360,7 @@ impl AgentSdkMetrics {
                 .const_labels(const_labels.clone()),
             &["label"],
         )?;
-        registry.register(Box::new(overflow.clone()))?;
+        registry.register(::std::boxed::Box::new(overflow.clone()))?;
         let tool_name_guard = ::std::sync::Arc::new(
             ::obspec::LabelGuard::new(
                 50,
@@ -378,7 +382,7 @@ impl AgentSdkMetrics {
                 )
                 .const_labels(const_labels.clone());
             let metric = ::obspec::prometheus::IntCounter::with_opts(opts)?;
-            registry.register(Box::new(metric.clone()))?;
+            registry.register(::std::boxed::Box::new(metric.clone()))?;
             metric
         };
         let agent_tool_calls_total = {
@@ -391,7 +395,7 @@ impl AgentSdkMetrics {
                 opts,
                 &["tool_name", "status"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             AgentToolCallsTotal {
                 vec,
                 tool_name: ::std::sync::Arc::clone(&tool_name_guard),
@@ -403,9 +407,9 @@ impl AgentSdkMetrics {
                     "Duration of tool calls.",
                 )
                 .const_labels(const_labels.clone())
-                .buckets(vec![0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]);
+                .buckets(::std::vec![0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]);
             let vec = ::obspec::prometheus::HistogramVec::new(opts, &["tool_name"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             AgentToolCallDurationSeconds {
                 vec,
                 tool_name: ::std::sync::Arc::clone(&tool_name_guard),
@@ -418,7 +422,7 @@ impl AgentSdkMetrics {
                 )
                 .const_labels(const_labels.clone());
             let vec = ::obspec::prometheus::IntCounterVec::new(opts, &["error_type"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             AgentErrorsTotal(::obspec::Dense::resolve(&vec)?)
         };
         let agent_active = {
@@ -428,7 +432,7 @@ impl AgentSdkMetrics {
                 )
                 .const_labels(const_labels.clone());
             let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(Box::new(metric.clone()))?;
+            registry.register(::std::boxed::Box::new(metric.clone()))?;
             metric
         };
         let agent_pool_size = {
@@ -438,7 +442,7 @@ impl AgentSdkMetrics {
                 )
                 .const_labels(const_labels.clone());
             let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(Box::new(metric.clone()))?;
+            registry.register(::std::boxed::Box::new(metric.clone()))?;
             metric
         };
         let agent_pool_capacity = {
@@ -448,7 +452,7 @@ impl AgentSdkMetrics {
                 )
                 .const_labels(const_labels.clone());
             let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(Box::new(metric.clone()))?;
+            registry.register(::std::boxed::Box::new(metric.clone()))?;
             metric
         };
         let agent_memory_usage_bytes = {
@@ -458,7 +462,7 @@ impl AgentSdkMetrics {
                 )
                 .const_labels(const_labels.clone());
             let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(Box::new(metric.clone()))?;
+            registry.register(::std::boxed::Box::new(metric.clone()))?;
             metric
         };
         let agent_chat_latency_seconds = {
@@ -467,9 +471,9 @@ impl AgentSdkMetrics {
                     "Latency of a chat turn, from request to model response.",
                 )
                 .const_labels(const_labels.clone())
-                .buckets(vec![0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0]);
+                .buckets(::std::vec![0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0]);
             let vec = ::obspec::prometheus::HistogramVec::new(opts, &["template_id"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             AgentChatLatencySeconds {
                 vec,
                 template_id: ::std::sync::Arc::clone(&template_id_guard),
@@ -481,12 +485,12 @@ impl AgentSdkMetrics {
                     "Tokens used per model request.",
                 )
                 .const_labels(const_labels.clone())
-                .buckets(vec![100.0, 500.0, 1000.0, 5000.0, 10000.0, 50000.0]);
+                .buckets(::std::vec![100.0, 500.0, 1000.0, 5000.0, 10000.0, 50000.0]);
             let vec = ::obspec::prometheus::HistogramVec::new(opts, &["token_type"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             AgentRequestTokens(::obspec::Dense::resolve(&vec)?)
         };
-        Ok(AgentSdkMetrics {
+        ::core::result::Result::Ok(AgentSdkMetrics {
             agent_created_total,
             agent_tool_calls_total,
             agent_tool_call_duration_seconds,

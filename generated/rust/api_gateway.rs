@@ -53,16 +53,16 @@ impl ::core::fmt::Display for Method {
 }
 impl ::core::str::FromStr for Method {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "GET" => Ok(Method::Get),
-            "POST" => Ok(Method::Post),
-            "PUT" => Ok(Method::Put),
-            "DELETE" => Ok(Method::Delete),
+            "GET" => ::core::result::Result::Ok(Method::Get),
+            "POST" => ::core::result::Result::Ok(Method::Post),
+            "PUT" => ::core::result::Result::Ok(Method::Put),
+            "DELETE" => ::core::result::Result::Ok(Method::Delete),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "method",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -121,16 +121,16 @@ impl ::core::fmt::Display for StatusClass {
 }
 impl ::core::str::FromStr for StatusClass {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "2xx" => Ok(StatusClass::V2xx),
-            "3xx" => Ok(StatusClass::V3xx),
-            "4xx" => Ok(StatusClass::V4xx),
-            "5xx" => Ok(StatusClass::V5xx),
+            "2xx" => ::core::result::Result::Ok(StatusClass::V2xx),
+            "3xx" => ::core::result::Result::Ok(StatusClass::V3xx),
+            "4xx" => ::core::result::Result::Ok(StatusClass::V4xx),
+            "5xx" => ::core::result::Result::Ok(StatusClass::V5xx),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "status_class",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -178,14 +178,14 @@ impl ::core::fmt::Display for ApiVersion {
 }
 impl ::core::str::FromStr for ApiVersion {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "v1" => Ok(ApiVersion::V1),
-            "v2" => Ok(ApiVersion::V2),
+            "v1" => ::core::result::Result::Ok(ApiVersion::V1),
+            "v2" => ::core::result::Result::Ok(ApiVersion::V2),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "api_version",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -252,18 +252,18 @@ impl ::core::fmt::Display for ErrorType {
 }
 impl ::core::str::FromStr for ErrorType {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "validation" => Ok(ErrorType::Validation),
-            "auth" => Ok(ErrorType::Auth),
-            "rate_limited" => Ok(ErrorType::RateLimited),
-            "upstream" => Ok(ErrorType::Upstream),
-            "timeout" => Ok(ErrorType::Timeout),
-            "internal" => Ok(ErrorType::Internal),
+            "validation" => ::core::result::Result::Ok(ErrorType::Validation),
+            "auth" => ::core::result::Result::Ok(ErrorType::Auth),
+            "rate_limited" => ::core::result::Result::Ok(ErrorType::RateLimited),
+            "upstream" => ::core::result::Result::Ok(ErrorType::Upstream),
+            "timeout" => ::core::result::Result::Ok(ErrorType::Timeout),
+            "internal" => ::core::result::Result::Ok(ErrorType::Internal),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "error_type",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -413,8 +413,12 @@ impl ApiGatewayMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        #[allow(unused_mut)]
-        let mut const_labels = ::std::collections::HashMap::<String, String>::new();
+        let _ = registry;
+        #[allow(unused_mut, unused_variables)]
+        let mut const_labels = ::std::collections::HashMap::<
+            ::std::string::String,
+            ::std::string::String,
+        >::new();
         let overflow = ::obspec::prometheus::IntCounterVec::new(
             ::obspec::prometheus::Opts::new(
                     "gateway_obspec_label_overflow_total",
@@ -423,7 +427,7 @@ impl ApiGatewayMetrics {
                 .const_labels(const_labels.clone()),
             &["label"],
         )?;
-        registry.register(Box::new(overflow.clone()))?;
+        registry.register(::std::boxed::Box::new(overflow.clone()))?;
         let endpoint_guard = ::std::sync::Arc::new(
             ::obspec::LabelGuard::new(
                 15,
@@ -441,7 +445,7 @@ impl ApiGatewayMetrics {
                 opts,
                 &["endpoint", "method", "status_class", "api_version"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             GatewayHttpRequestsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -454,13 +458,15 @@ impl ApiGatewayMetrics {
                 )
                 .const_labels(const_labels.clone())
                 .buckets(
-                    vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0],
+                    ::std::vec![
+                        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
+                    ],
                 );
             let vec = ::obspec::prometheus::HistogramVec::new(
                 opts,
                 &["endpoint", "method"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             GatewayHttpRequestDurationSeconds {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -476,7 +482,7 @@ impl ApiGatewayMetrics {
                 opts,
                 &["endpoint", "method", "error_type"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             GatewayHttpRequestErrorsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -489,13 +495,13 @@ impl ApiGatewayMetrics {
                 )
                 .const_labels(const_labels.clone());
             let vec = ::obspec::prometheus::GaugeVec::new(opts, &["endpoint"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             GatewayHttpRequestsInFlight {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
-        Ok(ApiGatewayMetrics {
+        ::core::result::Result::Ok(ApiGatewayMetrics {
             gateway_http_requests_total,
             gateway_http_request_duration_seconds,
             gateway_http_request_errors_total,

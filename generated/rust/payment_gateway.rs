@@ -45,15 +45,15 @@ impl ::core::fmt::Display for Region {
 }
 impl ::core::str::FromStr for Region {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "cn" => Ok(Region::Cn),
-            "us" => Ok(Region::Us),
-            "eu" => Ok(Region::Eu),
+            "cn" => ::core::result::Result::Ok(Region::Cn),
+            "us" => ::core::result::Result::Ok(Region::Us),
+            "eu" => ::core::result::Result::Ok(Region::Eu),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "region",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -108,15 +108,15 @@ impl ::core::fmt::Display for PaymentChannel {
 }
 impl ::core::str::FromStr for PaymentChannel {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "card" => Ok(PaymentChannel::Card),
-            "wallet" => Ok(PaymentChannel::Wallet),
-            "bank_transfer" => Ok(PaymentChannel::BankTransfer),
+            "card" => ::core::result::Result::Ok(PaymentChannel::Card),
+            "wallet" => ::core::result::Result::Ok(PaymentChannel::Wallet),
+            "bank_transfer" => ::core::result::Result::Ok(PaymentChannel::BankTransfer),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "payment_channel",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -164,14 +164,14 @@ impl ::core::fmt::Display for Status {
 }
 impl ::core::str::FromStr for Status {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "success" => Ok(Status::Success),
-            "failed" => Ok(Status::Failed),
+            "success" => ::core::result::Result::Ok(Status::Success),
+            "failed" => ::core::result::Result::Ok(Status::Failed),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "status",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -254,9 +254,17 @@ impl PaymentGatewayMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        #[allow(unused_mut)]
-        let mut const_labels = ::std::collections::HashMap::<String, String>::new();
-        const_labels.insert("sla_tier".to_string(), "P0".to_string());
+        let _ = registry;
+        #[allow(unused_mut, unused_variables)]
+        let mut const_labels = ::std::collections::HashMap::<
+            ::std::string::String,
+            ::std::string::String,
+        >::new();
+        const_labels
+            .insert(
+                ::std::string::ToString::to_string("sla_tier"),
+                ::std::string::ToString::to_string("P0"),
+            );
         let payment_attempts_total = {
             let opts = ::obspec::prometheus::Opts::new(
                     "payment_attempts_total",
@@ -267,7 +275,7 @@ impl PaymentGatewayMetrics {
                 opts,
                 &["region", "payment_channel", "status"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             PaymentAttemptsTotal(::obspec::Dense::resolve(&vec)?)
         };
         let payment_latency_seconds = {
@@ -276,9 +284,9 @@ impl PaymentGatewayMetrics {
                     "End-to-end payment latency.",
                 )
                 .const_labels(const_labels.clone())
-                .buckets(vec![0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]);
+                .buckets(::std::vec![0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]);
             let vec = ::obspec::prometheus::HistogramVec::new(opts, &["region"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             PaymentLatencySeconds(::obspec::Dense::resolve(&vec)?)
         };
         let payment_inflight = {
@@ -288,10 +296,10 @@ impl PaymentGatewayMetrics {
                 )
                 .const_labels(const_labels.clone());
             let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(Box::new(metric.clone()))?;
+            registry.register(::std::boxed::Box::new(metric.clone()))?;
             metric
         };
-        Ok(PaymentGatewayMetrics {
+        ::core::result::Result::Ok(PaymentGatewayMetrics {
             payment_attempts_total,
             payment_latency_seconds,
             payment_inflight,

@@ -53,16 +53,16 @@ impl ::core::fmt::Display for Method {
 }
 impl ::core::str::FromStr for Method {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "GET" => Ok(Method::Get),
-            "POST" => Ok(Method::Post),
-            "PUT" => Ok(Method::Put),
-            "DELETE" => Ok(Method::Delete),
+            "GET" => ::core::result::Result::Ok(Method::Get),
+            "POST" => ::core::result::Result::Ok(Method::Post),
+            "PUT" => ::core::result::Result::Ok(Method::Put),
+            "DELETE" => ::core::result::Result::Ok(Method::Delete),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "method",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -121,16 +121,16 @@ impl ::core::fmt::Display for StatusClass {
 }
 impl ::core::str::FromStr for StatusClass {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "2xx" => Ok(StatusClass::V2xx),
-            "3xx" => Ok(StatusClass::V3xx),
-            "4xx" => Ok(StatusClass::V4xx),
-            "5xx" => Ok(StatusClass::V5xx),
+            "2xx" => ::core::result::Result::Ok(StatusClass::V2xx),
+            "3xx" => ::core::result::Result::Ok(StatusClass::V3xx),
+            "4xx" => ::core::result::Result::Ok(StatusClass::V4xx),
+            "5xx" => ::core::result::Result::Ok(StatusClass::V5xx),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "status_class",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -193,17 +193,17 @@ impl ::core::fmt::Display for ErrorType {
 }
 impl ::core::str::FromStr for ErrorType {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "validation" => Ok(ErrorType::Validation),
-            "auth" => Ok(ErrorType::Auth),
-            "upstream" => Ok(ErrorType::Upstream),
-            "timeout" => Ok(ErrorType::Timeout),
-            "internal" => Ok(ErrorType::Internal),
+            "validation" => ::core::result::Result::Ok(ErrorType::Validation),
+            "auth" => ::core::result::Result::Ok(ErrorType::Auth),
+            "upstream" => ::core::result::Result::Ok(ErrorType::Upstream),
+            "timeout" => ::core::result::Result::Ok(ErrorType::Timeout),
+            "internal" => ::core::result::Result::Ok(ErrorType::Internal),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "error_type",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -258,15 +258,15 @@ impl ::core::fmt::Display for Provider {
 }
 impl ::core::str::FromStr for Provider {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "anthropic" => Ok(Provider::Anthropic),
-            "openai" => Ok(Provider::Openai),
-            "bedrock" => Ok(Provider::Bedrock),
+            "anthropic" => ::core::result::Result::Ok(Provider::Anthropic),
+            "openai" => ::core::result::Result::Ok(Provider::Openai),
+            "bedrock" => ::core::result::Result::Ok(Provider::Bedrock),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "provider",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -325,16 +325,16 @@ impl ::core::fmt::Display for TokenType {
 }
 impl ::core::str::FromStr for TokenType {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "input" => Ok(TokenType::Input),
-            "output" => Ok(TokenType::Output),
-            "cache_read" => Ok(TokenType::CacheRead),
-            "cache_write" => Ok(TokenType::CacheWrite),
+            "input" => ::core::result::Result::Ok(TokenType::Input),
+            "output" => ::core::result::Result::Ok(TokenType::Output),
+            "cache_read" => ::core::result::Result::Ok(TokenType::CacheRead),
+            "cache_write" => ::core::result::Result::Ok(TokenType::CacheWrite),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "token_type",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -385,15 +385,15 @@ impl ::core::fmt::Display for Outcome {
 }
 impl ::core::str::FromStr for Outcome {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "success" => Ok(Outcome::Success),
-            "error" => Ok(Outcome::Error),
-            "timeout" => Ok(Outcome::Timeout),
+            "success" => ::core::result::Result::Ok(Outcome::Success),
+            "error" => ::core::result::Result::Ok(Outcome::Error),
+            "timeout" => ::core::result::Result::Ok(Outcome::Timeout),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "outcome",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -645,8 +645,12 @@ impl WorkflowAgentMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        #[allow(unused_mut)]
-        let mut const_labels = ::std::collections::HashMap::<String, String>::new();
+        let _ = registry;
+        #[allow(unused_mut, unused_variables)]
+        let mut const_labels = ::std::collections::HashMap::<
+            ::std::string::String,
+            ::std::string::String,
+        >::new();
         let overflow = ::obspec::prometheus::IntCounterVec::new(
             ::obspec::prometheus::Opts::new(
                     "workflow_agent_obspec_label_overflow_total",
@@ -655,7 +659,7 @@ impl WorkflowAgentMetrics {
                 .const_labels(const_labels.clone()),
             &["label"],
         )?;
-        registry.register(Box::new(overflow.clone()))?;
+        registry.register(::std::boxed::Box::new(overflow.clone()))?;
         let endpoint_guard = ::std::sync::Arc::new(
             ::obspec::LabelGuard::new(
                 10,
@@ -680,7 +684,7 @@ impl WorkflowAgentMetrics {
                 opts,
                 &["endpoint", "method", "status_class"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowAgentHttpRequestsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -693,13 +697,15 @@ impl WorkflowAgentMetrics {
                 )
                 .const_labels(const_labels.clone())
                 .buckets(
-                    vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0],
+                    ::std::vec![
+                        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
+                    ],
                 );
             let vec = ::obspec::prometheus::HistogramVec::new(
                 opts,
                 &["endpoint", "method"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowAgentHttpRequestDurationSeconds {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -715,7 +721,7 @@ impl WorkflowAgentMetrics {
                 opts,
                 &["endpoint", "method", "error_type"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowAgentHttpRequestErrorsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -728,7 +734,7 @@ impl WorkflowAgentMetrics {
                 )
                 .const_labels(const_labels.clone());
             let vec = ::obspec::prometheus::GaugeVec::new(opts, &["endpoint"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowAgentHttpRequestsInFlight {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -744,7 +750,7 @@ impl WorkflowAgentMetrics {
                 opts,
                 &["model", "provider", "outcome"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowAgentAiRequestsTotal {
                 vec,
                 model: ::std::sync::Arc::clone(&model_guard),
@@ -760,7 +766,7 @@ impl WorkflowAgentMetrics {
                 opts,
                 &["model", "token_type"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowAgentAiTokensTotal {
                 vec,
                 model: ::std::sync::Arc::clone(&model_guard),
@@ -773,7 +779,7 @@ impl WorkflowAgentMetrics {
                 )
                 .const_labels(const_labels.clone());
             let vec = ::obspec::prometheus::CounterVec::new(opts, &["model"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowAgentAiCostDollarsTotal {
                 vec,
                 model: ::std::sync::Arc::clone(&model_guard),
@@ -785,15 +791,15 @@ impl WorkflowAgentMetrics {
                     "Duration of model requests.",
                 )
                 .const_labels(const_labels.clone())
-                .buckets(vec![0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0]);
+                .buckets(::std::vec![0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0]);
             let vec = ::obspec::prometheus::HistogramVec::new(opts, &["model"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowAgentAiRequestDurationSeconds {
                 vec,
                 model: ::std::sync::Arc::clone(&model_guard),
             }
         };
-        Ok(WorkflowAgentMetrics {
+        ::core::result::Result::Ok(WorkflowAgentMetrics {
             workflow_agent_http_requests_total,
             workflow_agent_http_request_duration_seconds,
             workflow_agent_http_request_errors_total,

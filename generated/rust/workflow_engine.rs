@@ -53,16 +53,16 @@ impl ::core::fmt::Display for Method {
 }
 impl ::core::str::FromStr for Method {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "GET" => Ok(Method::Get),
-            "POST" => Ok(Method::Post),
-            "PUT" => Ok(Method::Put),
-            "DELETE" => Ok(Method::Delete),
+            "GET" => ::core::result::Result::Ok(Method::Get),
+            "POST" => ::core::result::Result::Ok(Method::Post),
+            "PUT" => ::core::result::Result::Ok(Method::Put),
+            "DELETE" => ::core::result::Result::Ok(Method::Delete),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "method",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -121,16 +121,16 @@ impl ::core::fmt::Display for StatusClass {
 }
 impl ::core::str::FromStr for StatusClass {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "2xx" => Ok(StatusClass::V2xx),
-            "3xx" => Ok(StatusClass::V3xx),
-            "4xx" => Ok(StatusClass::V4xx),
-            "5xx" => Ok(StatusClass::V5xx),
+            "2xx" => ::core::result::Result::Ok(StatusClass::V2xx),
+            "3xx" => ::core::result::Result::Ok(StatusClass::V3xx),
+            "4xx" => ::core::result::Result::Ok(StatusClass::V4xx),
+            "5xx" => ::core::result::Result::Ok(StatusClass::V5xx),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "status_class",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -193,17 +193,17 @@ impl ::core::fmt::Display for ErrorType {
 }
 impl ::core::str::FromStr for ErrorType {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "validation" => Ok(ErrorType::Validation),
-            "auth" => Ok(ErrorType::Auth),
-            "upstream" => Ok(ErrorType::Upstream),
-            "timeout" => Ok(ErrorType::Timeout),
-            "internal" => Ok(ErrorType::Internal),
+            "validation" => ::core::result::Result::Ok(ErrorType::Validation),
+            "auth" => ::core::result::Result::Ok(ErrorType::Auth),
+            "upstream" => ::core::result::Result::Ok(ErrorType::Upstream),
+            "timeout" => ::core::result::Result::Ok(ErrorType::Timeout),
+            "internal" => ::core::result::Result::Ok(ErrorType::Internal),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "error_type",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -258,15 +258,15 @@ impl ::core::fmt::Display for WorkflowType {
 }
 impl ::core::str::FromStr for WorkflowType {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "simple" => Ok(WorkflowType::Simple),
-            "complex" => Ok(WorkflowType::Complex),
-            "ai_assisted" => Ok(WorkflowType::AiAssisted),
+            "simple" => ::core::result::Result::Ok(WorkflowType::Simple),
+            "complex" => ::core::result::Result::Ok(WorkflowType::Complex),
+            "ai_assisted" => ::core::result::Result::Ok(WorkflowType::AiAssisted),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "workflow_type",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -321,15 +321,15 @@ impl ::core::fmt::Display for ComplexityLevel {
 }
 impl ::core::str::FromStr for ComplexityLevel {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "low" => Ok(ComplexityLevel::Low),
-            "medium" => Ok(ComplexityLevel::Medium),
-            "high" => Ok(ComplexityLevel::High),
+            "low" => ::core::result::Result::Ok(ComplexityLevel::Low),
+            "medium" => ::core::result::Result::Ok(ComplexityLevel::Medium),
+            "high" => ::core::result::Result::Ok(ComplexityLevel::High),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "complexity_level",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -380,15 +380,15 @@ impl ::core::fmt::Display for Status {
 }
 impl ::core::str::FromStr for Status {
     type Err = ::obspec::UnknownLabelValue;
-    fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
         match s {
-            "succeeded" => Ok(Status::Succeeded),
-            "failed" => Ok(Status::Failed),
-            "cancelled" => Ok(Status::Cancelled),
+            "succeeded" => ::core::result::Result::Ok(Status::Succeeded),
+            "failed" => ::core::result::Result::Ok(Status::Failed),
+            "cancelled" => ::core::result::Result::Ok(Status::Cancelled),
             _ => {
-                Err(::obspec::UnknownLabelValue {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
                     label: "status",
-                    value: s.to_string(),
+                    value: ::std::string::ToString::to_string(s),
                 })
             }
         }
@@ -620,8 +620,12 @@ impl WorkflowEngineMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        #[allow(unused_mut)]
-        let mut const_labels = ::std::collections::HashMap::<String, String>::new();
+        let _ = registry;
+        #[allow(unused_mut, unused_variables)]
+        let mut const_labels = ::std::collections::HashMap::<
+            ::std::string::String,
+            ::std::string::String,
+        >::new();
         let overflow = ::obspec::prometheus::IntCounterVec::new(
             ::obspec::prometheus::Opts::new(
                     "workflow_engine_obspec_label_overflow_total",
@@ -630,7 +634,7 @@ impl WorkflowEngineMetrics {
                 .const_labels(const_labels.clone()),
             &["label"],
         )?;
-        registry.register(Box::new(overflow.clone()))?;
+        registry.register(::std::boxed::Box::new(overflow.clone()))?;
         let endpoint_guard = ::std::sync::Arc::new(
             ::obspec::LabelGuard::new(
                 10,
@@ -648,7 +652,7 @@ impl WorkflowEngineMetrics {
                 opts,
                 &["endpoint", "method", "status_class"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowEngineHttpRequestsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -661,13 +665,15 @@ impl WorkflowEngineMetrics {
                 )
                 .const_labels(const_labels.clone())
                 .buckets(
-                    vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0],
+                    ::std::vec![
+                        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
+                    ],
                 );
             let vec = ::obspec::prometheus::HistogramVec::new(
                 opts,
                 &["endpoint", "method"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowEngineHttpRequestDurationSeconds {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -683,7 +689,7 @@ impl WorkflowEngineMetrics {
                 opts,
                 &["endpoint", "method", "error_type"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowEngineHttpRequestErrorsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -696,7 +702,7 @@ impl WorkflowEngineMetrics {
                 )
                 .const_labels(const_labels.clone());
             let vec = ::obspec::prometheus::GaugeVec::new(opts, &["endpoint"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowEngineHttpRequestsInFlight {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
@@ -712,7 +718,7 @@ impl WorkflowEngineMetrics {
                 opts,
                 &["workflow_type", "complexity_level", "status"],
             )?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowEngineExecutionsTotal(::obspec::Dense::resolve(&vec)?)
         };
         let workflow_engine_execution_duration_seconds = {
@@ -722,10 +728,12 @@ impl WorkflowEngineMetrics {
                 )
                 .const_labels(const_labels.clone())
                 .buckets(
-                    vec![0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 1800.0, 3600.0],
+                    ::std::vec![
+                        0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 1800.0, 3600.0
+                    ],
                 );
             let vec = ::obspec::prometheus::HistogramVec::new(opts, &["workflow_type"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowEngineExecutionDurationSeconds(::obspec::Dense::resolve(&vec)?)
         };
         let workflow_engine_executions_running = {
@@ -735,10 +743,10 @@ impl WorkflowEngineMetrics {
                 )
                 .const_labels(const_labels.clone());
             let vec = ::obspec::prometheus::GaugeVec::new(opts, &["workflow_type"])?;
-            registry.register(Box::new(vec.clone()))?;
+            registry.register(::std::boxed::Box::new(vec.clone()))?;
             WorkflowEngineExecutionsRunning(::obspec::Dense::resolve(&vec)?)
         };
-        Ok(WorkflowEngineMetrics {
+        ::core::result::Result::Ok(WorkflowEngineMetrics {
             workflow_engine_http_requests_total,
             workflow_engine_http_request_duration_seconds,
             workflow_engine_http_request_errors_total,

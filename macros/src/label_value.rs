@@ -139,7 +139,7 @@ pub fn expand(input: DeriveInput) -> TokenStream {
         #[automatically_derived]
         impl ::core::str::FromStr for #ident {
             type Err = ::obspec::UnknownLabelValue;
-            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
                 match s {
                     #(#strs => ::core::result::Result::Ok(#ident::#idents),)*
                     _ => ::core::result::Result::Err(::obspec::UnknownLabelValue { label: #label, value: ::std::string::ToString::to_string(s) }),

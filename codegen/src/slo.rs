@@ -22,14 +22,17 @@ pub struct BurnWindow {
     pub short_ms: u64,
     /// Share of the period's error budget, in percent.
     pub budget_percent: u64,
+    /// The burn rate that spends `budget_percent` in the long window: the
+    /// alert threshold is `factor × error budget`.
+    pub factor: &'static str,
 }
 
 /// The four SRE Workbook conditions for a 30-day period.
-const WORKBOOK: [(&str, u64, u64, u64); 4] = [
-    ("page", HOUR, 5 * MINUTE, 2),
-    ("page", 6 * HOUR, 30 * MINUTE, 5),
-    ("ticket", DAY, 2 * HOUR, 10),
-    ("ticket", 3 * DAY, 6 * HOUR, 10),
+const WORKBOOK: [(&str, u64, u64, u64, &str); 4] = [
+    ("page", HOUR, 5 * MINUTE, 2, "14.4"),
+    ("page", 6 * HOUR, 30 * MINUTE, 5, "6"),
+    ("ticket", DAY, 2 * HOUR, 10, "3"),
+    ("ticket", 3 * DAY, 6 * HOUR, 10, "1"),
 ];
 
 /// The burn-rate windows for an SLO period (`period_ms`), scaled from 30 days
@@ -41,11 +44,12 @@ pub fn burn_windows(period_ms: u64) -> Vec<BurnWindow> {
     };
     WORKBOOK
         .iter()
-        .map(|&(kind, long, short, budget)| BurnWindow {
+        .map(|&(kind, long, short, budget, factor)| BurnWindow {
             kind,
             long_ms: scale(long),
             short_ms: scale(short),
             budget_percent: budget,
+            factor,
         })
         .collect()
 }
@@ -96,13 +100,25 @@ pub fn error_ratio_rule(window_ms: u64) -> String {
 }
 
 /// Metadata recording rules, one series per SLO.
-pub const METADATA_RULES: [&str; 5] = [
+pub const METADATA_RULES: [&str; 8] = [
     "slo:objective:ratio",
     "slo:error_budget:ratio",
+    "slo:time_period:days",
+    "slo:sli_errors:rate5m",
+    "slo:sli_total:rate5m",
     "slo:period_error_budget_remaining:ratio",
     "slo:current_burn_rate:ratio",
     "slo:period_burn_rate:ratio",
 ];
+
+/// The burn-rate alert name of an SLO: `alerting.name`, or the SLO name in
+/// UpperCamelCase followed by `BudgetBurn`.
+pub fn alert_name(name: &str, slo: &crate::model::Slo) -> String {
+    match &slo.alerting.name {
+        Some(n) => n.value.clone(),
+        None => format!("{}BudgetBurn", crate::targets::rust::upper_camel(name)),
+    }
+}
 
 /// Names of all recording rules generated for the SLOs of `specs`: expressions
 /// in specs may use them.

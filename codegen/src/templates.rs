@@ -21,6 +21,22 @@ pub static EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/docs/service.md.j2"),
     ),
     (
+        "prometheus/macros.j2",
+        include_str!("../../templates/prometheus/macros.j2"),
+    ),
+    (
+        "prometheus/rules.yml.j2",
+        include_str!("../../templates/prometheus/rules.yml.j2"),
+    ),
+    (
+        "prometheus/tests.yml.j2",
+        include_str!("../../templates/prometheus/tests.yml.j2"),
+    ),
+    (
+        "kubernetes/prometheusrule.yml.j2",
+        include_str!("../../templates/kubernetes/prometheusrule.yml.j2"),
+    ),
+    (
         "rust/service.rs.j2",
         include_str!("../../templates/rust/service.rs.j2"),
     ),
@@ -116,8 +132,14 @@ pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
             .collect();
         Value::from_safe_string(lines.join("\n"))
     });
+    env.add_filter("yaml_key", |v: Value| {
+        Value::from_safe_string(yaml_key(&v.to_string()))
+    });
+    env.add_filter("yaml_block", |v: Value, indent: usize| {
+        Value::from_safe_string(yaml_block(&v.to_string(), indent))
+    });
     env.add_filter("yaml", |v: Value| {
-        Value::from_safe_string(yaml_str(&v.to_string()))
+        Value::from_safe_string(yaml_scalar(&v.to_string()))
     });
     env.add_filter("json", |v: Value| -> Result<Value, Error> {
         let s = serde_json::to_string(&v).map_err(|e| {
@@ -196,6 +218,30 @@ pub fn md_url(s: &str) -> String {
     out
 }
 
+/// The most readable YAML scalar that holds `s` exactly: plain for simple words
+/// that every YAML version reads as strings, single-quoted for other one-line
+/// printable text, double-quoted (with escapes) otherwise.
+pub fn yaml_scalar(s: &str) -> String {
+    const SPECIAL: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null"];
+    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c))
+        && !SPECIAL.contains(&s.to_ascii_lowercase().as_str());
+    if plain {
+        return s.to_string();
+    }
+    let single = !s.is_empty()
+        && !s.chars().any(|c| {
+            c.is_control() || c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}' || c == '\u{feff}'
+        })
+        && !s.starts_with(' ')
+        && !s.ends_with(' ');
+    if single {
+        return format!("'{}'", s.replace('\'', "''"));
+    }
+    yaml_str(s)
+}
+
 /// A YAML double-quoted scalar holding `s` exactly.
 pub fn yaml_str(s: &str) -> String {
     let mut out = String::from("\"");
@@ -218,6 +264,51 @@ pub fn yaml_str(s: &str) -> String {
         }
     }
     out.push('"');
+    out
+}
+
+/// A mapping key: plain when it is an identifier that no YAML version reads as
+/// anything but a string (`on`, `yes`, `null`... are quoted), quoted otherwise.
+pub fn yaml_key(s: &str) -> String {
+    const SPECIAL: &[&str] = &[
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf",
+    ];
+    let plain = s
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !SPECIAL.contains(&s.to_ascii_lowercase().as_str());
+    if plain {
+        s.to_string()
+    } else {
+        yaml_str(s)
+    }
+}
+
+/// A YAML scalar holding `s` exactly: a literal block (`|-`) indented by
+/// `indent` spaces for multi-line text that a block can hold verbatim, a
+/// double-quoted scalar otherwise.
+pub fn yaml_block(s: &str, indent: usize) -> String {
+    let blockable = s.contains('\n')
+        && !s.ends_with('\n')
+        && s.lines()
+            .all(|l| !l.ends_with([' ', '\t']) && !l.chars().any(|c| c.is_control() && c != '\t'))
+        && s.lines()
+            .next()
+            .is_some_and(|l| !l.starts_with([' ', '\t']) && !l.is_empty())
+        && !s.lines().any(|l| l.is_empty())
+        && !s.contains('\r');
+    if !blockable {
+        return yaml_scalar(s);
+    }
+    let pad = " ".repeat(indent);
+    let mut out = String::from("|-");
+    for line in s.lines() {
+        out.push('\n');
+        out.push_str(&pad);
+        out.push_str(line);
+    }
     out
 }
 

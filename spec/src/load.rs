@@ -615,12 +615,14 @@ fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
         .and_then(|n| conventions_from(cx, n))
         .unwrap_or_default();
     let environments = f.opt(cx, "environments").unwrap_or_default();
+    let kubernetes = f.opt(cx, "kubernetes").unwrap_or_default();
     f.finish(cx);
     Some(Project {
         obspec: obspec.ok()?,
         project,
         conventions,
         environments,
+        kubernetes,
         file: None,
     })
 }
@@ -734,6 +736,7 @@ fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
     let window = f.req(cx, "window");
     let sli = f.req::<Sli>(cx, "sli");
     let grouping = f.opt(cx, "grouping").unwrap_or_default();
+    let alerting = f.opt(cx, "alerting").unwrap_or_default();
     f.finish(cx);
     Some(Slo {
         description,
@@ -741,7 +744,69 @@ fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
         window: window.ok()?,
         sli: sli.ok()?,
         grouping,
+        alerting,
     })
+}
+
+impl FromNode for KubernetesSettings {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "kubernetes settings")?;
+        let k = KubernetesSettings {
+            namespace: f.opt(cx, "namespace"),
+            name_prefix: f.opt(cx, "name_prefix"),
+            name_suffix: f.opt(cx, "name_suffix"),
+            labels: string_map(cx, f.get("labels"), "label"),
+            annotations: string_map(cx, f.get("annotations"), "annotation"),
+        };
+        f.finish(cx);
+        Some(k)
+    }
+}
+
+impl FromNode for SloAlerting {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "SLO alerting")?;
+        let a = SloAlerting {
+            name: f.opt(cx, "name"),
+            page: f.opt(cx, "page").unwrap_or_default(),
+            ticket: f.opt(cx, "ticket").unwrap_or_default(),
+            labels: string_map(cx, f.get("labels"), "alert label"),
+            annotations: string_map(cx, f.get("annotations"), "annotation"),
+            runbook: f.opt(cx, "runbook"),
+            dashboard: f.opt(cx, "dashboard"),
+            min_events: f.opt(cx, "min_events"),
+            sli_missing_for: f.opt(cx, "sli_missing_for"),
+            disabled: f.opt(cx, "disabled"),
+        };
+        f.finish(cx);
+        Some(a)
+    }
+}
+
+impl FromNode for BurnAlert {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "a burn-rate alert")?;
+        let a = BurnAlert {
+            severity: f.opt(cx, "severity"),
+            for_: f.opt(cx, "for"),
+            labels: string_map(cx, f.get("labels"), "alert label"),
+        };
+        f.finish(cx);
+        Some(a)
+    }
+}
+
+impl FromNode for bool {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        match plain_scalar(node) {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => {
+                cx.type_error(node, "`true` or `false`");
+                None
+            }
+        }
+    }
 }
 
 impl FromNode for Sli {

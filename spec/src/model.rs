@@ -140,6 +140,9 @@ pub struct Project {
     /// Deployment environments: the closed value set of the `environment` target label.
     #[cfg_attr(feature = "serde", serde(default))]
     pub environments: Vec<Spanned<String>>,
+    /// Settings of the `kubernetes` target (PrometheusRule manifests).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub kubernetes: KubernetesSettings,
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub file: Option<FileId>,
@@ -152,9 +155,30 @@ impl Default for Project {
             project: None,
             conventions: Conventions::default(),
             environments: Vec::new(),
+            kubernetes: KubernetesSettings::default(),
             file: None,
         }
     }
+}
+
+/// Settings of the PrometheusRule manifests (`kubernetes` target).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct KubernetesSettings {
+    /// `metadata.namespace` of every manifest (omitted when unset).
+    pub namespace: Option<Spanned<String>>,
+    /// Prepended to the service name to form `metadata.name`.
+    pub name_prefix: Option<Spanned<String>>,
+    /// Appended to the service name to form `metadata.name` (default `-rules`).
+    pub name_suffix: Option<Spanned<String>>,
+    /// Extra `metadata.labels`, e.g. the `release` label a Prometheus operator selects on.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub labels: NamedMap<Spanned<String>>,
+    /// Extra `metadata.annotations`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub annotations: NamedMap<Spanned<String>>,
 }
 
 /// Project-wide conventions.
@@ -371,6 +395,58 @@ pub struct Slo {
     /// Labels the SLO is computed per (e.g. `[region]`): one SLO per label value.
     #[cfg_attr(feature = "serde", serde(default))]
     pub grouping: Vec<Spanned<String>>,
+    /// How the burn-rate alerts of this SLO look.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub alerting: SloAlerting,
+}
+
+/// Burn-rate alerting of an SLO (multi-window, multi-burn-rate).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct SloAlerting {
+    /// Alert name (default: the SLO name in UpperCamelCase + `BudgetBurn`).
+    pub name: Option<Spanned<String>>,
+    /// The fast-burn alerts (2% of the budget in 1h, 5% in 6h for a 30d window).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub page: BurnAlert,
+    /// The slow-burn alerts (10% of the budget in 1d or in 3d for a 30d window).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub ticket: BurnAlert,
+    /// Extra labels on every alert of the SLO.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub labels: NamedMap<Spanned<String>>,
+    /// Extra annotations on every alert of the SLO (static text: generated tests compare them exactly).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub annotations: NamedMap<Spanned<String>>,
+    /// Runbook URL (`runbook_url` annotation).
+    pub runbook: Option<Spanned<String>>,
+    /// Dashboard URL (`dashboard` annotation).
+    pub dashboard: Option<Spanned<String>>,
+    /// Low-traffic guard: no burn alert unless the long window saw at least this many events.
+    pub min_events: Option<Spanned<u64>>,
+    /// How long the SLI's metric must be absent before the SLI-missing alert fires (default 10m).
+    pub sli_missing_for: Option<Spanned<String>>,
+    /// Turns the burn-rate alerts off (recording rules stay).
+    pub disabled: Option<Spanned<bool>>,
+}
+
+/// One class of burn-rate alert.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct BurnAlert {
+    /// Severity label (default `critical` for page, `warning` for ticket).
+    pub severity: Option<Spanned<String>>,
+    /// How long the condition holds before firing (default 2m for page, 15m for
+    /// ticket, scaled with the SLO window like the burn windows).
+    #[cfg_attr(feature = "serde", serde(rename = "for"))]
+    pub for_: Option<Spanned<String>>,
+    /// Extra labels on this class of alert.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub labels: NamedMap<Spanned<String>>,
 }
 
 /// A service level indicator: exactly one of `errors`+`total`, `latency` or `error_ratio`.

@@ -30,7 +30,7 @@ pub fn is_url(s: &str) -> bool {
 }
 
 /// Zero durations (`0s`, `0m`) are valid for `for`.
-fn is_zero_duration(s: &str) -> bool {
+pub fn is_zero_duration(s: &str) -> bool {
     let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     !digits.is_empty()
         && digits.bytes().all(|b| b == b'0')

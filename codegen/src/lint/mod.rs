@@ -1,11 +1,11 @@
 //! `obspec lint`: every rule over the loaded model. Each finding carries a
 //! stable code from the [`catalog`](crate::catalog).
 
-mod alerts;
+pub mod alerts;
 pub mod cardinality;
 pub mod names;
 pub mod promql;
-mod slos;
+pub mod slos;
 
 use std::collections::HashMap;
 
@@ -150,13 +150,38 @@ fn duplicates(specs: &Specs, diags: &mut Diagnostics) {
             .flat_map(|s| s.slos.iter().map(|(k, _)| (k.value.as_str(), k.span)))
             .collect(),
     );
-    check(
-        crate::load::CODE_DUP_ALERT,
-        "alert",
-        svcs.iter()
-            .flat_map(|s| s.alerts.iter().map(|(k, _)| (k.value.as_str(), k.span)))
-            .collect(),
-    );
+    // Alert names include the burn-rate alerts generated for SLOs; two declared
+    // alerts of one file were reported by the loader already.
+    let mut first: HashMap<String, (Span, bool)> = HashMap::new();
+    let declared = svcs.iter().flat_map(|s| {
+        s.alerts
+            .iter()
+            .map(|(k, _)| (k.value.clone(), k.span, false))
+    });
+    let generated = svcs
+        .iter()
+        .flat_map(|s| s.slos.iter())
+        .flat_map(|(k, slo)| {
+            let name = crate::slo::alert_name(k, slo);
+            let span = slo.alerting.name.as_ref().map_or(k.span, |n| n.span);
+            [
+                (name.clone(), span, true),
+                (format!("{name}SLIMissing"), span, true),
+            ]
+        });
+    for (name, span, gen) in declared.chain(generated) {
+        match first.get(&name) {
+            Some((f, fgen)) if f.file == span.file && !gen && !fgen => {}
+            Some((f, _)) => diags.push(
+                Diagnostic::error(crate::load::CODE_DUP_ALERT, span, format!("alert `{name}` is defined twice"))
+                    .note(*f, "first defined here")
+                    .help("alert names are unique across all specs, including the burn-rate alerts generated for SLOs (`alerting.name` renames them)"),
+            ),
+            None => {
+                first.insert(name, (span, gen));
+            }
+        }
+    }
 }
 
 /// Parses a Prometheus duration (`30d`, `1h30m`, `500ms`) into milliseconds.

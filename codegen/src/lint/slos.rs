@@ -198,6 +198,7 @@ fn check_slo(
             }
         }
     }
+    check_alerting(index, name, slo, diags);
     for g in &slo.grouping {
         let missing = sli_metrics
             .iter()
@@ -218,6 +219,98 @@ fn check_slo(
     }
 }
 
+/// The alerting section: severities, durations, URLs, the alert name.
+fn check_alerting(index: &Index<'_>, name: &Spanned<String>, slo: &Slo, diags: &mut Diagnostics) {
+    use crate::lint::alerts::{is_url, CODE_ALERT_NAME, CODE_FOR, CODE_RUNBOOK, CODE_SEVERITY};
+    let a = &slo.alerting;
+    let severities: Vec<&str> = index
+        .specs
+        .project
+        .conventions
+        .severities
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    for (class, burn, default) in [
+        ("page", &a.page, "critical"),
+        ("ticket", &a.ticket, "warning"),
+    ] {
+        let sev = burn.severity.as_ref().map_or(default, |s| s.as_str());
+        if !severities.contains(&sev) {
+            let span = burn.severity.as_ref().map_or(name.span, |s| s.span);
+            diags.push(
+                Diagnostic::error(
+                    CODE_SEVERITY,
+                    span,
+                    format!(
+                        "{class} severity `{sev}` of SLO `{}` is not one of {}",
+                        name.value,
+                        severities.join(", ")
+                    ),
+                )
+                .help(format!(
+                    "set `alerting.{class}.severity` to one of the project's severities"
+                )),
+            );
+        }
+        if let Some(f) = &burn.for_ {
+            if parse_duration(f).is_none() && f.value != "0s" {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_FOR,
+                        f.span,
+                        format!("`for: {}` is not a Prometheus duration", f.value),
+                    )
+                    .help("write a duration such as `2m`"),
+                );
+            }
+        }
+    }
+    if let Some(f) = &a.sli_missing_for {
+        if parse_duration(f).is_none() {
+            diags.push(
+                Diagnostic::error(
+                    CODE_FOR,
+                    f.span,
+                    format!("`{}` is not a Prometheus duration", f.value),
+                )
+                .help("write a duration such as `10m`"),
+            );
+        }
+    }
+    for url in [&a.runbook, &a.dashboard].into_iter().flatten() {
+        if !is_url(url) {
+            diags.push(
+                Diagnostic::error(
+                    CODE_RUNBOOK,
+                    url.span,
+                    format!("`{}` is not an http(s) URL", url.value),
+                )
+                .help("link the page with an absolute URL"),
+            );
+        }
+    }
+    if let Some(n) = &a.name {
+        let ok = n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            diags.push(
+                Diagnostic::error(
+                    CODE_ALERT_NAME,
+                    n.span,
+                    format!("alert name `{}` is not an identifier", n.value),
+                )
+                .help("name alerts in CamelCase letters and digits"),
+            );
+        }
+    }
+    if let Some(m) = &a.min_events {
+        if m.value == 0 {
+            diags.push(Diagnostic::error(CODE_SLI_KIND, m.span, "`min_events: 0` guards nothing").help("give the least number of events in the long window worth alerting on, or remove the key"));
+        }
+    }
+}
+
 /// Checks an `errors`/`total` selector: one vector selector of a counter.
 fn counter_selector<'a>(
     index: &Index<'a>,
@@ -233,6 +326,17 @@ fn counter_selector<'a>(
         );
         return None;
     };
+    if vs.offset.is_some() || vs.at.is_some() {
+        diags.push(
+            Diagnostic::error(
+                CODE_COUNTER,
+                sel.span,
+                "SLI selectors take no `offset` or `@` modifier",
+            )
+            .help("obspec evaluates the selector over each alert window itself"),
+        );
+        return None;
+    }
     let name = selector_name(vs)?;
     match index.series.get(name) {
         Some(Series::Metric {

@@ -11,6 +11,7 @@ use crate::generate::OutFile;
 use crate::load::Loaded;
 
 mod docs;
+mod prometheus;
 pub mod rust;
 
 /// One output target.
@@ -28,6 +29,18 @@ pub static TARGETS: &[Target] = &[Target {
     dir: "docs",
     description: "Markdown catalog: one page per service (metrics, labels, series estimates, SLOs, alerts) and an index",
     render: docs::render,
+},
+Target {
+    name: "prometheus",
+    dir: "prometheus",
+    description: "Prometheus rules per service (SLO recordings, multi-window multi-burn-rate alerts, the service's alerts) and promtool unit tests",
+    render: prometheus::render,
+},
+Target {
+    name: "kubernetes",
+    dir: "kubernetes",
+    description: "The same rules as monitoring.coreos.com/v1 PrometheusRule manifests",
+    render: prometheus::render_kubernetes,
 },
 Target {
     name: "rust",

@@ -1,0 +1,499 @@
+//! promtool unit tests for the SLO rules of a service (`<service>.test.yml`).
+//!
+//! For every SLO whose SLI obspec can feed (error/total counters, latency
+//! histograms; raw `error_ratio` SLIs are skipped), synthetic series are built
+//! that match the SLI's selectors, and scenarios assert which burn-rate alerts
+//! fire: no errors (none), a burn just above and just below each window pair's
+//! threshold (exactly the pairs whose threshold is below the burn), zero
+//! traffic (none, and no ratio sample at all: never NaN), and no SLI series
+//! (the SLI-missing alert).
+
+use promql_parser::label::Matcher;
+use promql_parser::parser::Expr;
+use serde::Serialize;
+
+use crate::model::Service;
+use crate::num::Decimal;
+use crate::rules::{burn_factor, plan, SliPlan, SloPlan};
+use crate::slo::{format_duration, slo_windows};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    pub series: String,
+    pub values: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpAlert {
+    pub exp_labels: Vec<(String, String)>,
+    pub exp_annotations: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertTest {
+    pub eval_time: String,
+    pub alertname: String,
+    pub exp_alerts: Vec<ExpAlert>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExprTest {
+    pub expr: String,
+    pub eval_time: String,
+    /// `(labels, value)`; empty when no sample is expected.
+    pub exp_samples: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TestGroup {
+    pub name: String,
+    pub interval: String,
+    pub input_series: Vec<Series>,
+    pub alert_rule_test: Vec<AlertTest>,
+    pub promql_expr_test: Vec<ExprTest>,
+}
+
+/// The label sets of the synthetic series of an SLI.
+struct Feed {
+    /// `(series selector text, kind)`: kind `bad` increments by the error rate,
+    /// `good` by the rest, `total` by everything.
+    series: Vec<(String, Kind)>,
+    /// Grouping label values chosen for the series.
+    grouping: Vec<(String, String)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Bad,
+    Good,
+    Total,
+}
+
+fn parse_selector(text: &str) -> Option<(String, Vec<Matcher>)> {
+    match promql_parser::parser::parse(text).ok()? {
+        Expr::VectorSelector(vs) => {
+            let name = crate::lint::promql::selector_name(&vs)?.to_string();
+            let matchers = vs
+                .matchers
+                .matchers
+                .into_iter()
+                .filter(|m| m.name != "__name__")
+                .collect();
+            Some((name, matchers))
+        }
+        _ => None,
+    }
+}
+
+/// Values a label may take in the search: its closed domain, literals of the
+/// matchers, and one value outside both.
+fn candidates(svc: &Service, label: &str, matchers: &[&Matcher]) -> Vec<String> {
+    let mut v: Vec<String> = svc
+        .labels
+        .get(label)
+        .and_then(|d| d.values.as_ref())
+        .map(|vals| vals.iter().map(|x| x.value.clone()).collect())
+        .unwrap_or_default();
+    for m in matchers.iter().filter(|m| m.name == label) {
+        for lit in m.value.split('|') {
+            if !lit.is_empty() && !v.iter().any(|x| x == lit) {
+                v.push(lit.to_string());
+            }
+        }
+    }
+    v.push("obspec_other".to_string());
+    v
+}
+
+/// A label assignment over `labels` satisfying `want` (all match) and, when
+/// `avoid` is given, not satisfying it.
+fn assign(
+    svc: &Service,
+    labels: &[String],
+    want: &[&Matcher],
+    avoid: Option<&[&Matcher]>,
+) -> Option<Vec<(String, String)>> {
+    let all: Vec<&Matcher> = want
+        .iter()
+        .chain(avoid.unwrap_or(&[]).iter())
+        .copied()
+        .collect();
+    let options: Vec<Vec<String>> = labels.iter().map(|l| candidates(svc, l, &all)).collect();
+    let mut idx = vec![0usize; labels.len()];
+    loop {
+        let assignment: Vec<(String, String)> = labels
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (l.clone(), options[k][idx[k]].clone()))
+            .collect();
+        let value = |name: &str| {
+            assignment
+                .iter()
+                .find(|(l, _)| l == name)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        let ok = want.iter().all(|m| m.is_match(value(&m.name)))
+            && avoid.is_none_or(|a| !a.iter().all(|m| m.is_match(value(&m.name))));
+        if ok {
+            return Some(assignment);
+        }
+        // Next combination.
+        let mut k = 0;
+        loop {
+            if k == idx.len() {
+                return None;
+            }
+            idx[k] += 1;
+            if idx[k] < options[k].len() {
+                break;
+            }
+            idx[k] = 0;
+            k += 1;
+        }
+    }
+}
+
+fn series_text(name: &str, labels: &[(String, String)]) -> String {
+    if labels.is_empty() {
+        return name.to_string();
+    }
+    let body: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("{name}{{{}}}", body.join(", "))
+}
+
+fn feed(svc: &Service, p: &SloPlan) -> Option<Feed> {
+    let mut grouping_labels: Vec<String> = p.grouping.clone();
+    grouping_labels.sort();
+    match &p.sli {
+        SliPlan::Events { errors, total } => {
+            let (en, em) = parse_selector(errors)?;
+            let (tn, tm) = parse_selector(total)?;
+            let mut labels: Vec<String> = em
+                .iter()
+                .chain(tm.iter())
+                .map(|m| m.name.clone())
+                .chain(grouping_labels.clone())
+                .collect();
+            labels.sort();
+            labels.dedup();
+            let em: Vec<&Matcher> = em.iter().collect();
+            let tm: Vec<&Matcher> = tm.iter().collect();
+            if en == tn {
+                let both: Vec<&Matcher> = em.iter().chain(tm.iter()).copied().collect();
+                let bad = assign(svc, &labels, &both, None)?;
+                let grouping: Vec<(String, String)> = bad
+                    .iter()
+                    .filter(|(l, _)| p.grouping.contains(l))
+                    .cloned()
+                    .collect();
+                // The good series keeps the grouping values of the bad one.
+                let mut good_want: Vec<Matcher> = tm.iter().map(|m| (*m).clone()).collect();
+                for (l, v) in &grouping {
+                    good_want.push(Matcher::new(promql_parser::label::MatchOp::Equal, l, v));
+                }
+                let good_want: Vec<&Matcher> = good_want.iter().collect();
+                let good = assign(svc, &labels, &good_want, Some(&em))?;
+                Some(Feed {
+                    series: vec![
+                        (series_text(&en, &bad), Kind::Bad),
+                        (series_text(&tn, &good), Kind::Good),
+                    ],
+                    grouping,
+                })
+            } else {
+                let bad = assign(svc, &labels, &em, None)?;
+                let grouping: Vec<(String, String)> = bad
+                    .iter()
+                    .filter(|(l, _)| p.grouping.contains(l))
+                    .cloned()
+                    .collect();
+                let mut total_want: Vec<Matcher> = tm.iter().map(|m| (*m).clone()).collect();
+                for (l, v) in &grouping {
+                    total_want.push(Matcher::new(promql_parser::label::MatchOp::Equal, l, v));
+                }
+                let total_want: Vec<&Matcher> = total_want.iter().collect();
+                let all = assign(svc, &labels, &total_want, None)?;
+                Some(Feed {
+                    series: vec![
+                        (series_text(&en, &bad), Kind::Bad),
+                        (series_text(&tn, &all), Kind::Total),
+                    ],
+                    grouping,
+                })
+            }
+        }
+        SliPlan::Latency {
+            metric,
+            threshold,
+            matchers,
+        } => {
+            let sel = if matchers.is_empty() {
+                format!("{metric}_count")
+            } else {
+                format!("{metric}_count{{{matchers}}}")
+            };
+            let (_, m) = parse_selector(&sel)?;
+            let mut labels: Vec<String> = m
+                .iter()
+                .map(|x| x.name.clone())
+                .chain(grouping_labels)
+                .collect();
+            labels.sort();
+            labels.dedup();
+            let want: Vec<&Matcher> = m.iter().collect();
+            let base = assign(svc, &labels, &want, None)?;
+            let grouping = base
+                .iter()
+                .filter(|(l, _)| p.grouping.contains(l))
+                .cloned()
+                .collect();
+            let mut le = base.clone();
+            le.push(("le".into(), crate::num::fmt_f64(*threshold)));
+            let mut inf = base.clone();
+            inf.push(("le".into(), "+Inf".into()));
+            Some(Feed {
+                series: vec![
+                    (series_text(&format!("{metric}_bucket"), &le), Kind::Good),
+                    (series_text(&format!("{metric}_bucket"), &inf), Kind::Total),
+                    (series_text(&format!("{metric}_count"), &base), Kind::Total),
+                ],
+                grouping,
+            })
+        }
+        SliPlan::Raw { .. } => None,
+    }
+}
+
+/// Per-interval increments for an error ratio `r` with `n` events per interval.
+fn inputs(f: &Feed, r: Decimal, n: i64, samples: u64) -> Vec<Series> {
+    let total = Decimal::from_int(n);
+    let bad = r.checked_mul(total).expect("small");
+    let good = total.checked_sub(bad).expect("small");
+    f.series
+        .iter()
+        .map(|(s, kind)| {
+            let inc = match kind {
+                Kind::Bad => bad,
+                Kind::Good => good,
+                Kind::Total => total,
+            };
+            Series {
+                series: s.clone(),
+                values: format!("0+{inc}x{samples}"),
+            }
+        })
+        .collect()
+}
+
+fn round_up(ms: u64, step: u64) -> u64 {
+    ms.div_ceil(step) * step
+}
+
+/// The test groups of every SLO of `svc`, and the evaluation interval they use.
+pub fn tests(svc: &Service) -> Vec<TestGroup> {
+    let mut groups = Vec::new();
+    let plans: Vec<_> = svc
+        .slos
+        .iter()
+        .filter_map(|(name, slo)| Some((slo, plan(svc, name, slo)?)))
+        .filter(|(_, p)| !p.disabled)
+        .filter_map(|(slo, p)| Some((slo, feed(svc, &p)?, p)))
+        .collect();
+    // One evaluation interval for the file (promtool evaluates every group at
+    // it): often enough for every SLO's shortest window to hold several samples.
+    let step = plans
+        .iter()
+        .map(|(_, _, p)| (slo_windows(p.period_ms)[0] / 5).clamp(1000, 60_000) / 1000 * 1000)
+        .min()
+        .unwrap_or(60_000);
+    let interval = format_duration(step);
+    for (slo, f, p) in plans {
+        let windows = slo_windows(p.period_ms);
+        let warmup = windows[0].max(3 * step);
+        let eval_ms = round_up(warmup + p.page_for_ms.max(p.ticket_for_ms) + 2 * step, step);
+        let eval = format_duration(eval_ms);
+        let samples = eval_ms / step + 5;
+        let n: i64 = 1000
+            * slo
+                .alerting
+                .min_events
+                .as_ref()
+                .map_or(1, |m| (m.value as i64 / 100).max(1));
+        let grouping_sel: String = f
+            .grouping
+            .iter()
+            .map(|(k, v)| format!(", {k}=\"{v}\""))
+            .collect();
+        let ratio_sel = format!(
+            "slo:sli_error:ratio_rate{}{{slo=\"{}\", service=\"{}\"{grouping_sel}}}",
+            format_duration(windows[0]),
+            p.name,
+            svc.service.value
+        );
+        let expected = |r: Decimal| -> Vec<ExpAlert> {
+            p.windows
+                .iter()
+                .filter(|w| burn_factor(w).checked_mul(p.budget).is_some_and(|t| dec_lt(t, r)))
+                .map(|w| {
+                    let factor = burn_factor(w);
+                    let (severity, extra) = if w.kind == "page" {
+                        (&p.page_severity, &p.page_labels)
+                    } else {
+                        (&p.ticket_severity, &p.ticket_labels)
+                    };
+                    let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
+                    let mut labels = p.labels.clone();
+                    let mut set = |k: &str, v: String| {
+                        labels.retain(|(key, _)| key != k);
+                        labels.push((k.to_string(), v));
+                    };
+                    set("severity", severity.clone());
+                    set("long_window", long.clone());
+                    set("short_window", short.clone());
+                    set("burn_rate", factor.to_string());
+                    for (k, v) in extra {
+                        set(k, v.clone());
+                    }
+                    for (k, v) in &f.grouping {
+                        set(k, v.clone());
+                    }
+                    labels.sort();
+                    let mut annotations = vec![(
+                        "summary".to_string(),
+                        format!(
+                            "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
+                            p.name, svc.service.value
+                        ),
+                    )];
+                    annotations.extend(p.annotations.iter().cloned());
+                    ExpAlert {
+                        exp_labels: labels,
+                        exp_annotations: annotations,
+                    }
+                })
+                .collect()
+        };
+        let burn_test = |r: Decimal| AlertTest {
+            eval_time: eval.clone(),
+            alertname: p.alert.clone(),
+            exp_alerts: expected(r),
+        };
+        let missing_quiet = AlertTest {
+            eval_time: eval.clone(),
+            alertname: format!("{}SLIMissing", p.alert),
+            exp_alerts: vec![],
+        };
+        let one = Decimal::from_int(1);
+        groups.push(TestGroup {
+            name: format!("{}: no errors", p.name),
+            interval: interval.clone(),
+            input_series: inputs(&f, Decimal::from_int(0), n, samples),
+            alert_rule_test: vec![burn_test(Decimal::from_int(0)), missing_quiet.clone()],
+            promql_expr_test: vec![ExprTest {
+                expr: ratio_sel.clone(),
+                eval_time: eval.clone(),
+                exp_samples: vec![(
+                    {
+                        let mut l = vec![
+                            (
+                                "__name__".to_string(),
+                                format!("slo:sli_error:ratio_rate{}", format_duration(windows[0])),
+                            ),
+                            ("service".to_string(), svc.service.value.clone()),
+                            ("slo".to_string(), p.name.clone()),
+                            ("window".to_string(), format_duration(windows[0])),
+                        ];
+                        l.extend(f.grouping.iter().cloned());
+                        l.sort();
+                        series_text(
+                            &l.iter()
+                                .find(|(k, _)| k == "__name__")
+                                .map(|(_, v)| v.clone())
+                                .unwrap_or_default(),
+                            &l.into_iter()
+                                .filter(|(k, _)| k != "__name__")
+                                .collect::<Vec<_>>(),
+                        )
+                    },
+                    "0".to_string(),
+                )],
+            }],
+        });
+        for w in &p.windows {
+            let threshold = burn_factor(w).checked_mul(p.budget).expect("small");
+            let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
+            for (label, scale) in [("just above", "1.1"), ("just below", "0.9")] {
+                let r = threshold
+                    .checked_mul(Decimal::parse(scale).expect("decimal"))
+                    .expect("small");
+                if !dec_lt(r, one) {
+                    // A ratio of 1 or more cannot be produced: the threshold is unreachable.
+                    continue;
+                }
+                groups.push(TestGroup {
+                    name: format!(
+                        "{}: burn {label} the {long}/{short} threshold ({threshold})",
+                        p.name
+                    ),
+                    interval: interval.clone(),
+                    input_series: inputs(&f, r, n, samples),
+                    alert_rule_test: vec![burn_test(r), missing_quiet.clone()],
+                    promql_expr_test: vec![],
+                });
+            }
+        }
+        groups.push(TestGroup {
+            name: format!("{}: zero traffic", p.name),
+            interval: interval.clone(),
+            input_series: inputs(&f, Decimal::from_int(0), 0, samples),
+            alert_rule_test: vec![burn_test(Decimal::from_int(0)), missing_quiet],
+            promql_expr_test: vec![ExprTest {
+                expr: ratio_sel,
+                eval_time: eval.clone(),
+                exp_samples: vec![],
+            }],
+        });
+        let missing_for = p.sli_missing_for_ms;
+        let absent_labels = p.sli.absent_labels();
+        let missing_eval = format_duration(round_up(missing_for + 3 * step, step));
+        let mut missing_labels = p.labels.clone();
+        missing_labels.retain(|(k, _)| k != "severity");
+        missing_labels.push(("severity".into(), p.ticket_severity.clone()));
+        for (k, v) in absent_labels {
+            missing_labels.retain(|(key, _)| *key != k);
+            missing_labels.push((k, v));
+        }
+        missing_labels.sort();
+        let mut missing_annotations = vec![(
+            "summary".to_string(),
+            format!(
+                "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
+                p.name, svc.service.value
+            ),
+        )];
+        missing_annotations.extend(p.annotations.iter().cloned());
+        groups.push(TestGroup {
+            name: format!("{}: SLI metric missing", p.name),
+            interval: interval.clone(),
+            input_series: vec![],
+            alert_rule_test: vec![AlertTest {
+                eval_time: missing_eval,
+                alertname: format!("{}SLIMissing", p.alert),
+                exp_alerts: vec![ExpAlert {
+                    exp_labels: missing_labels,
+                    exp_annotations: missing_annotations,
+                }],
+            }],
+            promql_expr_test: vec![],
+        });
+    }
+    groups
+}
+
+fn dec_lt(a: Decimal, b: Decimal) -> bool {
+    b.checked_sub(a)
+        .is_some_and(|d| d.to_string() != "0" && !d.to_string().starts_with('-'))
+}

@@ -1,0 +1,597 @@
+//! The SLO engine and the service's alerting rules, as data: rule groups that
+//! the `prometheus` and `kubernetes` targets render, and that the generated
+//! promtool tests exercise.
+//!
+//! For each SLO (see docs/slo.md):
+//! - one error-ratio recording per window the alerts need, shared by the alert
+//!   pairs (`slo:sli_error:ratio_rate<w>`); windows under a day are computed from
+//!   the raw metrics, windows of a day or more are chained, event-weighted, from
+//!   5-minute recordings of the error and total rates (no raw multi-day ranges);
+//! - metadata recordings: objective, error budget, time period, current and
+//!   period burn rate, remaining budget;
+//! - four burn-rate alerts (SRE Workbook: 14.4×/1h+5m and 6×/6h+30m page,
+//!   3×/1d+2h and 1×/3d+6h ticket, windows scaled for other periods), labelled
+//!   with the window pair, thresholds printed exactly;
+//! - an alert for a missing SLI metric.
+//!
+//! Zero traffic yields no sample (never NaN or Inf): every ratio divides by
+//! `(total > 0)`.
+
+use serde::Serialize;
+
+use crate::lint::parse_duration;
+use crate::lint::promql::{parse, selector_name, selectors};
+use crate::model::{Service, Slo};
+use crate::num::{error_budget_percent, fmt_f64, Decimal};
+use crate::slo::{
+    alert_name, burn_windows, error_ratio_rule, format_duration, slo_windows, BurnWindow,
+};
+
+/// One rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    /// `record` name, for a recording rule.
+    pub record: Option<String>,
+    /// `alert` name, for an alerting rule.
+    pub alert: Option<String>,
+    pub expr: String,
+    pub r#for: Option<String>,
+    pub labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+}
+
+/// A rule group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub name: String,
+    pub rules: Vec<Rule>,
+}
+
+/// Everything the SLO engine decided for one SLO; the promtool tests use it.
+#[derive(Debug, Clone)]
+pub struct SloPlan {
+    pub name: String,
+    pub alert: String,
+    pub budget: Decimal,
+    pub windows: Vec<BurnWindow>,
+    pub page_severity: String,
+    pub ticket_severity: String,
+    pub page_for_ms: u64,
+    pub ticket_for_ms: u64,
+    /// Labels on every burn alert (slo, service, team, extra labels).
+    pub labels: Vec<(String, String)>,
+    pub page_labels: Vec<(String, String)>,
+    pub ticket_labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+    pub grouping: Vec<String>,
+    pub sli: SliPlan,
+    pub period_ms: u64,
+    pub disabled: bool,
+    pub sli_missing_for_ms: u64,
+}
+
+/// How events are counted.
+#[derive(Debug, Clone)]
+pub enum SliPlan {
+    /// Error and total counters (selectors as written).
+    Events { errors: String, total: String },
+    /// Histogram: total `_count`, good the `le` bucket at the threshold.
+    Latency {
+        metric: String,
+        threshold: f64,
+        matchers: String,
+    },
+    /// Raw error-ratio PromQL with `{{window}}`.
+    Raw { expr: String },
+}
+
+/// The window below which ratios come from raw metrics; at and above it they
+/// are chained from 5-minute recordings.
+const CHAIN_FROM_MS: u64 = 86_400_000;
+const BASE: &str = "5m";
+
+/// `sum` or `sum by (a, b) `, to be followed by `(`.
+fn by(grouping: &[String]) -> String {
+    if grouping.is_empty() {
+        "sum".to_string()
+    } else {
+        format!("sum by ({}) ", grouping.join(", "))
+    }
+}
+
+/// `le` values a bucket bound may be exported as (`1` and `1.0`).
+fn le_matcher(threshold: f64) -> String {
+    let s = fmt_f64(threshold);
+    if s.contains('.') || s.contains('e') {
+        format!("le=\"{s}\"")
+    } else {
+        format!("le=~\"{s}|{s}\\\\.0\"")
+    }
+}
+
+/// `{a="b"}` → `a="b"` (the matchers of a latency selector).
+fn inner_matchers(selector: &str) -> String {
+    selector
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim()
+        .to_string()
+}
+
+fn with_matchers(metric: &str, extra: &[&str]) -> String {
+    let m: Vec<&str> = extra.iter().copied().filter(|s| !s.is_empty()).collect();
+    if m.is_empty() {
+        metric.to_string()
+    } else {
+        format!("{metric}{{{}}}", m.join(", "))
+    }
+}
+
+impl SliPlan {
+    /// Errors per second over `w`, or `None` for raw SLIs.
+    fn errors_rate(&self, w: &str, g: &str) -> Option<String> {
+        match self {
+            SliPlan::Events { errors, total } => Some(format!(
+                "({g}(rate({errors}[{w}])) or 0 * {g}(rate({total}[{w}])))"
+            )),
+            SliPlan::Latency {
+                metric,
+                threshold,
+                matchers,
+            } => {
+                let count = with_matchers(&format!("{metric}_count"), &[matchers]);
+                let good = with_matchers(
+                    &format!("{metric}_bucket"),
+                    &[&le_matcher(*threshold), matchers],
+                );
+                Some(format!(
+                    "({g}(rate({count}[{w}])) - {g}(rate({good}[{w}])))"
+                ))
+            }
+            SliPlan::Raw { .. } => None,
+        }
+    }
+
+    /// Events per second over `w`.
+    fn total_rate(&self, w: &str, g: &str) -> Option<String> {
+        match self {
+            SliPlan::Events { total, .. } => Some(format!("{g}(rate({total}[{w}]))")),
+            SliPlan::Latency {
+                metric, matchers, ..
+            } => {
+                let count = with_matchers(&format!("{metric}_count"), &[matchers]);
+                Some(format!("{g}(rate({count}[{w}]))"))
+            }
+            SliPlan::Raw { .. } => None,
+        }
+    }
+
+    /// The error ratio over `w` from the raw metrics.
+    fn raw_ratio(&self, w: &str, g: &str) -> String {
+        match self {
+            SliPlan::Raw { expr } => {
+                let e = crate::lint::slos::WINDOW_PLACEHOLDERS
+                    .iter()
+                    .fold(expr.clone(), |t, p| t.replace(p, w));
+                format!("({e})")
+            }
+            _ => format!(
+                "{} / ({} > 0)",
+                self.errors_rate(w, g).expect("not raw"),
+                self.total_rate(w, g).expect("not raw")
+            ),
+        }
+    }
+
+    /// The labels `absent()` gives its result: the equality matchers of the
+    /// selector it watches.
+    pub fn absent_labels(&self) -> Vec<(String, String)> {
+        let sel = match self {
+            SliPlan::Events { total, .. } => total.clone(),
+            SliPlan::Latency {
+                metric, matchers, ..
+            } => with_matchers(&format!("{metric}_count"), &[matchers]),
+            SliPlan::Raw { .. } => return Vec::new(),
+        };
+        match promql_parser::parser::parse(&sel) {
+            Ok(promql_parser::parser::Expr::VectorSelector(vs)) => vs
+                .matchers
+                .matchers
+                .iter()
+                .filter(|m| m.op == promql_parser::label::MatchOp::Equal && m.name != "__name__")
+                .map(|m| (m.name.clone(), m.value.clone()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// What `absent()` watches for the SLI-missing alert.
+    fn absent_expr(&self) -> String {
+        match self {
+            SliPlan::Events { total, .. } => format!("absent({total})"),
+            SliPlan::Latency {
+                metric, matchers, ..
+            } => {
+                format!(
+                    "absent({})",
+                    with_matchers(&format!("{metric}_count"), &[matchers])
+                )
+            }
+            SliPlan::Raw { expr } => {
+                let e = crate::lint::slos::WINDOW_PLACEHOLDERS
+                    .iter()
+                    .fold(expr.clone(), |t, p| t.replace(p, "5m"));
+                let mut names: Vec<String> = parse(
+                    &e,
+                    crate::source::Span::point(crate::source::FileId(0), 1, 1),
+                    "",
+                    &mut Default::default(),
+                )
+                .map(|x| {
+                    selectors(&x)
+                        .into_iter()
+                        .filter_map(selector_name)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+                names.sort();
+                names.dedup();
+                names
+                    .iter()
+                    .map(|n| format!("absent({n})"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            }
+        }
+    }
+}
+
+fn scaled(ms: u64, period_ms: u64) -> u64 {
+    let v = (ms as u128 * period_ms as u128 / (30 * 86_400_000u128)) as u64;
+    (v / 1000).max(1) * 1000
+}
+
+/// The plan of one SLO.
+pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
+    let period_ms = parse_duration(&slo.window)?;
+    let budget = error_budget_percent(slo.objective.value)?.shift(2);
+    let a = &slo.alerting;
+    let sli = if let (Some(e), Some(t)) = (&slo.sli.errors, &slo.sli.total) {
+        SliPlan::Events {
+            errors: e.value.trim().to_string(),
+            total: t.value.trim().to_string(),
+        }
+    } else if let Some(l) = &slo.sli.latency {
+        SliPlan::Latency {
+            metric: l.metric.value.clone(),
+            threshold: l.threshold.value,
+            matchers: l
+                .selector
+                .as_ref()
+                .map(|s| inner_matchers(s))
+                .unwrap_or_default(),
+        }
+    } else {
+        SliPlan::Raw {
+            expr: slo.sli.error_ratio.as_ref()?.value.trim().to_string(),
+        }
+    };
+    let kv = |m: &crate::model::NamedMap<crate::model::Spanned<String>>| {
+        m.iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect::<Vec<_>>()
+    };
+    let mut labels = vec![
+        ("slo".to_string(), name.to_string()),
+        ("service".to_string(), svc.service.value.clone()),
+    ];
+    if let Some(t) = &svc.team {
+        labels.push(("team".into(), t.value.clone()));
+    }
+    labels.extend(kv(&a.labels));
+    let mut annotations = Vec::new();
+    let objective = fmt_f64(slo.objective.value);
+    annotations.push((
+        "description".to_string(),
+        format!(
+            "{} of {}: objective {objective}% over {}{}",
+            name,
+            svc.service.value,
+            slo.window.value,
+            slo.description
+                .as_ref()
+                .map(|d| format!(" ({})", d.value))
+                .unwrap_or_default()
+        ),
+    ));
+    if let Some(r) = &a.runbook {
+        annotations.push(("runbook_url".into(), r.value.clone()));
+    }
+    if let Some(d) = &a.dashboard {
+        annotations.push(("dashboard".into(), d.value.clone()));
+    }
+    annotations.extend(kv(&a.annotations));
+    let for_ms = |b: &crate::model::BurnAlert, default: u64| {
+        b.for_
+            .as_ref()
+            .and_then(|f| parse_duration(f).or(if f.value == "0s" { Some(0) } else { None }))
+            .unwrap_or_else(|| scaled(default, period_ms))
+    };
+    Some(SloPlan {
+        name: name.to_string(),
+        alert: alert_name(name, slo),
+        budget,
+        windows: burn_windows(period_ms),
+        page_severity: a
+            .page
+            .severity
+            .as_ref()
+            .map_or("critical".into(), |s| s.value.clone()),
+        ticket_severity: a
+            .ticket
+            .severity
+            .as_ref()
+            .map_or("warning".into(), |s| s.value.clone()),
+        page_for_ms: for_ms(&a.page, 120_000),
+        ticket_for_ms: for_ms(&a.ticket, 900_000),
+        labels,
+        page_labels: kv(&a.page.labels),
+        ticket_labels: kv(&a.ticket.labels),
+        annotations,
+        grouping: slo.grouping.iter().map(|g| g.value.clone()).collect(),
+        sli,
+        period_ms,
+        disabled: a.disabled.as_ref().is_some_and(|d| d.value),
+        sli_missing_for_ms: a
+            .sli_missing_for
+            .as_ref()
+            .and_then(|f| parse_duration(f))
+            .unwrap_or(600_000),
+    })
+}
+
+/// The burn factor of a window pair (14.4 for 2% of a 30-day budget in 1h).
+pub fn burn_factor(w: &BurnWindow) -> Decimal {
+    Decimal::parse(w.factor).expect("workbook factors are decimals")
+}
+
+fn selector(plan: &SloPlan, service: &str) -> String {
+    format!("{{slo=\"{}\", service=\"{}\"}}", plan.name, service)
+}
+
+fn labels_with(base: &[(String, String)], extra: &[(&str, String)]) -> Vec<(String, String)> {
+    let mut v = base.to_vec();
+    for (k, val) in extra {
+        v.retain(|(key, _)| key != k);
+        v.push((k.to_string(), val.clone()));
+    }
+    v
+}
+
+/// The three rule groups of a service: SLO recordings, SLO alerts, the service's alerts.
+pub fn service_groups(svc: &Service) -> Vec<Group> {
+    let service = svc.service.value.as_str();
+    let mut recordings = Vec::new();
+    let mut slo_alerts = Vec::new();
+    for (name, slo) in svc.slos.iter() {
+        let Some(p) = plan(svc, name, slo) else {
+            continue;
+        };
+        let g = by(&p.grouping);
+        let sel = selector(&p, service);
+        let id = vec![
+            ("slo".to_string(), p.name.clone()),
+            ("service".to_string(), service.to_string()),
+        ];
+        let windows = slo_windows(p.period_ms);
+        let chain =
+            !matches!(p.sli, SliPlan::Raw { .. }) && windows.iter().any(|w| *w >= CHAIN_FROM_MS);
+        if chain {
+            recordings.push(Rule {
+                record: Some(format!("slo:sli_errors:rate{BASE}")),
+                alert: None,
+                expr: p.sli.errors_rate(BASE, &g).expect("not raw"),
+                r#for: None,
+                labels: id.clone(),
+                annotations: vec![],
+            });
+            recordings.push(Rule {
+                record: Some(format!("slo:sli_total:rate{BASE}")),
+                alert: None,
+                expr: p.sli.total_rate(BASE, &g).expect("not raw"),
+                r#for: None,
+                labels: id.clone(),
+                annotations: vec![],
+            });
+        }
+        for w in &windows {
+            let ws = format_duration(*w);
+            let expr = if chain && *w >= CHAIN_FROM_MS {
+                format!(
+                    "sum_over_time(slo:sli_errors:rate{BASE}{sel}[{ws}]) / (sum_over_time(slo:sli_total:rate{BASE}{sel}[{ws}]) > 0)"
+                )
+            } else {
+                p.sli.raw_ratio(&ws, &g)
+            };
+            recordings.push(Rule {
+                record: Some(error_ratio_rule(*w)),
+                alert: None,
+                expr,
+                r#for: None,
+                labels: labels_with(&id, &[("window", ws.clone())]),
+                annotations: vec![],
+            });
+        }
+        let budget = p.budget.to_string();
+        let shortest = format_duration(windows[0]);
+        let period = format_duration(p.period_ms);
+        let meta = [
+            (
+                "slo:objective:ratio",
+                format!(
+                    "vector({})",
+                    Decimal::from_int(1).checked_sub(p.budget).expect("small")
+                ),
+            ),
+            ("slo:error_budget:ratio", format!("vector({budget})")),
+            (
+                "slo:time_period:days",
+                format!("vector({})", fmt_f64(p.period_ms as f64 / 86_400_000.0)),
+            ),
+            (
+                "slo:current_burn_rate:ratio",
+                format!(
+                    "max without (window) (slo:sli_error:ratio_rate{shortest}{sel}) / {budget}"
+                ),
+            ),
+            (
+                "slo:period_burn_rate:ratio",
+                format!("max without (window) (slo:sli_error:ratio_rate{period}{sel}) / {budget}"),
+            ),
+            (
+                "slo:period_error_budget_remaining:ratio",
+                format!("1 - slo:period_burn_rate:ratio{sel}"),
+            ),
+        ];
+        for (record, expr) in meta {
+            recordings.push(Rule {
+                record: Some(record.to_string()),
+                alert: None,
+                expr,
+                r#for: None,
+                labels: id.clone(),
+                annotations: vec![],
+            });
+        }
+        if p.disabled {
+            continue;
+        }
+        for w in &p.windows {
+            let factor = burn_factor(w);
+            let threshold = factor.checked_mul(p.budget).expect("small");
+            let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
+            let mut expr = format!(
+                "max without (window) (slo:sli_error:ratio_rate{long}{sel}) > {threshold}\nand\nmax without (window) (slo:sli_error:ratio_rate{short}{sel}) > {threshold}"
+            );
+            if let (Some(min), Some(total)) =
+                (&slo.alerting.min_events, p.sli.total_rate(&long, &g))
+            {
+                let on = format!("on({})", p.grouping.join(", "));
+                expr = format!(
+                    "({expr})\nand {on}\n({total} * {} >= {})",
+                    w.long_ms / 1000,
+                    min.value
+                );
+            }
+            let (severity, class_labels, for_ms) = if w.kind == "page" {
+                (&p.page_severity, &p.page_labels, p.page_for_ms)
+            } else {
+                (&p.ticket_severity, &p.ticket_labels, p.ticket_for_ms)
+            };
+            let mut labels = labels_with(
+                &p.labels,
+                &[
+                    ("severity", severity.clone()),
+                    ("long_window", long.clone()),
+                    ("short_window", short.clone()),
+                    ("burn_rate", factor.to_string()),
+                ],
+            );
+            for (k, v) in class_labels {
+                labels.retain(|(key, _)| key != k);
+                labels.push((k.clone(), v.clone()));
+            }
+            let mut annotations = vec![(
+                "summary".to_string(),
+                format!(
+                    "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
+                    p.name, service
+                ),
+            )];
+            annotations.extend(p.annotations.iter().cloned());
+            slo_alerts.push(Rule {
+                record: None,
+                alert: Some(p.alert.clone()),
+                expr,
+                r#for: Some(format_duration(for_ms)),
+                labels,
+                annotations,
+            });
+        }
+        let missing_for = p.sli_missing_for_ms;
+        let mut annotations = vec![(
+            "summary".to_string(),
+            format!(
+                "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
+                p.name, service
+            ),
+        )];
+        annotations.extend(p.annotations.iter().cloned());
+        slo_alerts.push(Rule {
+            record: None,
+            alert: Some(format!("{}SLIMissing", p.alert)),
+            expr: p.sli.absent_expr(),
+            r#for: Some(format_duration(missing_for)),
+            labels: labels_with(&p.labels, &[("severity", p.ticket_severity.clone())]),
+            annotations,
+        });
+    }
+
+    let mut alerts = Vec::new();
+    for (name, a) in svc.alerts.iter() {
+        let mut labels = vec![("severity".to_string(), a.severity.value.clone())];
+        if let Some(t) = &svc.team {
+            labels.push(("team".into(), t.value.clone()));
+        }
+        labels.push(("service".into(), service.to_string()));
+        for (k, v) in a.labels.iter() {
+            labels.retain(|(key, _)| key != &k.value);
+            labels.push((k.value.clone(), v.value.clone()));
+        }
+        let mut annotations = Vec::new();
+        if let Some(s) = &a.summary {
+            annotations.push(("summary".to_string(), s.value.clone()));
+        }
+        if let Some(d) = &a.description {
+            annotations.push(("description".to_string(), d.value.clone()));
+        }
+        if let Some(r) = &a.runbook {
+            annotations.push(("runbook_url".to_string(), r.value.clone()));
+        }
+        for (k, v) in a.annotations.iter() {
+            annotations.retain(|(key, _)| key != &k.value);
+            annotations.push((k.value.clone(), v.value.clone()));
+        }
+        alerts.push(Rule {
+            record: None,
+            alert: Some(name.value.clone()),
+            expr: a.expr.value.trim().to_string(),
+            r#for: a.for_.as_ref().map(|f| f.value.clone()),
+            labels,
+            annotations,
+        });
+    }
+
+    let mut groups = Vec::new();
+    if !recordings.is_empty() {
+        groups.push(Group {
+            name: format!("{service}-slo-recordings"),
+            rules: recordings,
+        });
+    }
+    if !slo_alerts.is_empty() {
+        groups.push(Group {
+            name: format!("{service}-slo-alerts"),
+            rules: slo_alerts,
+        });
+    }
+    if !alerts.is_empty() {
+        groups.push(Group {
+            name: format!("{service}-alerts"),
+            rules: alerts,
+        });
+    }
+    groups
+}

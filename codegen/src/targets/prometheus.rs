@@ -1,0 +1,100 @@
+//! `prometheus` and `kubernetes`: each service's SLO recording rules, SLO
+//! alerts and own alerts, as a Prometheus rules file or a PrometheusRule
+//! manifest; and promtool unit tests next to the rules.
+
+use minijinja::value::Serde;
+use minijinja::{context, Environment, Error};
+use serde::Serialize;
+
+use crate::generate::OutFile;
+use crate::load::Loaded;
+use crate::rules::service_groups;
+
+pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
+    let tpl = env.get_template("prometheus/rules.yml.j2")?;
+    let tests = env.get_template("prometheus/tests.yml.j2")?;
+    let mut out = Vec::new();
+    for svc in &loaded.specs.services {
+        let groups = service_groups(svc);
+        if groups.is_empty() {
+            continue;
+        }
+        let name = &svc.service.value;
+        out.push(OutFile {
+            path: format!("prometheus/{name}.rules.yml"),
+            content: tpl.render(
+                context! { groups => Serde(&groups), service => name, spec => Serde(svc) },
+            )?,
+            sources: super::spec_files(loaded, svc),
+        });
+        let cases = crate::promtool::tests(svc);
+        if !cases.is_empty() {
+            out.push(OutFile {
+                path: format!("prometheus/{name}.test.yml"),
+                content: tests.render(context! {
+                    rule_file => format!("{name}.rules.yml"),
+                    tests => Serde(&cases),
+                    service => name,
+                })?,
+                sources: super::spec_files(loaded, svc),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Settings of the PrometheusRule manifests.
+#[derive(Serialize)]
+struct Manifest {
+    name: String,
+    namespace: String,
+    labels: Vec<(String, String)>,
+    annotations: Vec<(String, String)>,
+}
+
+pub fn render_kubernetes(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
+    let tpl = env.get_template("kubernetes/prometheusrule.yml.j2")?;
+    let k = &loaded.specs.project.kubernetes;
+    let mut out = Vec::new();
+    for svc in &loaded.specs.services {
+        let groups = service_groups(svc);
+        if groups.is_empty() {
+            continue;
+        }
+        let name = &svc.service.value;
+        let mut labels: Vec<(String, String)> = vec![
+            ("app.kubernetes.io/name".into(), name.clone()),
+            ("app.kubernetes.io/managed-by".into(), "obspec".into()),
+        ];
+        for (key, v) in k.labels.iter() {
+            labels.retain(|(l, _)| l != &key.value);
+            labels.push((key.value.clone(), v.value.clone()));
+        }
+        let manifest = Manifest {
+            name: format!(
+                "{}{name}{}",
+                s(&k.name_prefix),
+                k.name_suffix
+                    .as_ref()
+                    .map_or("-rules".to_string(), |x| x.value.clone())
+            ),
+            namespace: s(&k.namespace),
+            labels,
+            annotations: k
+                .annotations
+                .iter()
+                .map(|(a, b)| (a.value.clone(), b.value.clone()))
+                .collect(),
+        };
+        out.push(OutFile {
+            path: format!("kubernetes/{name}.prometheusrule.yml"),
+            content: tpl.render(context! { groups => Serde(&groups), service => name, kubernetes => Serde(&manifest) })?,
+            sources: super::spec_files(loaded, svc),
+        });
+    }
+    Ok(out)
+}
+
+fn s(v: &Option<crate::model::Spanned<String>>) -> String {
+    v.as_ref().map(|x| x.value.clone()).unwrap_or_default()
+}

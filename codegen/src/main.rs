@@ -50,6 +50,22 @@ enum Command {
     },
     /// List the generation targets.
     Targets,
+    /// Print an obspec spec equivalent to another tool's SLO file.
+    Import {
+        /// The input format.
+        #[arg(value_enum)]
+        from: ImportFormat,
+        /// The file to convert.
+        file: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFormat {
+    /// Sloth `prometheus/v1` specs.
+    Sloth,
+    /// OpenSLO v1 `SLO` (and `SLI`) documents.
+    Openslo,
 }
 
 #[derive(clap::Args)]
@@ -172,6 +188,26 @@ fn main() -> ExitCode {
             };
             print_out(&s);
             ExitCode::SUCCESS
+        }
+        Command::Import { from, file } => {
+            let input = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => return fail(format!("{}: {e}", file.display())),
+            };
+            let result = match from {
+                ImportFormat::Sloth => obspec_codegen::import::sloth(&input),
+                ImportFormat::Openslo => obspec_codegen::import::openslo(&input),
+            };
+            match result {
+                Ok(spec) => {
+                    print_out(&spec);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("obspec: cannot convert {}: {e}", file.display());
+                    ExitCode::from(1)
+                }
+            }
         }
         Command::Targets => {
             let mut s = String::new();

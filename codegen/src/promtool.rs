@@ -361,14 +361,16 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
                         set(k, v.clone());
                     }
                     labels.sort();
-                    let mut annotations = vec![(
-                        "summary".to_string(),
-                        format!(
-                            "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
-                            p.name, svc.service.value
-                        ),
-                    )];
-                    annotations.extend(p.annotations.iter().cloned());
+                    let annotations = crate::rules::merge(
+                        &[(
+                            "summary".to_string(),
+                            format!(
+                                "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
+                                p.name, svc.service.value
+                            ),
+                        )],
+                        &p.annotations,
+                    );
                     ExpAlert {
                         exp_labels: labels,
                         exp_annotations: annotations,
@@ -467,14 +469,16 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
             missing_labels.push((k, v));
         }
         missing_labels.sort();
-        let mut missing_annotations = vec![(
-            "summary".to_string(),
-            format!(
-                "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
-                p.name, svc.service.value
-            ),
-        )];
-        missing_annotations.extend(p.annotations.iter().cloned());
+        let missing_annotations = crate::rules::merge(
+            &[(
+                "summary".to_string(),
+                format!(
+                    "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
+                    p.name, svc.service.value
+                ),
+            )],
+            &p.annotations,
+        );
         groups.push(TestGroup {
             name: format!("{}: SLI metric missing", p.name),
             interval: interval.clone(),

@@ -290,7 +290,7 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
     if let Some(t) = &svc.team {
         labels.push(("team".into(), t.value.clone()));
     }
-    labels.extend(kv(&a.labels));
+    let labels = merge(&labels, &kv(&a.labels));
     let mut annotations = Vec::new();
     let objective = fmt_f64(slo.objective.value);
     annotations.push((
@@ -312,7 +312,7 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
     if let Some(d) = &a.dashboard {
         annotations.push(("dashboard".into(), d.value.clone()));
     }
-    annotations.extend(kv(&a.annotations));
+    let annotations = merge(&annotations, &kv(&a.annotations));
     let for_ms = |b: &crate::model::BurnAlert, default: u64| {
         b.for_
             .as_ref()
@@ -355,6 +355,16 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
 /// The burn factor of a window pair (14.4 for 2% of a 30-day budget in 1h).
 pub fn burn_factor(w: &BurnWindow) -> Decimal {
     Decimal::parse(w.factor).expect("workbook factors are decimals")
+}
+
+/// `base` with `extra` added; a key of `extra` replaces the same key of `base`.
+pub fn merge(base: &[(String, String)], extra: &[(String, String)]) -> Vec<(String, String)> {
+    let mut v = base.to_vec();
+    for (k, val) in extra {
+        v.retain(|(key, _)| key != k);
+        v.push((k.clone(), val.clone()));
+    }
+    v
 }
 
 fn selector(plan: &SloPlan, service: &str) -> String {
@@ -503,14 +513,16 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 labels.retain(|(key, _)| key != k);
                 labels.push((k.clone(), v.clone()));
             }
-            let mut annotations = vec![(
-                "summary".to_string(),
-                format!(
-                    "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
-                    p.name, service
-                ),
-            )];
-            annotations.extend(p.annotations.iter().cloned());
+            let annotations = merge(
+                &[(
+                    "summary".to_string(),
+                    format!(
+                        "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
+                        p.name, service
+                    ),
+                )],
+                &p.annotations,
+            );
             slo_alerts.push(Rule {
                 record: None,
                 alert: Some(p.alert.clone()),
@@ -521,14 +533,16 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
             });
         }
         let missing_for = p.sli_missing_for_ms;
-        let mut annotations = vec![(
-            "summary".to_string(),
-            format!(
-                "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
-                p.name, service
-            ),
-        )];
-        annotations.extend(p.annotations.iter().cloned());
+        let annotations = crate::rules::merge(
+            &[(
+                "summary".to_string(),
+                format!(
+                    "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
+                    p.name, service
+                ),
+            )],
+            &p.annotations,
+        );
         slo_alerts.push(Rule {
             record: None,
             alert: Some(format!("{}SLIMissing", p.alert)),

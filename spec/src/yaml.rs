@@ -99,6 +99,21 @@ impl Node {
 
 /// Parses one YAML document into a located tree. An empty file yields `Ok(None)`.
 pub fn parse(file: FileId, text: &str, limits: Limits) -> Result<Option<Node>, Diagnostic> {
+    parse_documents(file, text, limits, false).map(|mut docs| docs.pop())
+}
+
+/// Parses every document of a YAML stream (`---`-separated), with the same limits
+/// applied to the stream as a whole.
+pub fn parse_all(file: FileId, text: &str, limits: Limits) -> Result<Vec<Node>, Diagnostic> {
+    parse_documents(file, text, limits, true)
+}
+
+fn parse_documents(
+    file: FileId,
+    text: &str,
+    limits: Limits,
+    many: bool,
+) -> Result<Vec<Node>, Diagnostic> {
     if text.len() > limits.max_bytes {
         return Err(Diagnostic::error(
             CODE_LIMIT,
@@ -116,8 +131,9 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Result<Option<Node>, D
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
-        root: None,
+        roots: Vec::new(),
         documents: 0,
+        many,
     };
     for ev in Parser::new_from_str(text) {
         match ev {
@@ -138,7 +154,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Result<Option<Node>, D
             }
         }
     }
-    Ok(b.root)
+    Ok(b.roots)
 }
 
 fn pos(file: FileId, start: &Marker, end: &Marker) -> Span {
@@ -177,8 +193,9 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     nodes: usize,
-    root: Option<Node>,
+    roots: Vec<Node>,
     documents: usize,
+    many: bool,
 }
 
 impl Builder {
@@ -189,7 +206,7 @@ impl Builder {
             Event::StreamEnd => return Ok(true),
             Event::DocumentStart(_) => {
                 self.documents += 1;
-                if self.documents > 1 {
+                if self.documents > 1 && !self.many {
                     return Err(Diagnostic::error(
                         CODE_SYNTAX,
                         pos(self.file, &start, &end),
@@ -314,7 +331,7 @@ impl Builder {
 
     fn push(&mut self, node: Node) -> Result<(), Diagnostic> {
         match self.stack.last_mut() {
-            None => self.root = Some(node),
+            None => self.roots.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => {

@@ -1,0 +1,628 @@
+//! `obspec import sloth|openslo FILE`: prints an obspec service spec equivalent
+//! to a Sloth (`prometheus/v1`) or OpenSLO v1 (`SLO`, `SLI`) file, preserving
+//! each SLO's objective, window and SLI. What cannot be converted is an error
+//! naming the place; what obspec needs but the input lacks (metric and label
+//! declarations) is written out with `# TODO` comments to review.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::num::{fmt_f64, Decimal};
+use crate::source::FileId;
+use crate::templates::yaml_scalar;
+use crate::yaml::{parse_all, Limits, Node, NodeKind};
+
+/// Why a file could not be converted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError(pub String);
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, ImportError> {
+    Err(ImportError(msg.into()))
+}
+
+fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+    match &node.kind {
+        NodeKind::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null()),
+        _ => None,
+    }
+}
+
+fn text<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
+    get(node, key).and_then(Node::as_scalar)
+}
+
+fn at(node: &Node) -> String {
+    format!("line {}", node.span.line)
+}
+
+fn entries(node: Option<&Node>) -> Vec<(String, String)> {
+    match node.map(|n| &n.kind) {
+        Some(NodeKind::Map(e)) => e
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One SLO to print.
+struct Slo {
+    name: String,
+    description: Option<String>,
+    objective: String,
+    window: String,
+    /// `errors`/`total` selectors, or a raw ratio.
+    sli: Sli,
+    alert_name: Option<String>,
+    labels: Vec<(String, String)>,
+    annotations: Vec<(String, String)>,
+    page_severity: Option<String>,
+    ticket_severity: Option<String>,
+    page_labels: Vec<(String, String)>,
+    ticket_labels: Vec<(String, String)>,
+    notes: Vec<String>,
+}
+
+enum Sli {
+    Events { errors: String, total: String },
+    Ratio(String),
+}
+
+/// `sum(rate(SEL[{{window}}]))` → `SEL`, when the query is exactly that.
+fn plain_selector(query: &str) -> Option<String> {
+    let q = query.trim();
+    let inner = q
+        .strip_prefix("sum(rate(")?
+        .strip_suffix("[{{window}}]))")?;
+    match promql_parser::parser::parse(inner).ok()? {
+        // Histogram series are not counters to obspec: those stay a ratio.
+        promql_parser::parser::Expr::VectorSelector(vs)
+            if vs.offset.is_none()
+                && vs.at.is_none()
+                && crate::lint::promql::selector_name(&vs).is_some_and(|n| {
+                    !["_bucket", "_count", "_sum"].iter().any(|s| n.ends_with(s))
+                }) =>
+        {
+            Some(inner.to_string())
+        }
+        _ => None,
+    }
+}
+
+fn service_name(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "imported".into()
+    } else {
+        out
+    }
+}
+
+/// Converts a Sloth `prometheus/v1` spec.
+pub fn sloth(input: &str) -> Result<String, ImportError> {
+    let docs =
+        parse_all(FileId(0), input, Limits::default()).map_err(|d| ImportError(d.message))?;
+    let [doc] = docs.as_slice() else {
+        return err(format!(
+            "a Sloth spec is one YAML document, found {}",
+            docs.len()
+        ));
+    };
+    match text(doc, "version") {
+        Some("prometheus/v1") => {}
+        Some(v) => {
+            return err(format!(
+                "unsupported Sloth spec version `{v}`: obspec reads `prometheus/v1`"
+            ))
+        }
+        None => return err("not a Sloth spec: no `version: prometheus/v1`"),
+    }
+    let service = text(doc, "service")
+        .ok_or_else(|| ImportError("the Sloth spec has no `service`".into()))?;
+    let common_labels = entries(get(doc, "labels"));
+    let Some(NodeKind::Seq(items)) = get(doc, "slos").map(|n| &n.kind) else {
+        return err("the Sloth spec has no `slos` list");
+    };
+    let mut slos = Vec::new();
+    for item in items {
+        let name = text(item, "name")
+            .ok_or_else(|| ImportError(format!("SLO at {} has no name", at(item))))?;
+        let objective = text(item, "objective")
+            .ok_or_else(|| ImportError(format!("SLO `{name}` has no objective")))?;
+        let objective_num: f64 = objective.parse().map_err(|_| {
+            ImportError(format!(
+                "SLO `{name}`: objective `{objective}` is not a number"
+            ))
+        })?;
+        let sli_node =
+            get(item, "sli").ok_or_else(|| ImportError(format!("SLO `{name}` has no sli")))?;
+        let window_q = |q: &str| {
+            q.replace("{{.window}}", "{{window}}")
+                .replace("{{ .window }}", "{{window}}")
+        };
+        let sli = if let Some(events) = get(sli_node, "events") {
+            let e = text(events, "error_query").ok_or_else(|| {
+                ImportError(format!("SLO `{name}`: events SLI without error_query"))
+            })?;
+            let t = text(events, "total_query").ok_or_else(|| {
+                ImportError(format!("SLO `{name}`: events SLI without total_query"))
+            })?;
+            let (e, t) = (window_q(e), window_q(t));
+            match (plain_selector(&e), plain_selector(&t)) {
+                (Some(errors), Some(total)) => Sli::Events { errors, total },
+                _ => Sli::Ratio(format!("({}) / ({})", e.trim(), t.trim())),
+            }
+        } else if let Some(raw) = get(sli_node, "raw") {
+            let q = text(raw, "error_ratio_query").ok_or_else(|| {
+                ImportError(format!("SLO `{name}`: raw SLI without error_ratio_query"))
+            })?;
+            Sli::Ratio(window_q(q).trim().to_string())
+        } else if let Some(plugin) = get(sli_node, "plugin") {
+            return err(format!(
+                "SLO `{name}`: SLI plugin `{}` cannot be converted: obspec has no plugins; rewrite it as `events` or `raw` queries",
+                text(plugin, "id").unwrap_or("?")
+            ));
+        } else {
+            return err(format!(
+                "SLO `{name}`: unknown SLI kind at {}",
+                at(sli_node)
+            ));
+        };
+        let alerting = get(item, "alerting");
+        let mut labels = common_labels.clone();
+        labels.extend(entries(get(item, "labels")));
+        let mut notes = Vec::new();
+        let (mut page_labels, mut ticket_labels) = (Vec::new(), Vec::new());
+        let (mut page_severity, mut ticket_severity) = (None, None);
+        let mut alert_name = None;
+        let mut annotations = Vec::new();
+        if let Some(a) = alerting {
+            alert_name = text(a, "name").map(str::to_string);
+            labels.extend(entries(get(a, "labels")));
+            annotations = entries(get(a, "annotations"));
+            for (key, labels_out, severity_out) in [
+                ("page_alert", &mut page_labels, &mut page_severity),
+                ("ticket_alert", &mut ticket_labels, &mut ticket_severity),
+            ] {
+                if let Some(p) = get(a, key) {
+                    for (k, v) in entries(get(p, "labels")) {
+                        if k == "severity" {
+                            *severity_out = Some(v);
+                        } else {
+                            labels_out.push((k, v));
+                        }
+                    }
+                    if !entries(get(p, "annotations")).is_empty() {
+                        notes.push(format!(
+                            "{key}.annotations were merged into the SLO's annotations"
+                        ));
+                        annotations.extend(entries(get(p, "annotations")));
+                    }
+                    if text(p, "disable") == Some("true") {
+                        notes.push(format!("Sloth disabled the {key}; obspec disables both burn-rate classes or none: review `alerting`"));
+                    }
+                }
+            }
+        }
+        slos.push(Slo {
+            name: name.to_string(),
+            description: text(item, "description").map(str::to_string),
+            objective: fmt_f64(objective_num),
+            window: "30d".into(),
+            sli,
+            alert_name,
+            labels,
+            annotations,
+            page_severity,
+            ticket_severity,
+            page_labels,
+            ticket_labels,
+            notes,
+        });
+    }
+    Ok(print(&service_name(service), &slos, "Sloth"))
+}
+
+/// Converts OpenSLO v1 documents (`SLO`, and the `SLI`s they reference).
+pub fn openslo(input: &str) -> Result<String, ImportError> {
+    let docs =
+        parse_all(FileId(0), input, Limits::default()).map_err(|d| ImportError(d.message))?;
+    let mut slis: BTreeMap<String, &Node> = BTreeMap::new();
+    for d in &docs {
+        if text(d, "apiVersion") != Some("openslo/v1") {
+            return err(format!(
+                "document at {} is not `apiVersion: openslo/v1`",
+                at(d)
+            ));
+        }
+        if text(d, "kind") == Some("SLI") {
+            if let Some(n) = get(d, "metadata").and_then(|m| text(m, "name")) {
+                slis.insert(n.to_string(), get(d, "spec").unwrap_or(d));
+            }
+        }
+    }
+    let mut service = None;
+    let mut slos = Vec::new();
+    for d in docs.iter().filter(|d| text(d, "kind") == Some("SLO")) {
+        let name = get(d, "metadata")
+            .and_then(|m| text(m, "name"))
+            .ok_or_else(|| ImportError(format!("SLO at {} has no metadata.name", at(d))))?;
+        let spec =
+            get(d, "spec").ok_or_else(|| ImportError(format!("SLO `{name}` has no spec")))?;
+        if let Some(s) = text(spec, "service") {
+            service.get_or_insert_with(|| s.to_string());
+        }
+        match text(spec, "budgetingMethod") {
+            Some("Occurrences") | None => {}
+            Some(m) => return err(format!("SLO `{name}`: budgetingMethod `{m}` cannot be converted: obspec SLOs count occurrences (events)")),
+        }
+        let window = match get(spec, "timeWindow").map(|n| &n.kind) {
+            Some(NodeKind::Seq(w)) if w.len() == 1 => {
+                if text(&w[0], "isRolling") == Some("false") || get(&w[0], "calendar").is_some() {
+                    return err(format!("SLO `{name}`: calendar-aligned time windows cannot be converted: obspec windows are rolling"));
+                }
+                text(&w[0], "duration")
+                    .ok_or_else(|| {
+                        ImportError(format!("SLO `{name}`: time window without duration"))
+                    })?
+                    .to_string()
+            }
+            _ => return err(format!("SLO `{name}`: expected exactly one timeWindow")),
+        };
+        let objectives = match get(spec, "objectives").map(|n| &n.kind) {
+            Some(NodeKind::Seq(o)) if !o.is_empty() => o,
+            _ => return err(format!("SLO `{name}` has no objectives")),
+        };
+        let indicator = match (get(spec, "indicator"), text(spec, "indicatorRef")) {
+            (Some(i), _) => get(i, "spec").unwrap_or(i),
+            (None, Some(r)) => *slis.get(r).ok_or_else(|| {
+                ImportError(format!(
+                    "SLO `{name}`: indicatorRef `{r}` names no SLI in the file"
+                ))
+            })?,
+            (None, None) => return err(format!("SLO `{name}` has no indicator")),
+        };
+        if get(indicator, "thresholdMetric").is_some() {
+            return err(format!("SLO `{name}`: thresholdMetric SLIs cannot be converted: obspec needs good/total events"));
+        }
+        let ratio = get(indicator, "ratioMetric")
+            .ok_or_else(|| ImportError(format!("SLO `{name}`: no ratioMetric in its indicator")))?;
+        let query = |key: &str| -> Result<Option<String>, ImportError> {
+            let Some(m) = get(ratio, key) else {
+                return Ok(None);
+            };
+            let source = get(m, "metricSource").unwrap_or(m);
+            match text(source, "type") {
+                Some(t) if !t.eq_ignore_ascii_case("prometheus") => {
+                    return err(format!("SLO `{name}`: {key} metric source `{t}` cannot be converted: obspec reads Prometheus"))
+                }
+                _ => {}
+            }
+            let spec = get(source, "spec").unwrap_or(source);
+            let q = text(spec, "query")
+                .or_else(|| text(spec, "promql"))
+                .ok_or_else(|| ImportError(format!("SLO `{name}`: {key} has no query")))?;
+            Ok(Some(as_rate(q)))
+        };
+        let total = query("total")?
+            .ok_or_else(|| ImportError(format!("SLO `{name}`: ratioMetric has no total")))?;
+        let sli = match (query("bad")?, query("good")?) {
+            (Some(bad), _) => match (plain_selector(&bad), plain_selector(&total)) {
+                (Some(errors), Some(total)) => Sli::Events { errors, total },
+                _ => Sli::Ratio(format!("({bad}) / ({total})")),
+            },
+            (None, Some(good)) => Sli::Ratio(format!("1 - ({good}) / ({total})")),
+            (None, None) => {
+                return err(format!(
+                    "SLO `{name}`: ratioMetric has neither good nor bad"
+                ))
+            }
+        };
+        for (i, o) in objectives.iter().enumerate() {
+            let target = text(o, "target").ok_or_else(|| {
+                ImportError(format!(
+                    "SLO `{name}`: objective without target (targetPercent is not supported)"
+                ))
+            })?;
+            let objective = Decimal::parse(target)
+                .map(|d| {
+                    d.checked_mul(Decimal::from_int(100))
+                        .expect("small")
+                        .to_string()
+                })
+                .ok_or_else(|| {
+                    ImportError(format!("SLO `{name}`: target `{target}` is not a number"))
+                })?;
+            let slo_name = if objectives.len() == 1 {
+                name.to_string()
+            } else {
+                format!(
+                    "{name}-{}",
+                    text(o, "displayName")
+                        .map(service_name)
+                        .unwrap_or_else(|| (i + 1).to_string())
+                )
+            };
+            slos.push(Slo {
+                name: slo_name,
+                description: text(spec, "description").map(str::to_string),
+                objective,
+                window: window.clone(),
+                sli: match &sli {
+                    Sli::Events { errors, total } => Sli::Events {
+                        errors: errors.clone(),
+                        total: total.clone(),
+                    },
+                    Sli::Ratio(r) => Sli::Ratio(r.clone()),
+                },
+                alert_name: None,
+                labels: Vec::new(),
+                annotations: Vec::new(),
+                page_severity: None,
+                ticket_severity: None,
+                page_labels: Vec::new(),
+                ticket_labels: Vec::new(),
+                notes: Vec::new(),
+            });
+        }
+    }
+    if slos.is_empty() {
+        return err("no `kind: SLO` document in the file");
+    }
+    Ok(print(
+        &service_name(service.as_deref().unwrap_or("imported")),
+        &slos,
+        "OpenSLO",
+    ))
+}
+
+/// An OpenSLO query as a rate over `{{window}}`: ranges are replaced by the
+/// placeholder; a plain selector is wrapped in `sum(rate(...))`.
+fn as_rate(q: &str) -> String {
+    let q = q.trim();
+    if let Ok(promql_parser::parser::Expr::VectorSelector(_)) = promql_parser::parser::parse(q) {
+        return format!("sum(rate({q}[{{{{window}}}}]))");
+    }
+    // Replace every `[<duration>]` range (not subqueries with `:`) by the placeholder.
+    let mut out = String::new();
+    let mut rest = q;
+    while let Some(i) = rest.find('[') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find(']') {
+            Some(j)
+                if !after[..j].contains(':')
+                    && crate::lint::parse_duration(after[..j].trim()).is_some() =>
+            {
+                out.push_str("[{{window}}]");
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Metric names and label names referenced by an expression.
+fn references(expr: &str, out: &mut BTreeMap<String, Vec<String>>) {
+    let e = expr.replace("{{window}}", "5m");
+    if let Ok(parsed) = promql_parser::parser::parse(&e) {
+        for vs in crate::lint::promql::selectors(&parsed) {
+            if let Some(n) = crate::lint::promql::selector_name(vs) {
+                let labels = out.entry(n.to_string()).or_default();
+                for m in vs.matchers.matchers.iter().filter(|m| m.name != "__name__") {
+                    if !labels.contains(&m.name) {
+                        labels.push(m.name.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn common_prefix(names: &[&String]) -> String {
+    let first = names.first().map(|s| s.as_str()).unwrap_or("imported");
+    let mut prefix = first.split('_').next().unwrap_or("imported").to_string();
+    if !names.iter().all(|n| n.starts_with(&format!("{prefix}_"))) || prefix.is_empty() {
+        prefix = "imported".into();
+    }
+    prefix
+}
+
+fn print(service: &str, slos: &[Slo], from: &str) -> String {
+    let mut refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in slos {
+        match &s.sli {
+            Sli::Events { errors, total } => {
+                references(errors, &mut refs);
+                references(total, &mut refs);
+            }
+            Sli::Ratio(r) => references(r, &mut refs),
+        }
+    }
+    // Histogram series are declared as their histogram.
+    let mut metrics: BTreeMap<String, (&str, Vec<String>)> = BTreeMap::new();
+    for (name, labels) in &refs {
+        let (base, kind) = match ["_bucket", "_count", "_sum"]
+            .iter()
+            .find_map(|s| name.strip_suffix(s))
+        {
+            Some(base) => (base.to_string(), "histogram"),
+            None if name.ends_with("_total") => (name.clone(), "counter"),
+            None => (name.clone(), "counter"),
+        };
+        let entry = metrics.entry(base).or_insert((kind, Vec::new()));
+        // `le` belongs to histograms, `job` and `instance` to the scrape.
+        for l in labels
+            .iter()
+            .filter(|l| *l != "le" && !crate::lint::names::SCRAPE_LABELS.contains(&l.as_str()))
+        {
+            if !entry.1.contains(l) {
+                entry.1.push(l.clone());
+            }
+        }
+    }
+    let names: Vec<&String> = metrics.keys().collect();
+    let namespace = common_prefix(&names);
+    let mut all_labels: Vec<&String> = metrics.values().flat_map(|(_, l)| l.iter()).collect();
+    all_labels.sort();
+    all_labels.dedup();
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Imported from {from} by `obspec import`. Review the lines marked TODO:"
+    );
+    let _ = writeln!(
+        out,
+        "# obspec needs every metric and label declared, with bounded label domains."
+    );
+    let _ = writeln!(
+        out,
+        "obspec: 1\nservice: {}\nnamespace: {}",
+        yaml_scalar(service),
+        yaml_scalar(&namespace)
+    );
+    if !all_labels.is_empty() {
+        let _ = writeln!(out, "labels:");
+        for l in all_labels {
+            let _ = writeln!(
+                out,
+                "  {}: {{max_cardinality: 10}}  # TODO: its values, or the real bound",
+                yaml_scalar(l)
+            );
+        }
+    }
+    if !metrics.is_empty() {
+        let _ = writeln!(out, "metrics:");
+        for (name, (kind, labels)) in &metrics {
+            let _ = writeln!(out, "  {}:", yaml_scalar(name));
+            let _ = writeln!(out, "    type: {kind}");
+            let _ = writeln!(
+                out,
+                "    help: {}  # TODO",
+                yaml_scalar(&format!("Imported from {from}."))
+            );
+            if !labels.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    labels: [{}]",
+                    labels
+                        .iter()
+                        .map(|l| yaml_scalar(l))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            if *kind == "histogram" {
+                let _ = writeln!(out, "    unit: seconds  # TODO");
+                let _ = writeln!(out, "    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]  # TODO: the real bucket bounds");
+            }
+        }
+    }
+    let _ = writeln!(out, "slos:");
+    for s in slos {
+        let _ = writeln!(out, "  {}:", yaml_scalar(&s.name));
+        for n in &s.notes {
+            let _ = writeln!(out, "    # TODO: {n}");
+        }
+        if let Some(d) = &s.description {
+            let _ = writeln!(out, "    description: {}", yaml_scalar(d));
+        }
+        let _ = writeln!(out, "    objective: {}", s.objective);
+        let _ = writeln!(out, "    window: {}", yaml_scalar(&s.window));
+        let _ = writeln!(out, "    sli:");
+        match &s.sli {
+            Sli::Events { errors, total } => {
+                let _ = writeln!(out, "      errors: {}", yaml_scalar(errors));
+                let _ = writeln!(out, "      total: {}", yaml_scalar(total));
+            }
+            Sli::Ratio(r) => {
+                let _ = writeln!(out, "      error_ratio: {}", yaml_scalar(r));
+            }
+        }
+        let has_alerting = s.alert_name.is_some()
+            || !s.labels.is_empty()
+            || !s.annotations.is_empty()
+            || s.page_severity.is_some()
+            || s.ticket_severity.is_some()
+            || !s.page_labels.is_empty()
+            || !s.ticket_labels.is_empty();
+        if has_alerting {
+            let _ = writeln!(out, "    alerting:");
+            if let Some(n) = &s.alert_name {
+                let _ = writeln!(out, "      name: {}", yaml_scalar(n));
+            }
+            for (key, sev, labels) in [
+                ("page", &s.page_severity, &s.page_labels),
+                ("ticket", &s.ticket_severity, &s.ticket_labels),
+            ] {
+                if sev.is_none() && labels.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "      {key}:");
+                if let Some(v) = sev {
+                    let _ = writeln!(
+                        out,
+                        "        severity: {}  # must be one of the project's severities",
+                        yaml_scalar(v)
+                    );
+                }
+                if !labels.is_empty() {
+                    let _ = writeln!(out, "        labels: {{{}}}", kv(labels));
+                }
+            }
+            if !s.labels.is_empty() {
+                let _ = writeln!(out, "      labels: {{{}}}", kv(&s.labels));
+            }
+            if !s.annotations.is_empty() {
+                let _ = writeln!(out, "      annotations: {{{}}}", kv(&s.annotations));
+            }
+        }
+    }
+    out
+}
+
+fn kv(pairs: &[(String, String)]) -> String {
+    // Later pairs override earlier ones with the same key (Sloth's precedence).
+    let mut merged: Vec<(String, String)> = Vec::new();
+    for (k, v) in pairs {
+        merged.retain(|(key, _)| key != k);
+        merged.push((k.clone(), v.clone()));
+    }
+    merged
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}: {}",
+                crate::templates::yaml_key(k),
+                crate::templates::yaml_str(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

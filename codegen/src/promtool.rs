@@ -501,3 +501,91 @@ fn dec_lt(a: Decimal, b: Decimal) -> bool {
     b.checked_sub(a)
         .is_some_and(|d| d.to_string() != "0" && !d.to_string().starts_with('-'))
 }
+
+/// The test file in the layout of `prometheus/tests.yml.j2`, written directly.
+pub fn tests_yaml(rule_file: &str, tests: &[TestGroup]) -> String {
+    use crate::templates::{yaml_key, yaml_scalar};
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "rule_files:\n  - {}", yaml_scalar(rule_file));
+    let interval = tests.first().map_or("1m", |t| t.interval.as_str());
+    let _ = writeln!(out, "evaluation_interval: {}", yaml_scalar(interval));
+    let _ = writeln!(out, "tests:");
+    for t in tests {
+        let _ = writeln!(out, "  - name: {}", yaml_scalar(&t.name));
+        let _ = writeln!(out, "    interval: {}", yaml_scalar(&t.interval));
+        if t.input_series.is_empty() {
+            let _ = writeln!(out, "    input_series: []");
+        } else {
+            let _ = writeln!(out, "    input_series:");
+            for s in &t.input_series {
+                let _ = writeln!(out, "      - series: {}", yaml_scalar(&s.series));
+                let _ = writeln!(out, "        values: {}", yaml_scalar(&s.values));
+            }
+        }
+        if !t.alert_rule_test.is_empty() {
+            let _ = writeln!(out, "    alert_rule_test:");
+            for a in &t.alert_rule_test {
+                let _ = writeln!(out, "      - eval_time: {}", yaml_scalar(&a.eval_time));
+                let _ = writeln!(out, "        alertname: {}", yaml_scalar(&a.alertname));
+                if a.exp_alerts.is_empty() {
+                    let _ = writeln!(out, "        exp_alerts: []");
+                    continue;
+                }
+                let _ = writeln!(out, "        exp_alerts:");
+                for e in &a.exp_alerts {
+                    let _ = writeln!(out, "          - exp_labels:");
+                    for (k, v) in &e.exp_labels {
+                        let _ = writeln!(out, "              {}: {}", yaml_key(k), yaml_scalar(v));
+                    }
+                    if !e.exp_annotations.is_empty() {
+                        let _ = writeln!(out, "            exp_annotations:");
+                        for (k, v) in &e.exp_annotations {
+                            let _ =
+                                writeln!(out, "              {}: {}", yaml_key(k), yaml_scalar(v));
+                        }
+                    }
+                }
+            }
+        }
+        if !t.promql_expr_test.is_empty() {
+            let _ = writeln!(out, "    promql_expr_test:");
+            for e in &t.promql_expr_test {
+                let _ = writeln!(out, "      - expr: {}", yaml_scalar(&e.expr));
+                let _ = writeln!(out, "        eval_time: {}", yaml_scalar(&e.eval_time));
+                if e.exp_samples.is_empty() {
+                    let _ = writeln!(out, "        exp_samples: []");
+                } else {
+                    let _ = writeln!(out, "        exp_samples:");
+                    for (labels, value) in &e.exp_samples {
+                        let _ = writeln!(out, "          - labels: {}", yaml_scalar(labels));
+                        let _ = writeln!(out, "            value: {value}");
+                    }
+                }
+            }
+        }
+    }
+    // The template adds the final newline.
+    out.pop();
+    out
+}
+
+/// Test groups as a template value, converted only when a template reads them.
+#[derive(Debug)]
+pub struct TestsValue(pub Vec<TestGroup>);
+
+impl minijinja::value::Object for TestsValue {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        self.0
+            .get(key.as_usize()?)
+            .map(|t| minijinja::Value::from(minijinja::value::Serde(t)))
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Seq(self.0.len())
+    }
+}

@@ -69,7 +69,7 @@ fn snippet(
     if span.file.0 == u32::MAX {
         return;
     }
-    let Some(text) = sources.get(span.file).line(span.line) else {
+    let Some(text) = sources.line(span.file, span.line) else {
         return;
     };
     let num = span.line.to_string();

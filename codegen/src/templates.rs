@@ -222,13 +222,21 @@ pub fn md_url(s: &str) -> String {
 /// that every YAML version reads as strings, single-quoted for other one-line
 /// printable text, double-quoted (with escapes) otherwise.
 pub fn yaml_scalar(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_yaml_scalar(&mut out, s);
+    out
+}
+
+/// [`yaml_scalar`], appended to `out` (the rule and test writers' hot path).
+pub fn push_yaml_scalar(out: &mut String, s: &str) {
     const SPECIAL: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null"];
-    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c))
-        && !SPECIAL.contains(&s.to_ascii_lowercase().as_str());
+    let plain = s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/'))
+        && !SPECIAL.iter().any(|w| w.eq_ignore_ascii_case(s));
     if plain {
-        return s.to_string();
+        out.push_str(s);
+        return;
     }
     let single = !s.is_empty()
         && !s.chars().any(|c| {
@@ -237,9 +245,16 @@ pub fn yaml_scalar(s: &str) -> String {
         && !s.starts_with(' ')
         && !s.ends_with(' ');
     if single {
-        return format!("'{}'", s.replace('\'', "''"));
+        out.push('\'');
+        if s.contains('\'') {
+            out.push_str(&s.replace('\'', "''"));
+        } else {
+            out.push_str(s);
+        }
+        out.push('\'');
+        return;
     }
-    yaml_str(s)
+    out.push_str(&yaml_str(s));
 }
 
 /// A YAML double-quoted scalar holding `s` exactly.
@@ -270,19 +285,26 @@ pub fn yaml_str(s: &str) -> String {
 /// A mapping key: plain when it is an identifier that no YAML version reads as
 /// anything but a string (`on`, `yes`, `null`... are quoted), quoted otherwise.
 pub fn yaml_key(s: &str) -> String {
+    let mut out = String::new();
+    push_yaml_key(&mut out, s);
+    out
+}
+
+/// [`yaml_key`], appended to `out`.
+pub fn push_yaml_key(out: &mut String, s: &str) {
     const SPECIAL: &[&str] = &[
         "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf",
     ];
     let plain = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !SPECIAL.contains(&s.to_ascii_lowercase().as_str());
+        .as_bytes()
+        .first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        && !SPECIAL.iter().any(|w| w.eq_ignore_ascii_case(s));
     if plain {
-        s.to_string()
+        out.push_str(s);
     } else {
-        yaml_str(s)
+        out.push_str(&yaml_str(s));
     }
 }
 
@@ -290,6 +312,13 @@ pub fn yaml_key(s: &str) -> String {
 /// `indent` spaces for multi-line text that a block can hold verbatim, a
 /// double-quoted scalar otherwise.
 pub fn yaml_block(s: &str, indent: usize) -> String {
+    let mut out = String::new();
+    push_yaml_block(&mut out, s, indent);
+    out
+}
+
+/// [`yaml_block`], appended to `out`.
+pub fn push_yaml_block(out: &mut String, s: &str, indent: usize) {
     let blockable = s.contains('\n')
         && !s.ends_with('\n')
         && s.lines()
@@ -300,16 +329,17 @@ pub fn yaml_block(s: &str, indent: usize) -> String {
         && !s.lines().any(|l| l.is_empty())
         && !s.contains('\r');
     if !blockable {
-        return yaml_scalar(s);
+        push_yaml_scalar(out, s);
+        return;
     }
-    let pad = " ".repeat(indent);
-    let mut out = String::from("|-");
+    out.push_str("|-");
     for line in s.lines() {
         out.push('\n');
-        out.push_str(&pad);
+        for _ in 0..indent {
+            out.push(' ');
+        }
         out.push_str(line);
     }
-    out
 }
 
 fn longest_run(s: &str, ch: char) -> usize {

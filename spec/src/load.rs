@@ -397,19 +397,23 @@ fn report_duplicate_keys(
     code: &'static str,
     what: &str,
 ) {
-    for (i, (k, _)) in entries.iter().enumerate() {
+    let mut first: std::collections::HashMap<&str, &Node> =
+        std::collections::HashMap::with_capacity(entries.len());
+    for (k, _) in entries {
         let Some(key) = k.as_scalar() else { continue };
-        if let Some((first, _)) = entries[..i]
-            .iter()
-            .find(|(f, _)| f.as_scalar() == Some(key))
-        {
-            let d = cx
-                .err(code, k.span, format!("duplicate {what} `{key}`"))
-                .note(first.span, "first defined here")
-                .help(format!(
-                    "each {what} is defined once; rename or remove one of them"
-                ));
-            cx.diags.push(d);
+        match first.get(key) {
+            Some(f) => {
+                let d = cx
+                    .err(code, k.span, format!("duplicate {what} `{key}`"))
+                    .note(f.span, "first defined here")
+                    .help(format!(
+                        "each {what} is defined once; rename or remove one of them"
+                    ));
+                cx.diags.push(d);
+            }
+            None => {
+                first.insert(key, k);
+            }
         }
     }
 }
@@ -616,6 +620,7 @@ fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
         .unwrap_or_default();
     let environments = f.opt(cx, "environments").unwrap_or_default();
     let kubernetes = f.opt(cx, "kubernetes").unwrap_or_default();
+    let prometheus = f.opt(cx, "prometheus").unwrap_or_default();
     f.finish(cx);
     Some(Project {
         obspec: obspec.ok()?,
@@ -623,6 +628,7 @@ fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
         conventions,
         environments,
         kubernetes,
+        prometheus,
         file: None,
     })
 }
@@ -746,6 +752,17 @@ fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
         grouping,
         alerting,
     })
+}
+
+impl FromNode for PrometheusSettings {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "prometheus settings")?;
+        let p = PrometheusSettings {
+            unit_tests: f.opt(cx, "unit_tests"),
+        };
+        f.finish(cx);
+        Some(p)
+    }
 }
 
 impl FromNode for KubernetesSettings {

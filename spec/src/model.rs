@@ -143,6 +143,9 @@ pub struct Project {
     /// Settings of the `kubernetes` target (PrometheusRule manifests).
     #[cfg_attr(feature = "serde", serde(default))]
     pub kubernetes: KubernetesSettings,
+    /// Settings of the `prometheus` target.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub prometheus: PrometheusSettings,
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub file: Option<FileId>,
@@ -156,9 +159,20 @@ impl Default for Project {
             conventions: Conventions::default(),
             environments: Vec::new(),
             kubernetes: KubernetesSettings::default(),
+            prometheus: PrometheusSettings::default(),
             file: None,
         }
     }
+}
+
+/// Settings of the `prometheus` target.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct PrometheusSettings {
+    /// Write promtool unit tests next to the rules (`<service>.test.yml`). Default true.
+    pub unit_tests: Option<Spanned<bool>>,
 }
 
 /// Settings of the PrometheusRule manifests (`kubernetes` target).

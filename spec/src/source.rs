@@ -58,6 +58,13 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// Byte offsets where each line starts (computed once per file).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 impl SourceFile {
     /// The text of 1-based line `line`, without its newline.
     pub fn line(&self, line: u32) -> Option<&str> {
@@ -68,20 +75,46 @@ impl SourceFile {
     }
 }
 
+/// A file and the start offsets of its lines.
+#[derive(Debug, Clone)]
+struct Indexed {
+    file: SourceFile,
+    starts: Vec<usize>,
+}
+
+impl Indexed {
+    fn line(&self, line: u32) -> Option<&str> {
+        let i = line.checked_sub(1)? as usize;
+        let start = *self.starts.get(i)?;
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.file.text.len(), |e| e - 1);
+        let l = self.file.text.get(start..end)?;
+        Some(l.strip_suffix('\r').unwrap_or(l))
+    }
+}
+
 /// All files of one run.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
-    files: Vec<SourceFile>,
+    files: Vec<Indexed>,
 }
 
 impl Sources {
     pub fn add(&mut self, file: SourceFile) -> FileId {
-        self.files.push(file);
+        let starts = line_starts(&file.text);
+        self.files.push(Indexed { file, starts });
         FileId(self.files.len() as u32 - 1)
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
+        &self.files[id.0 as usize].file
+    }
+
+    /// The text of 1-based line `line` of file `id` (constant time).
+    pub fn line(&self, id: FileId, line: u32) -> Option<&str> {
+        self.files.get(id.0 as usize)?.line(line)
     }
 
     /// The location of `value[offset..offset + len]`, where `value` is the
@@ -108,17 +141,9 @@ impl Sources {
         }
         let nth = value[..offset].matches(needle).count();
         // The raw text of the span, from its start to its end.
-        let mut lines = file
-            .text
-            .split('\n')
-            .enumerate()
-            .skip(span.line as usize - 1);
         let mut region = Vec::new();
-        for (i, l) in lines.by_ref() {
-            let line = i as u32 + 1;
-            if line > span.end_line {
-                break;
-            }
+        for line in span.line..=span.end_line {
+            let Some(l) = file.line(line) else { break };
             let start = if line == span.line {
                 span.col as usize - 1
             } else {
@@ -150,6 +175,6 @@ impl Sources {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .map(|(i, f)| (FileId(i as u32), &f.file))
     }
 }

@@ -22,18 +22,32 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         let name = &svc.service.value;
         out.push(OutFile {
             path: format!("prometheus/{name}.rules.yml"),
-            content: tpl.render(
-                context! { groups => Serde(&groups), service => name, spec => Serde(svc) },
-            )?,
+            content: tpl.render(context! {
+                rules_yaml => minijinja::Value::from_safe_string(crate::rules::groups_yaml(&groups, 2)),
+                groups => minijinja::Value::from_object(crate::rules::GroupsValue(groups)),
+                service => name,
+            })?,
             sources: super::spec_files(loaded, svc),
         });
-        let cases = crate::promtool::tests(svc);
+        let unit_tests = loaded
+            .specs
+            .project
+            .prometheus
+            .unit_tests
+            .as_ref()
+            .is_none_or(|u| u.value);
+        let cases = if unit_tests {
+            crate::promtool::tests(svc)
+        } else {
+            Vec::new()
+        };
         if !cases.is_empty() {
             out.push(OutFile {
                 path: format!("prometheus/{name}.test.yml"),
                 content: tests.render(context! {
+                    tests_yaml => minijinja::Value::from_safe_string(crate::promtool::tests_yaml(&format!("{name}.rules.yml"), &cases)),
                     rule_file => format!("{name}.rules.yml"),
-                    tests => Serde(&cases),
+                    tests => minijinja::Value::from_object(crate::promtool::TestsValue(cases)),
                     service => name,
                 })?,
                 sources: super::spec_files(loaded, svc),
@@ -88,7 +102,12 @@ pub fn render_kubernetes(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<O
         };
         out.push(OutFile {
             path: format!("kubernetes/{name}.prometheusrule.yml"),
-            content: tpl.render(context! { groups => Serde(&groups), service => name, kubernetes => Serde(&manifest) })?,
+            content: tpl.render(context! {
+                rules_yaml => minijinja::Value::from_safe_string(crate::rules::groups_yaml(&groups, 4)),
+                groups => minijinja::Value::from_object(crate::rules::GroupsValue(groups)),
+                service => name,
+                kubernetes => Serde(&manifest),
+            })?,
             sources: super::spec_files(loaded, svc),
         });
     }

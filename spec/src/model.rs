@@ -240,6 +240,13 @@ pub(crate) fn default_severities() -> Vec<Spanned<String>> {
     strings(&["critical", "warning", "info"])
 }
 
+impl Conventions {
+    /// The allowed alert severities, as strings.
+    pub fn severity_names(&self) -> Vec<&str> {
+        self.severities.iter().map(|s| s.as_str()).collect()
+    }
+}
+
 impl Default for Conventions {
     fn default() -> Self {
         Conventions {

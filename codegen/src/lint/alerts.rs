@@ -38,14 +38,7 @@ pub fn is_zero_duration(s: &str) -> bool {
 }
 
 pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) {
-    let severities: Vec<&str> = index
-        .specs
-        .project
-        .conventions
-        .severities
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
+    let severities = index.specs.project.conventions.severity_names();
     let checker = Checker { index };
     for (name, alert) in svc.alerts.iter() {
         let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())

@@ -223,14 +223,7 @@ fn check_slo(
 fn check_alerting(index: &Index<'_>, name: &Spanned<String>, slo: &Slo, diags: &mut Diagnostics) {
     use crate::lint::alerts::{is_url, CODE_ALERT_NAME, CODE_FOR, CODE_RUNBOOK, CODE_SEVERITY};
     let a = &slo.alerting;
-    let severities: Vec<&str> = index
-        .specs
-        .project
-        .conventions
-        .severities
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
+    let severities = index.specs.project.conventions.severity_names();
     for (class, burn, default) in [
         ("page", &a.page, "critical"),
         ("ticket", &a.ticket, "warning"),

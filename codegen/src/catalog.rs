@@ -1041,4 +1041,53 @@ pub static RULES: &[Rule] = &[
             ("b.yaml", "obspec: 1\nservice: billing\nnamespace: b\n"),
         ],
     },
+    Rule {
+        code: "OBS901",
+        title: "undefined receiver",
+        severity: "error",
+        explanation: "`routing.default_receiver`, a route's `receiver` and a team's receiver name a receiver defined under `routing.receivers`. Alertmanager refuses a configuration that routes to an unknown receiver.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: critical}\n      receiver: pager # <- OBS901\n"),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n    pager: {pagerduty: {routing_key_file: /etc/alertmanager/pagerduty}}\n  routes:\n    - match: {severity: critical}\n      receiver: pager\n"),
+        ],
+    },
+    Rule {
+        code: "OBS902",
+        title: "credential in a spec",
+        severity: "error",
+        explanation: "Specs are reviewed and committed: they never hold credentials. Keys that carry one (`api_url`, `routing_key`, `service_key`, `api_key`, `auth_password`, `token`...) are written in their `_file` form, naming a file the deployment provides (the Terraform target stores the secret in a SecureString parameter); values that look like a Slack webhook URL, a URL with a password, or a key or token are refused wherever they appear.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {slack: {channel: '#alerts', api_url: 'https://hooks.slack.com/services/T0/B0/abc'}} # <- OBS902\n"),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {slack: {channel: '#alerts', api_url_file: /etc/alertmanager/secrets/slack-url}}\n"),
+        ],
+    },
+    Rule {
+        code: "OBS903",
+        title: "unknown receiver integration",
+        severity: "error",
+        explanation: "A receiver has at least one integration among slack, pagerduty, webhook, email, opsgenie, msteams, telegram, pushover, victorops, sns, discord and webex (written `<name>_configs` in Alertmanager).",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {slak: {channel: '#alerts', api_url_file: /etc/am/slack}} # <- OBS903\n"),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {slack: {channel: '#alerts', api_url_file: /etc/am/slack}}\n"),
+        ],
+    },
+    Rule {
+        code: "OBS904",
+        title: "invalid route, inhibition or dependency",
+        severity: "error",
+        explanation: "A route names a time interval that `routing.time_intervals` does not define; an inhibition rule lacks `source` or `target` matchers (it would mute everything); or a service's `depends_on` names no service of the specs. A route without matchers, which catches every alert, is a warning.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights] # <- OBS904\n"),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights]\n  time_intervals:\n    nights: [{times: [{start_time: '22:00', end_time: '24:00'}]}]\n"),
+        ],
+    },
+
 ];

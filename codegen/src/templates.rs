@@ -13,6 +13,14 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehav
 /// The embedded templates: `(name, text)`, names relative to `templates/`.
 pub static EMBEDDED: &[(&str, &str)] = &[
     (
+        "alertmanager/alertmanager.yml.j2",
+        include_str!("../../templates/alertmanager/alertmanager.yml.j2"),
+    ),
+    (
+        "alertmanager/route-tests.yml.j2",
+        include_str!("../../templates/alertmanager/route-tests.yml.j2"),
+    ),
+    (
         "docs/index.md.j2",
         include_str!("../../templates/docs/index.md.j2"),
     ),

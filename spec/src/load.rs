@@ -621,6 +621,7 @@ fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
     let environments = f.opt(cx, "environments").unwrap_or_default();
     let kubernetes = f.opt(cx, "kubernetes").unwrap_or_default();
     let prometheus = f.opt(cx, "prometheus").unwrap_or_default();
+    let routing = f.opt(cx, "routing");
     f.finish(cx);
     Some(Project {
         obspec: obspec.ok()?,
@@ -629,6 +630,7 @@ fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
         environments,
         kubernetes,
         prometheus,
+        routing,
         file: None,
     })
 }
@@ -682,6 +684,7 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
         .get("slos")
         .map(|n| named_map(cx, n, "SLO", CODE_DUP_SLO, &mut broken, slo_from))
         .unwrap_or_default();
+    let depends_on = f.opt(cx, "depends_on").unwrap_or_default();
     let alerts = f
         .get("alerts")
         .map(|n| named_map(cx, n, "alert", CODE_DUP_ALERT, &mut broken, alert_from))
@@ -698,6 +701,7 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
         metrics,
         slos,
         alerts,
+        depends_on,
         file: None,
         broken,
     })
@@ -752,6 +756,137 @@ fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
         grouping,
         alerting,
     })
+}
+
+impl FromNode for AnyValue {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        Some(match &node.kind {
+            NodeKind::Seq(items) => AnyValue::List(
+                items
+                    .iter()
+                    .filter_map(|n| Spanned::<AnyValue>::from_node(cx, n))
+                    .collect(),
+            ),
+            NodeKind::Map(_) => AnyValue::Map(named_map(
+                cx,
+                node,
+                "key",
+                CODE_DUP_KEY,
+                &mut HashSet::new(),
+                Spanned::<AnyValue>::from_node,
+            )),
+            NodeKind::Scalar { value, plain } => {
+                if node.is_null() {
+                    AnyValue::Null
+                } else if !plain {
+                    AnyValue::String(value.clone())
+                } else if value == "true" || value == "false" {
+                    AnyValue::Bool(value == "true")
+                } else if let Some(n) = value.parse::<f64>().ok().filter(|n| n.is_finite()) {
+                    AnyValue::Number(n)
+                } else {
+                    AnyValue::String(value.clone())
+                }
+            }
+        })
+    }
+}
+
+impl FromNode for Routing {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "routing")?;
+        let default_receiver = f.req(cx, "default_receiver");
+        let r = Routing {
+            group_by: f.opt(cx, "group_by").unwrap_or_default(),
+            group_wait: f.opt(cx, "group_wait"),
+            group_interval: f.opt(cx, "group_interval"),
+            repeat_interval: f.opt(cx, "repeat_interval"),
+            default_receiver: Spanned::new(String::new(), node.span),
+            receivers: f
+                .get("receivers")
+                .map(|n| {
+                    named_map(
+                        cx,
+                        n,
+                        "receiver",
+                        CODE_DUP_KEY,
+                        &mut HashSet::new(),
+                        |cx, v| {
+                            named_map(
+                                cx,
+                                v,
+                                "integration",
+                                CODE_DUP_KEY,
+                                &mut HashSet::new(),
+                                Spanned::<AnyValue>::from_node,
+                            )
+                            .into()
+                        },
+                    )
+                })
+                .unwrap_or_default(),
+            routes: f.opt(cx, "routes").unwrap_or_default(),
+            teams: string_map(cx, f.get("teams"), "team"),
+            inhibit: f.opt(cx, "inhibit").unwrap_or_default(),
+            time_intervals: f
+                .get("time_intervals")
+                .map(|n| {
+                    named_map(
+                        cx,
+                        n,
+                        "time interval",
+                        CODE_DUP_KEY,
+                        &mut HashSet::new(),
+                        Spanned::<AnyValue>::from_node,
+                    )
+                })
+                .unwrap_or_default(),
+            span: Some(node.span),
+        };
+        f.finish(cx);
+        Some(Routing {
+            default_receiver: default_receiver.ok()?,
+            ..r
+        })
+    }
+}
+
+impl FromNode for Route {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "a route")?;
+        let receiver = f.req(cx, "receiver");
+        let r = Route {
+            match_: string_map(cx, f.get("match"), "label"),
+            match_re: string_map(cx, f.get("match_re"), "label"),
+            receiver: Spanned::new(String::new(), node.span),
+            continue_: f.opt(cx, "continue"),
+            group_by: f.opt(cx, "group_by").unwrap_or_default(),
+            group_wait: f.opt(cx, "group_wait"),
+            group_interval: f.opt(cx, "group_interval"),
+            repeat_interval: f.opt(cx, "repeat_interval"),
+            mute_time_intervals: f.opt(cx, "mute_time_intervals").unwrap_or_default(),
+            active_time_intervals: f.opt(cx, "active_time_intervals").unwrap_or_default(),
+            span: Some(node.span),
+        };
+        f.finish(cx);
+        Some(Route {
+            receiver: receiver.ok()?,
+            ..r
+        })
+    }
+}
+
+impl FromNode for Inhibit {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "an inhibition rule")?;
+        let i = Inhibit {
+            source: string_map(cx, f.get("source"), "label"),
+            target: string_map(cx, f.get("target"), "label"),
+            equal: f.opt(cx, "equal").unwrap_or_default(),
+        };
+        f.finish(cx);
+        Some(i)
+    }
 }
 
 impl FromNode for PrometheusSettings {
@@ -875,8 +1010,10 @@ fn alert_from(cx: &mut Cx<'_>, node: &Node) -> Option<Alert> {
     let runbook = f.opt(cx, "runbook");
     let labels = string_map(cx, f.get("labels"), "alert label");
     let annotations = string_map(cx, f.get("annotations"), "annotation");
+    let infrastructure = f.opt(cx, "infrastructure");
     f.finish(cx);
     Some(Alert {
+        infrastructure,
         expr: expr.ok()?,
         for_,
         severity: severity.ok()?,

@@ -146,6 +146,8 @@ pub struct Project {
     /// Settings of the `prometheus` target.
     #[cfg_attr(feature = "serde", serde(default))]
     pub prometheus: PrometheusSettings,
+    /// Alertmanager routing (`alertmanager` target).
+    pub routing: Option<Routing>,
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub file: Option<FileId>,
@@ -160,9 +162,128 @@ impl Default for Project {
             environments: Vec::new(),
             kubernetes: KubernetesSettings::default(),
             prometheus: PrometheusSettings::default(),
+            routing: None,
             file: None,
         }
     }
+}
+
+/// Any YAML value, passed through to a tool's configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyValue {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    List(Vec<Spanned<AnyValue>>),
+    Map(NamedMap<Spanned<AnyValue>>),
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for AnyValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AnyValue::Null => s.serialize_none(),
+            AnyValue::Bool(b) => s.serialize_bool(*b),
+            AnyValue::Number(n) => s.serialize_f64(*n),
+            AnyValue::String(v) => s.serialize_str(v),
+            AnyValue::List(l) => l.serialize(s),
+            AnyValue::Map(m) => m.serialize(s),
+        }
+    }
+}
+
+#[cfg(feature = "schema")]
+impl JsonSchema for AnyValue {
+    fn schema_name() -> Cow<'static, str> {
+        "AnyValue".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!(true)
+    }
+}
+
+/// Alertmanager routing, from the project file.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Routing {
+    /// Labels alerts are grouped by (default: alertname, service, severity).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub group_by: Vec<Spanned<String>>,
+    /// How long to wait before the first notification of a group.
+    pub group_wait: Option<Spanned<String>>,
+    /// How long to wait before notifying about new alerts of a group.
+    pub group_interval: Option<Spanned<String>>,
+    /// How long to wait before repeating a notification.
+    pub repeat_interval: Option<Spanned<String>>,
+    /// The receiver of alerts no route matches.
+    pub default_receiver: Spanned<String>,
+    /// Receivers by name: `slack`, `pagerduty`, `webhook`, `email`, `opsgenie`,
+    /// `msteams`, `telegram`, `pushover`, `victorops`, `sns`, `discord`, `webex`
+    /// (each the tool's configuration; secrets only through `*_file` keys).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub receivers: NamedMap<NamedMap<Spanned<AnyValue>>>,
+    /// Routes, tried in order.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub routes: Vec<Route>,
+    /// Team routes: alerts whose `team` label is the key go to the receiver.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub teams: NamedMap<Spanned<String>>,
+    /// Inhibition rules.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub inhibit: Vec<Inhibit>,
+    /// Named time intervals (Alertmanager `time_intervals` syntax), for
+    /// `mute_time_intervals` and `active_time_intervals` of routes.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub time_intervals: NamedMap<Spanned<AnyValue>>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub span: Option<Span>,
+}
+
+/// One route.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Route {
+    /// Label equality matchers.
+    #[cfg_attr(feature = "serde", serde(default, rename = "match"))]
+    pub match_: NamedMap<Spanned<String>>,
+    /// Label regex matchers (anchored).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub match_re: NamedMap<Spanned<String>>,
+    pub receiver: Spanned<String>,
+    /// Keep matching the following routes after this one.
+    #[cfg_attr(feature = "serde", serde(rename = "continue"))]
+    pub continue_: Option<Spanned<bool>>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub group_by: Vec<Spanned<String>>,
+    pub group_wait: Option<Spanned<String>>,
+    pub group_interval: Option<Spanned<String>>,
+    pub repeat_interval: Option<Spanned<String>>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub mute_time_intervals: Vec<Spanned<String>>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub active_time_intervals: Vec<Spanned<String>>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub span: Option<Span>,
+}
+
+/// An inhibition rule: alerts matching `target` are muted while an alert
+/// matching `source` fires with the same `equal` labels.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Inhibit {
+    pub source: NamedMap<Spanned<String>>,
+    pub target: NamedMap<Spanned<String>>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub equal: Vec<Spanned<String>>,
 }
 
 /// Settings of the `prometheus` target.
@@ -291,6 +412,10 @@ pub struct Service {
     /// Alerting rules, by alert name.
     #[cfg_attr(feature = "serde", serde(default))]
     pub alerts: NamedMap<Alert>,
+    /// Services this one depends on: their `infrastructure` alerts inhibit this
+    /// service's alerts (Alertmanager target).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub depends_on: Vec<Spanned<String>>,
     /// The file the service was read from.
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schema", schemars(skip))]
@@ -528,6 +653,9 @@ pub struct Alert {
     /// Extra annotations on the alert.
     #[cfg_attr(feature = "serde", serde(default))]
     pub annotations: NamedMap<Spanned<String>>,
+    /// An infrastructure-level alert: while it fires, the alerts of the
+    /// services that `depends_on` this one are inhibited.
+    pub infrastructure: Option<Spanned<bool>>,
 }
 
 /// Everything loaded from one spec directory.

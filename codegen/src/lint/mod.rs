@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod cardinality;
 pub mod names;
 pub mod promql;
+pub mod routing;
 pub mod slos;
 
 use std::collections::HashMap;
@@ -25,6 +26,32 @@ pub fn lint(specs: &Specs, sources: &Sources, diags: &mut Diagnostics) {
         alerts::check_service(&index, svc, diags);
     }
     duplicates(specs, diags);
+    routing::check(specs, diags);
+    dependencies(specs, diags);
+}
+
+/// `depends_on` names services of the specs.
+fn dependencies(specs: &Specs, diags: &mut Diagnostics) {
+    let names: Vec<&str> = specs.services.iter().map(|s| s.service.as_str()).collect();
+    for svc in &specs.services {
+        for d in &svc.depends_on {
+            if !names.contains(&d.as_str()) {
+                let mut diag = Diagnostic::error(
+                    routing::CODE_ROUTE,
+                    d.span,
+                    format!(
+                        "`depends_on` names `{}`, which is not a service of the specs",
+                        d.value
+                    ),
+                );
+                diag = match crate::load::did_you_mean(d, &names) {
+                    Some(s) => diag.help(format!("did you mean `{s}`?")),
+                    None => diag.help("name a service declared in the specs"),
+                };
+                diags.push(diag);
+            }
+        }
+    }
 }
 
 /// What a PromQL expression may reference.

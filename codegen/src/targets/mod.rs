@@ -10,6 +10,7 @@ use minijinja::Environment;
 use crate::generate::OutFile;
 use crate::load::Loaded;
 
+mod alertmanager;
 mod docs;
 mod prometheus;
 pub mod rust;
@@ -41,6 +42,12 @@ Target {
     dir: "kubernetes",
     description: "The same rules as monitoring.coreos.com/v1 PrometheusRule manifests",
     render: prometheus::render_kubernetes,
+},
+Target {
+    name: "alertmanager",
+    dir: "alertmanager",
+    description: "Alertmanager configuration from the project's routing section (receivers, routes, team routes, inhibitions, time intervals) and routing test cases",
+    render: alertmanager::render,
 },
 Target {
     name: "rust",

@@ -1,0 +1,261 @@
+//! The project's Alertmanager routing: receivers exist, integrations are known,
+//! secrets stay out of specs, time intervals and durations are valid.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lint::parse_duration;
+use crate::model::{AnyValue, NamedMap, Routing, Spanned, Specs};
+
+pub const CODE_RECEIVER: &str = "OBS901";
+pub const CODE_SECRET: &str = "OBS902";
+pub const CODE_INTEGRATION: &str = "OBS903";
+pub const CODE_ROUTE: &str = "OBS904";
+
+/// Alertmanager 0.25 integrations, as `<name>` (written `<name>_configs`).
+pub const INTEGRATIONS: [&str; 12] = [
+    "slack",
+    "pagerduty",
+    "webhook",
+    "email",
+    "opsgenie",
+    "msteams",
+    "telegram",
+    "pushover",
+    "victorops",
+    "sns",
+    "discord",
+    "webex",
+];
+
+/// Keys that hold a credential: only their `_file` form may be written.
+const SECRET_KEYS: [&str; 12] = [
+    "api_url",
+    "routing_key",
+    "service_key",
+    "api_key",
+    "auth_password",
+    "auth_secret",
+    "auth_token",
+    "bot_token",
+    "token",
+    "password",
+    "user_key",
+    "webhook_url",
+];
+
+/// Whether a value looks like a credential: a Slack or Teams webhook, a
+/// bearer token, or a long random-looking string.
+fn looks_secret(v: &str) -> Option<&'static str> {
+    if v.contains("hooks.slack.com/services/") {
+        return Some("a Slack webhook URL");
+    }
+    if v.contains("webhook.office.com/") || v.contains("discord.com/api/webhooks/") {
+        return Some("a chat webhook URL");
+    }
+    if v.starts_with("xox") || v.to_ascii_lowercase().starts_with("bearer ") {
+        return Some("a token");
+    }
+    if v.contains("://")
+        && v.split("://")
+            .nth(1)
+            .is_some_and(|rest| rest.split('/').next().is_some_and(|h| h.contains('@')))
+    {
+        return Some("a URL with credentials");
+    }
+    let long_token = v.len() >= 24
+        && !v.contains(['/', ' ', '.', '#', '@'])
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic());
+    long_token.then_some("a key or token")
+}
+
+fn secrets(key: &str, v: &Spanned<AnyValue>, diags: &mut Diagnostics) {
+    match &v.value {
+        AnyValue::String(s) => {
+            if SECRET_KEYS.contains(&key) {
+                diags.push(
+                    Diagnostic::error(CODE_SECRET, v.span, format!("`{key}` holds a credential in the spec"))
+                        .help(format!("use `{key}_file` with the path of a file the deployment provides (Terraform writes it from a SecureString parameter)")),
+                );
+            } else if let Some(what) = looks_secret(s) {
+                diags.push(
+                    Diagnostic::error(CODE_SECRET, v.span, format!("`{key}` looks like {what}"))
+                        .help("keep credentials out of specs: reference a file (`*_file` keys) the deployment provides"),
+                );
+            }
+        }
+        AnyValue::Map(m) => {
+            for (k, val) in m.iter() {
+                secrets(&k.value, val, diags);
+            }
+        }
+        AnyValue::List(l) => {
+            for val in l {
+                secrets(key, val, diags);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn durations(items: [&Option<Spanned<String>>; 3], diags: &mut Diagnostics) {
+    for d in items.into_iter().flatten() {
+        if parse_duration(d).is_none() {
+            diags.push(
+                Diagnostic::error(
+                    crate::lint::alerts::CODE_FOR,
+                    d.span,
+                    format!("`{}` is not a duration", d.value),
+                )
+                .help("write a duration such as `30s`, `5m` or `4h`"),
+            );
+        }
+    }
+}
+
+fn labels(m: &NamedMap<Spanned<String>>, diags: &mut Diagnostics) {
+    for (k, _) in m.iter() {
+        if !obspec_rules::is_valid_label_name(k) {
+            diags.push(
+                Diagnostic::error(
+                    obspec_rules::codes::LABEL_NAME_INVALID,
+                    k.span,
+                    format!("`{}` is not a label name", k.value),
+                )
+                .help("matchers name labels: `[a-zA-Z_][a-zA-Z0-9_]*`"),
+            );
+        }
+    }
+}
+
+pub fn check(specs: &Specs, diags: &mut Diagnostics) {
+    let Some(r) = &specs.project.routing else {
+        return;
+    };
+    check_routing(r, diags);
+}
+
+fn check_routing(r: &Routing, diags: &mut Diagnostics) {
+    let names: Vec<&str> = r.receivers.keys().collect();
+    let receiver = |name: &Spanned<String>, diags: &mut Diagnostics| {
+        if !names.contains(&name.as_str()) {
+            let mut d = Diagnostic::error(
+                CODE_RECEIVER,
+                name.span,
+                format!("receiver `{}` is not defined", name.value),
+            );
+            d = match crate::load::did_you_mean(name, &names) {
+                Some(s) => d.help(format!(
+                    "did you mean `{s}`? Receivers: {}",
+                    names.join(", ")
+                )),
+                None => d.help(format!(
+                    "define it under `routing.receivers` (receivers: {})",
+                    names.join(", ")
+                )),
+            };
+            diags.push(d);
+        }
+    };
+    receiver(&r.default_receiver, diags);
+    durations(
+        [&r.group_wait, &r.group_interval, &r.repeat_interval],
+        diags,
+    );
+    for (name, integrations) in r.receivers.iter() {
+        if integrations.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    CODE_INTEGRATION,
+                    name.span,
+                    format!("receiver `{}` has no integration", name.value),
+                )
+                .help(format!("give it one of {}", INTEGRATIONS.join(", "))),
+            );
+        }
+        for (kind, config) in integrations.iter() {
+            if !INTEGRATIONS.contains(&kind.as_str()) {
+                let mut d = Diagnostic::error(
+                    CODE_INTEGRATION,
+                    kind.span,
+                    format!("unknown integration `{}`", kind.value),
+                );
+                d = match crate::load::did_you_mean(kind, &INTEGRATIONS) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("integrations: {}", INTEGRATIONS.join(", "))),
+                };
+                diags.push(d);
+            }
+            secrets(&kind.value, config, diags);
+        }
+    }
+    let intervals: Vec<&str> = r.time_intervals.keys().collect();
+    for route in &r.routes {
+        receiver(&route.receiver, diags);
+        labels(&route.match_, diags);
+        labels(&route.match_re, diags);
+        durations(
+            [
+                &route.group_wait,
+                &route.group_interval,
+                &route.repeat_interval,
+            ],
+            diags,
+        );
+        for t in route
+            .mute_time_intervals
+            .iter()
+            .chain(&route.active_time_intervals)
+        {
+            if !intervals.contains(&t.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_ROUTE,
+                        t.span,
+                        format!("time interval `{}` is not defined", t.value),
+                    )
+                    .help("define it under `routing.time_intervals`"),
+                );
+            }
+        }
+        if route.match_.is_empty() && route.match_re.is_empty() {
+            if let Some(span) = route.span {
+                diags.push(
+                    Diagnostic::warning(CODE_ROUTE, span, "route without `match` or `match_re` catches every alert")
+                        .help("routes after it are reached only with `continue: true`; use `default_receiver` for the catch-all"),
+                );
+            }
+        }
+    }
+    for (_, recv) in r.teams.iter() {
+        receiver(recv, diags);
+    }
+    for i in &r.inhibit {
+        labels(&i.source, diags);
+        labels(&i.target, diags);
+        if i.source.is_empty() || i.target.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    CODE_ROUTE,
+                    r.span.unwrap_or(r.default_receiver.span),
+                    "an inhibition rule needs `source` and `target` matchers",
+                )
+                .help("without them it would mute every alert"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secret_shapes() {
+        assert!(super::looks_secret("https://hooks.slack.com/services/T000/B000/XXXX").is_some());
+        assert!(super::looks_secret("d41d8cd98f00b204e9800998ecf8427e").is_some());
+        assert!(super::looks_secret("https://user:pass@example.com/x").is_some());
+        assert!(super::looks_secret("#alerts").is_none());
+        assert!(super::looks_secret("http://alert-logger:8080/alerts").is_none());
+        assert!(super::looks_secret("/etc/alertmanager/secrets/pagerduty-key").is_none());
+    }
+}

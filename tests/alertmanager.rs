@@ -1,0 +1,237 @@
+//! The `alertmanager` target judged by amtool: the configuration passes
+//! `amtool check-config`, and every generated routing case resolves to the
+//! expected receivers with `amtool config routes test --verify.receivers`.
+//! amtool comes from the Debian `prometheus-alertmanager` package; without it
+//! these tests fail under `CI=true` and are skipped elsewhere.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn amtool() -> bool {
+    if Command::new("amtool")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("amtool is required under CI=true (Debian package `prometheus-alertmanager`)");
+    }
+    eprintln!("amtool not installed: skipping");
+    false
+}
+
+fn generate(specs: &Path, out: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .arg("generate")
+        .arg(specs)
+        .args(["--target", "alertmanager", "--out"])
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// A routing case: label pairs and the expected receivers.
+type Case = (Vec<(String, String)>, Vec<String>);
+
+/// Every generated case.
+fn cases(out: &Path) -> Vec<Case> {
+    let text = std::fs::read_to_string(out.join("alertmanager/route-tests.yml")).unwrap();
+    let tree =
+        obspec_codegen::yaml::parse(obspec_codegen::source::FileId(0), &text, Default::default())
+            .unwrap()
+            .unwrap();
+    let json = obspec_codegen::schema::yaml_to_json(&tree);
+    json["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let labels = c["labels"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    )
+                })
+                .collect();
+            let receivers = c["receivers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap().to_string())
+                .collect();
+            (labels, receivers)
+        })
+        .collect()
+}
+
+fn verify(out: &Path) -> usize {
+    let config = out.join("alertmanager/alertmanager.yml");
+    let o = Command::new("amtool")
+        .arg("check-config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let all = cases(out);
+    for (labels, receivers) in &all {
+        let o = Command::new("amtool")
+            .args(["config", "routes", "test"])
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--verify.receivers={}", receivers.join(",")))
+            .args(labels.iter().map(|(k, v)| format!("{k}={v}")))
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{labels:?} should reach {receivers:?}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    all.len()
+}
+
+#[test]
+fn bundled_routing_passes_amtool() {
+    let out = std::env::temp_dir().join(format!("obspec-am-bundled-{}", std::process::id()));
+    let o = generate(&repo().join("specs"), &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let config = std::fs::read_to_string(out.join("alertmanager/alertmanager.yml")).unwrap();
+    // Secrets only as files; the dependency inhibition of the workflow engine.
+    assert!(
+        config.contains("routing_key_file:") && !config.contains("routing_key:"),
+        "{config}"
+    );
+    assert!(
+        config.contains(r#"'alertname="WorkflowEngineServerErrors"'"#),
+        "{config}"
+    );
+    if amtool() {
+        assert!(verify(&out) > 10);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+const PROJECT: &str = r##"obspec: 1
+conventions:
+  severities: [page, ticket, info]
+  required_target_labels: [environment]
+routing:
+  default_receiver: fallback
+  receivers:
+    fallback: {email: {to: sre@example.com, from: am@example.com, smarthost: 'smtp.example.com:587', auth_username: am, auth_password_file: /etc/am/smtp}}
+    pager: {opsgenie: {api_key_file: /etc/am/opsgenie, priority: P1}}
+    storefront: {slack: {channel: "#storefront", api_url_file: /etc/am/slack, send_resolved: true}}
+    hooks: {webhook: {url: "http://hooks:9000/", max_alerts: 10}}
+  teams:
+    storefront: storefront
+  routes:
+    - match_re: {severity: "page|critical"}
+      receiver: pager
+      continue: true
+      group_wait: 10s
+      active_time_intervals: [business-hours]
+    - match: {severity: ticket, service: shop}
+      receiver: hooks
+  inhibit:
+    - source: {severity: page}
+      target: {severity: ticket}
+      equal: [service]
+  time_intervals:
+    business-hours:
+      - weekdays: ['monday:friday']
+        times: [{start_time: '09:00', end_time: '18:00'}]
+"##;
+
+const SHOP: &str = r#"obspec: 1
+service: shop
+namespace: shop
+team: storefront
+depends_on: [db]
+metrics:
+  shop_queue_depth: {type: gauge, help: Queue.}
+alerts:
+  ShopQueueDeep: {expr: shop_queue_depth > 10, severity: ticket, summary: Deep.}
+  ShopQueueStuck: {expr: shop_queue_depth > 1000, severity: page, summary: Stuck.}
+"#;
+
+const DB: &str = r#"obspec: 1
+service: db
+namespace: db
+metrics:
+  db_up: {type: gauge, help: Database reachable.}
+alerts:
+  DbDown: {expr: db_up == 0, severity: page, summary: Database down., infrastructure: true}
+"#;
+
+#[test]
+fn foreign_routing_passes_amtool() {
+    let dir = std::env::temp_dir().join(format!("obspec-am-foreign-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(dir.join("specs/obspec.yaml"), PROJECT).unwrap();
+    std::fs::write(dir.join("specs/shop.yaml"), SHOP).unwrap();
+    std::fs::write(dir.join("specs/db.yaml"), DB).unwrap();
+    let o = generate(&dir.join("specs"), &dir.join("out"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let all = cases(&dir.join("out"));
+    let find = |name: &str| {
+        all.iter()
+            .find(|(l, _)| l.iter().any(|(k, v)| k == "alertname" && v == name))
+            .map(|(_, r)| r.clone())
+    };
+    // A page goes to the team and the pager; a ticket of the shop to the team and the hook.
+    assert_eq!(find("ShopQueueStuck").unwrap(), ["storefront", "pager"]);
+    assert_eq!(find("ShopQueueDeep").unwrap(), ["storefront", "hooks"]);
+    assert_eq!(find("DbDown").unwrap(), ["pager"]);
+    let config = std::fs::read_to_string(dir.join("out/alertmanager/alertmanager.yml")).unwrap();
+    assert!(
+        config.contains("target_matchers:\n      - 'service=~\"shop\"'"),
+        "{config}"
+    );
+    if amtool() {
+        verify(&dir.join("out"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn credentials_are_refused() {
+    let dir = std::env::temp_dir().join(format!("obspec-am-secret-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    let project = PROJECT.replace(
+        "pager: {opsgenie: {api_key_file: /etc/am/opsgenie, priority: P1}}",
+        "pager: {pagerduty: {routing_key: 0123456789abcdef0123456789abcdef}}",
+    );
+    std::fs::write(dir.join("specs/obspec.yaml"), project).unwrap();
+    std::fs::write(dir.join("specs/shop.yaml"), SHOP).unwrap();
+    std::fs::write(dir.join("specs/db.yaml"), DB).unwrap();
+    let o = generate(&dir.join("specs"), &dir.join("out"));
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("OBS902") && err.contains("routing_key"),
+        "{err}"
+    );
+    assert!(!dir.join("out").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1090,4 +1090,12 @@ pub static RULES: &[Rule] = &[
         ],
     },
 
+    Rule {
+        code: "OBS905",
+        title: "invalid deploy setting",
+        severity: "error",
+        explanation: "`deploy.ssm_prefix` is an absolute SSM parameter path without a trailing slash, `deploy.aws_region` a region name, the collector's `*_env` settings environment variable names (`[A-Z_][A-Z0-9_]*`), and its `memory_mib` at least 128.",
+        bad: &[("obspec.yaml", "obspec: 1\ndeploy:\n  aws_region: eu-west-1\n  ssm_prefix: shopfront/ # <- OBS905\n")],
+        good: &[("obspec.yaml", "obspec: 1\ndeploy:\n  aws_region: eu-west-1\n  ssm_prefix: /shopfront\n")],
+    },
 ];

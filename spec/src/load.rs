@@ -622,6 +622,7 @@ fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
     let kubernetes = f.opt(cx, "kubernetes").unwrap_or_default();
     let prometheus = f.opt(cx, "prometheus").unwrap_or_default();
     let routing = f.opt(cx, "routing");
+    let deploy = f.opt(cx, "deploy");
     f.finish(cx);
     Some(Project {
         obspec: obspec.ok()?,
@@ -631,6 +632,7 @@ fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
         kubernetes,
         prometheus,
         routing,
+        deploy,
         file: None,
     })
 }
@@ -788,6 +790,46 @@ impl FromNode for AnyValue {
                     AnyValue::String(value.clone())
                 }
             }
+        })
+    }
+}
+
+impl FromNode for Deploy {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "deploy")?;
+        let aws_region = f.req(cx, "aws_region");
+        let ssm_prefix = f.req(cx, "ssm_prefix");
+        let collector = f.opt(cx, "collector");
+        f.finish(cx);
+        Some(Deploy {
+            aws_region: aws_region.ok()?,
+            ssm_prefix: ssm_prefix.ok()?,
+            collector,
+        })
+    }
+}
+
+impl FromNode for Collector {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "collector")?;
+        let image = f.req(cx, "image");
+        let remote_write_url_env = f.req(cx, "remote_write_url_env");
+        let loki_url_env = f.req(cx, "loki_url_env");
+        let c = (
+            f.opt(cx, "remote_write_auth_env"),
+            f.opt(cx, "traces_endpoint_env"),
+            f.opt(cx, "memory_mib"),
+            f.opt(cx, "cpu"),
+        );
+        f.finish(cx);
+        Some(Collector {
+            image: image.ok()?,
+            remote_write_url_env: remote_write_url_env.ok()?,
+            remote_write_auth_env: c.0,
+            loki_url_env: loki_url_env.ok()?,
+            traces_endpoint_env: c.1,
+            memory_mib: c.2,
+            cpu: c.3,
         })
     }
 }

@@ -148,6 +148,8 @@ pub struct Project {
     pub prometheus: PrometheusSettings,
     /// Alertmanager routing (`alertmanager` target).
     pub routing: Option<Routing>,
+    /// Deployment settings (`otel-collector` and `terraform` targets).
+    pub deploy: Option<Deploy>,
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub file: Option<FileId>,
@@ -163,6 +165,7 @@ impl Default for Project {
             kubernetes: KubernetesSettings::default(),
             prometheus: PrometheusSettings::default(),
             routing: None,
+            deploy: None,
             file: None,
         }
     }
@@ -201,6 +204,44 @@ impl JsonSchema for AnyValue {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         schemars::json_schema!(true)
     }
+}
+
+/// Deployment settings.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Deploy {
+    /// AWS region of the Terraform resources.
+    pub aws_region: Spanned<String>,
+    /// Prefix of the SSM parameter names, e.g. `/shopfront`.
+    pub ssm_prefix: Spanned<String>,
+    /// The OpenTelemetry collector.
+    pub collector: Option<Collector>,
+}
+
+/// The OpenTelemetry collector: its image, and the environment variables that
+/// carry its endpoints and credentials (values come from SSM parameters).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Collector {
+    /// Container image, e.g. `otel/opentelemetry-collector-contrib:0.112.0`.
+    pub image: Spanned<String>,
+    /// Variable holding the Prometheus remote-write URL.
+    pub remote_write_url_env: Spanned<String>,
+    /// Variable holding the remote-write `Authorization` header value (optional).
+    pub remote_write_auth_env: Option<Spanned<String>>,
+    /// Variable holding the Loki push URL.
+    pub loki_url_env: Spanned<String>,
+    /// Variable holding the OTLP endpoint of the trace backend (default `TRACES_ENDPOINT`).
+    pub traces_endpoint_env: Option<Spanned<String>>,
+    /// Memory of the ECS task in MiB (default 512); the collector's
+    /// memory_limiter keeps 80% of it.
+    pub memory_mib: Option<Spanned<u64>>,
+    /// CPU units of the ECS task (default 256).
+    pub cpu: Option<Spanned<u64>>,
 }
 
 /// Alertmanager routing, from the project file.

@@ -9,6 +9,7 @@ pub const CODE_RECEIVER: &str = "OBS901";
 pub const CODE_SECRET: &str = "OBS902";
 pub const CODE_INTEGRATION: &str = "OBS903";
 pub const CODE_ROUTE: &str = "OBS904";
+pub const CODE_DEPLOY: &str = "OBS905";
 
 /// Alertmanager 0.25 integrations, as `<name>` (written `<name>_configs`).
 pub const INTEGRATIONS: [&str; 12] = [
@@ -130,10 +131,78 @@ fn labels(m: &NamedMap<Spanned<String>>, diags: &mut Diagnostics) {
 }
 
 pub fn check(specs: &Specs, diags: &mut Diagnostics) {
-    let Some(r) = &specs.project.routing else {
-        return;
-    };
-    check_routing(r, diags);
+    if let Some(r) = &specs.project.routing {
+        check_routing(r, diags);
+    }
+    if let Some(d) = &specs.project.deploy {
+        check_deploy(d, diags);
+    }
+}
+
+fn check_deploy(d: &crate::model::Deploy, diags: &mut Diagnostics) {
+    let p = &d.ssm_prefix;
+    let ok = p.starts_with('/')
+        && !p.ends_with('/')
+        && p.len() > 1
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/_.-".contains(c));
+    if !ok {
+        diags.push(
+            Diagnostic::error(
+                CODE_DEPLOY,
+                p.span,
+                format!("`{}` is not an SSM parameter path prefix", p.value),
+            )
+            .help("write an absolute path without a trailing slash, e.g. `/shopfront`"),
+        );
+    }
+    let region = &d.aws_region;
+    let ok = region.split('-').count() >= 3
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok {
+        diags.push(
+            Diagnostic::error(
+                CODE_DEPLOY,
+                region.span,
+                format!("`{}` is not an AWS region", region.value),
+            )
+            .help("write a region name such as `eu-west-1`"),
+        );
+    }
+    if let Some(c) = &d.collector {
+        let vars = [
+            Some(&c.remote_write_url_env),
+            c.remote_write_auth_env.as_ref(),
+            Some(&c.loki_url_env),
+            c.traces_endpoint_env.as_ref(),
+        ];
+        for v in vars.into_iter().flatten() {
+            let ok = v
+                .as_bytes()
+                .first()
+                .is_some_and(|b| b.is_ascii_uppercase() || *b == b'_')
+                && v.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            if !ok {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_DEPLOY,
+                        v.span,
+                        format!("`{}` is not an environment variable name", v.value),
+                    )
+                    .help("environment variables are upper-case: `[A-Z_][A-Z0-9_]*`"),
+                );
+            }
+        }
+        if let Some(m) = c.memory_mib.as_ref().filter(|m| m.value < 128) {
+            diags.push(
+                Diagnostic::error(CODE_DEPLOY, m.span, "the collector needs at least 128 MiB")
+                    .help("give `memory_mib: 512` or more"),
+            );
+        }
+    }
 }
 
 fn check_routing(r: &Routing, diags: &mut Diagnostics) {

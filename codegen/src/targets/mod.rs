@@ -12,6 +12,7 @@ use crate::load::Loaded;
 
 mod alertmanager;
 mod docs;
+pub mod otel;
 mod prometheus;
 pub mod rust;
 
@@ -48,6 +49,12 @@ Target {
     dir: "alertmanager",
     description: "Alertmanager configuration from the project's routing section (receivers, routes, team routes, inhibitions, time intervals) and routing test cases",
     render: alertmanager::render,
+},
+Target {
+    name: "otel-collector",
+    dir: "otel-collector",
+    description: "OpenTelemetry collector configuration from the project's deploy.collector settings",
+    render: otel::render,
 },
 Target {
     name: "rust",

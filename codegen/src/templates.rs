@@ -49,6 +49,10 @@ pub static EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/kubernetes/prometheusrule.yml.j2"),
     ),
     (
+        "terraform/main.tf.j2",
+        include_str!("../../templates/terraform/main.tf.j2"),
+    ),
+    (
         "rust/service.rs.j2",
         include_str!("../../templates/rust/service.rs.j2"),
     ),

@@ -15,6 +15,7 @@ mod docs;
 pub mod otel;
 mod prometheus;
 pub mod rust;
+mod terraform;
 
 /// One output target.
 pub struct Target {
@@ -55,6 +56,12 @@ Target {
     dir: "otel-collector",
     description: "OpenTelemetry collector configuration from the project's deploy.collector settings",
     render: otel::render,
+},
+Target {
+    name: "terraform",
+    dir: "terraform",
+    description: "Terraform for the deploy section: SecureString SSM parameters from sensitive variables, the collector's ECS task definition",
+    render: terraform::render,
 },
 Target {
     name: "rust",

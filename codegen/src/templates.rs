@@ -29,6 +29,10 @@ pub static EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/docs/service.md.j2"),
     ),
     (
+        "grafana/dashboard.json.j2",
+        include_str!("../../templates/grafana/dashboard.json.j2"),
+    ),
+    (
         "otel-collector/collector.yml.j2",
         include_str!("../../templates/otel-collector/collector.yml.j2"),
     ),

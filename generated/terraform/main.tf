@@ -7,11 +7,20 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 5.0"
     }
+    grafana = {
+      source  = "grafana/grafana"
+      version = ">= 2.0"
+    }
   }
 }
 
 provider "aws" {
   region = var.aws_region
+}
+
+provider "grafana" {
+  url  = var.grafana_url
+  auth = var.grafana_auth
 }
 
 variable "aws_region" {
@@ -29,6 +38,17 @@ variable "ssm_prefix" {
 variable "environment" {
   type        = string
   description = "Deployment environment (the `environment` label)."
+}
+
+variable "grafana_url" {
+  type        = string
+  description = "URL of the Grafana instance the dashboards go to."
+}
+
+variable "grafana_auth" {
+  type        = string
+  description = "Grafana service-account token."
+  sensitive   = true
 }
 
 variable "alertmanager_oncall_pager_routing_key" {
@@ -160,6 +180,70 @@ resource "aws_ecs_task_definition" "otel_collector" {
 output "otel_collector_task_definition_arn" {
   description = "ARN of the collector's ECS task definition."
   value       = aws_ecs_task_definition.otel_collector.arn
+}
+
+resource "grafana_folder" "obspec" {
+  title = "starmates-ai-team"
+}
+
+resource "grafana_dashboard" "agent_sdk" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/agent-sdk.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "agent_sdk_slo" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/agent-sdk-slo.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "api_gateway" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/api-gateway.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "api_gateway_slo" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/api-gateway-slo.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "payment_gateway" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/payment-gateway.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "payment_gateway_slo" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/payment-gateway-slo.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "workflow_agent" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/workflow-agent.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "workflow_agent_slo" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/workflow-agent-slo.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "workflow_engine" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/workflow-engine.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "workflow_engine_slo" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/workflow-engine-slo.json")
+  overwrite   = true
 }
 
 output "ssm_parameter_arns" {

@@ -12,6 +12,7 @@ use crate::load::Loaded;
 
 mod alertmanager;
 mod docs;
+pub mod grafana;
 pub mod otel;
 mod prometheus;
 pub mod rust;
@@ -50,6 +51,12 @@ Target {
     dir: "alertmanager",
     description: "Alertmanager configuration from the project's routing section (receivers, routes, team routes, inhibitions, time intervals) and routing test cases",
     render: alertmanager::render,
+},
+Target {
+    name: "grafana",
+    dir: "grafana",
+    description: "Grafana dashboards per service: metrics (rates, quantiles, heatmaps, gauges by subsystem) and SLOs (objective, SLI, budget, burn rates, alerts)",
+    render: grafana::render,
 },
 Target {
     name: "otel-collector",

@@ -182,11 +182,20 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
     h.attr(6, "source", "\"hashicorp/aws\"");
     h.attr(6, "version", "\">= 5.0\"");
     h.line(4, "}");
+    h.line(4, "grafana = {");
+    h.attr(6, "source", "\"grafana/grafana\"");
+    h.attr(6, "version", "\">= 2.0\"");
+    h.line(4, "}");
     h.line(2, "}");
     h.line(0, "}");
     h.blank();
     h.line(0, "provider \"aws\" {");
     h.attr(2, "region", "var.aws_region");
+    h.line(0, "}");
+    h.blank();
+    h.line(0, "provider \"grafana\" {");
+    h.attr(2, "url", "var.grafana_url");
+    h.attr(2, "auth", "var.grafana_auth");
     h.line(0, "}");
     h.blank();
     let var = |h: &mut Hcl,
@@ -230,6 +239,22 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
         "Deployment environment (the `environment` label).",
         None,
         false,
+    );
+    var(
+        &mut h,
+        "grafana_url",
+        "string",
+        "URL of the Grafana instance the dashboards go to.",
+        None,
+        false,
+    );
+    var(
+        &mut h,
+        "grafana_auth",
+        "string",
+        "Grafana service-account token.",
+        None,
+        true,
     );
     for s in &secrets {
         var(&mut h, &s.id, "string", &s.description, None, true);
@@ -314,6 +339,29 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
         h.attr(2, "value", "aws_ecs_task_definition.otel_collector.arn");
         h.line(0, "}");
         h.blank();
+    }
+    let dashboards = crate::targets::grafana::dashboard_files(loaded);
+    if !dashboards.is_empty() {
+        h.line(0, "resource \"grafana_folder\" \"obspec\" {");
+        h.attr(2, "title", hcl_str(&project));
+        h.line(0, "}");
+        h.blank();
+        for d in &dashboards {
+            let name = d.trim_start_matches("grafana/").trim_end_matches(".json");
+            h.line(
+                0,
+                &format!("resource \"grafana_dashboard\" \"{}\" {{", ident(name)),
+            );
+            h.attr(2, "folder", "grafana_folder.obspec.uid");
+            h.attr(
+                2,
+                "config_json",
+                format!("file(\"${{path.module}}/../{d}\")"),
+            );
+            h.attr(2, "overwrite", "true");
+            h.line(0, "}");
+            h.blank();
+        }
     }
     h.line(0, "output \"ssm_parameter_arns\" {");
     h.attr(

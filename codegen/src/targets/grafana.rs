@@ -1,0 +1,461 @@
+//! `grafana`: per service a metrics dashboard and an SLO dashboard (JSON).
+//!
+//! Stable uids derived from the service; the Prometheus datasource is a
+//! variable; variables for `environment` and for every closed-domain label the
+//! metrics use; counters as rates by their labels, histograms as p50/p95/p99
+//! and a heatmap, gauges as time series (stat when unlabelled); panel units from
+//! the metric's unit; one row per subsystem. The SLO dashboard shows, per SLO,
+//! the objective, the SLI over the window, the error budget left, the burn rate
+//! per alert window and the firing burn-rate alerts, from obspec's recording
+//! rules. JSON has no comments: the generated marker is in `description`.
+
+use minijinja::{context, Environment, Error};
+use serde_json::{json, Value};
+
+use crate::generate::{OutFile, MARKER};
+use crate::load::Loaded;
+use crate::model::{MetricType, Service};
+use crate::slo::{burn_windows, error_ratio_rule, format_duration};
+
+/// A stable dashboard uid (≤ 40 characters) from a name.
+pub fn uid(name: &str) -> String {
+    // FNV-1a: stable across machines and versions.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let slug: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(22)
+        .collect();
+    format!("obspec-{slug}-{:08x}", h as u32)
+}
+
+fn unit(u: Option<&str>, kind: MetricType) -> &'static str {
+    match (u, kind) {
+        (Some("seconds"), _) => "s",
+        (Some("bytes"), MetricType::Counter) => "Bps",
+        (Some("bytes"), _) => "bytes",
+        (Some("ratio"), _) => "percentunit",
+        (Some("celsius"), _) => "celsius",
+        (Some("meters"), _) => "lengthm",
+        (_, MetricType::Counter) => "ops",
+        _ => "short",
+    }
+}
+
+struct Panels {
+    list: Vec<Value>,
+    next_id: u64,
+    x: u64,
+    y: u64,
+}
+
+impl Panels {
+    fn new() -> Self {
+        Panels {
+            list: Vec::new(),
+            next_id: 1,
+            x: 0,
+            y: 0,
+        }
+    }
+    fn row(&mut self, title: &str) {
+        if self.x > 0 {
+            self.x = 0;
+            self.y += 8;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.list.push(json!({
+            "id": id, "type": "row", "title": title, "collapsed": false,
+            "gridPos": {"h": 1, "w": 24, "x": 0, "y": self.y}, "panels": []
+        }));
+        self.y += 1;
+    }
+    fn panel(&mut self, mut p: Value, w: u64) {
+        if self.x + w > 24 {
+            self.x = 0;
+            self.y += 8;
+        }
+        p["id"] = json!(self.next_id);
+        self.next_id += 1;
+        p["gridPos"] = json!({"h": 8, "w": w, "x": self.x, "y": self.y});
+        self.x += w;
+        self.list.push(p);
+    }
+}
+
+fn ds() -> Value {
+    json!({"type": "prometheus", "uid": "${datasource}"})
+}
+
+fn target(expr: &str, legend: &str, ref_id: char) -> Value {
+    json!({"refId": ref_id.to_string(), "expr": expr, "legendFormat": legend, "datasource": ds()})
+}
+
+fn timeseries(title: &str, description: &str, unit: &str, targets: Vec<Value>) -> Value {
+    json!({
+        "type": "timeseries", "title": title, "description": description, "datasource": ds(),
+        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "options": {"legend": {"displayMode": "list", "placement": "bottom", "showLegend": true}, "tooltip": {"mode": "multi", "sort": "none"}},
+        "targets": targets
+    })
+}
+
+fn stat(title: &str, description: &str, unit: &str, expr: &str) -> Value {
+    json!({
+        "type": "stat", "title": title, "description": description, "datasource": ds(),
+        "fieldConfig": {"defaults": {"unit": unit, "decimals": 3}, "overrides": []},
+        "options": {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": false}, "colorMode": "value", "graphMode": "area", "justifyMode": "auto", "orientation": "auto", "textMode": "auto"},
+        "targets": [target(expr, "", 'A')]
+    })
+}
+
+fn variables(loaded: &Loaded, svc: &Service) -> Vec<Value> {
+    let mut v = vec![json!({
+        "type": "datasource", "name": "datasource", "label": "Data source", "query": "prometheus",
+        "current": {"text": "default", "value": "default"}, "hide": 0, "refresh": 1, "regex": "", "options": []
+    })];
+    let envs: Vec<&str> = loaded
+        .specs
+        .project
+        .environments
+        .iter()
+        .map(|e| e.as_str())
+        .collect();
+    let has_env = !envs.is_empty()
+        || loaded
+            .specs
+            .project
+            .conventions
+            .required_target_labels
+            .iter()
+            .any(|l| l.value == "environment");
+    if has_env {
+        let q = if envs.is_empty() {
+            String::from(".*")
+        } else {
+            envs.join(",")
+        };
+        v.push(json!({
+            "type": "custom", "name": "environment", "label": "environment", "query": q,
+            "multi": true, "includeAll": true, "allValue": ".*", "current": {"text": "All", "value": "$__all"}, "hide": 0, "options": []
+        }));
+    }
+    for (name, dom) in svc.labels.iter() {
+        let Some(values) = &dom.values else { continue };
+        if !svc
+            .metrics
+            .iter()
+            .any(|(_, m)| m.labels.iter().any(|l| l.value == name.value))
+        {
+            continue;
+        }
+        let q: Vec<&str> = values.iter().map(|x| x.as_str()).collect();
+        v.push(json!({
+            "type": "custom", "name": name.value, "label": name.value, "query": q.join(","),
+            "multi": true, "includeAll": true, "allValue": ".*", "current": {"text": "All", "value": "$__all"}, "hide": 0, "options": []
+        }));
+    }
+    v
+}
+
+/// The label matchers of a metric: the dashboard variables it has.
+fn selector(loaded: &Loaded, svc: &Service, labels: &[crate::model::Spanned<String>]) -> String {
+    let mut m: Vec<String> = Vec::new();
+    let has_env = !loaded.specs.project.environments.is_empty()
+        || loaded
+            .specs
+            .project
+            .conventions
+            .required_target_labels
+            .iter()
+            .any(|l| l.value == "environment");
+    if has_env {
+        m.push("environment=~\"$environment\"".into());
+    }
+    for l in labels {
+        if svc.labels.get(l).is_some_and(|d| d.values.is_some()) {
+            m.push(format!("{0}=~\"${0}\"", l.value));
+        }
+    }
+    if m.is_empty() {
+        String::new()
+    } else {
+        format!("{{{}}}", m.join(", "))
+    }
+}
+
+fn dashboard(
+    svc: &Service,
+    title: String,
+    uid: String,
+    description: String,
+    vars: Vec<Value>,
+    panels: Vec<Value>,
+    extra_tag: &str,
+) -> Value {
+    let mut tags = vec![json!("obspec"), json!(extra_tag)];
+    if let Some(t) = &svc.team {
+        tags.push(json!(t.value));
+    }
+    json!({
+        "uid": uid, "title": title, "description": description, "tags": tags,
+        "editable": true, "graphTooltip": 1, "schemaVersion": 39, "version": 1,
+        "time": {"from": "now-6h", "to": "now"}, "timezone": "browser", "refresh": "1m",
+        "templating": {"list": vars}, "annotations": {"list": []}, "links": [], "panels": panels
+    })
+}
+
+fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
+    let mut p = Panels::new();
+    // Rows by subsystem, in order of first appearance.
+    let mut subsystems: Vec<String> = Vec::new();
+    for (_, m) in svc.metrics.iter() {
+        let s = m
+            .subsystem
+            .as_ref()
+            .map_or(String::new(), |s| s.value.clone());
+        if !subsystems.contains(&s) {
+            subsystems.push(s);
+        }
+    }
+    for sub in &subsystems {
+        p.row(if sub.is_empty() { "Metrics" } else { sub });
+        for (name, m) in svc.metrics.iter().filter(|(_, m)| {
+            m.subsystem
+                .as_ref()
+                .map_or(String::new(), |s| s.value.clone())
+                == *sub
+        }) {
+            let sel = selector(loaded, svc, &m.labels);
+            let help = m.help.as_ref().map_or(String::new(), |h| h.value.clone());
+            let labels: Vec<&str> = m.labels.iter().map(|l| l.as_str()).collect();
+            let by = if labels.is_empty() {
+                String::new()
+            } else {
+                format!(" by ({})", labels.join(", "))
+            };
+            let legend = if labels.is_empty() {
+                name.value.clone()
+            } else {
+                labels
+                    .iter()
+                    .map(|l| format!("{{{{{l}}}}}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let u = unit(m.unit.as_ref().map(|u| u.as_str()), m.kind.value);
+            match m.kind.value {
+                MetricType::Counter => p.panel(
+                    timeseries(
+                        &format!("{} (per second)", name.value),
+                        &help,
+                        u,
+                        vec![target(
+                            &format!("sum{by} (rate({}{sel}[$__rate_interval]))", name.value),
+                            &legend,
+                            'A',
+                        )],
+                    ),
+                    12,
+                ),
+                MetricType::Histogram => {
+                    let q = |qu: &str| {
+                        format!("histogram_quantile({qu}, sum by (le) (rate({}_bucket{sel}[$__rate_interval])))", name.value)
+                    };
+                    p.panel(
+                        timeseries(
+                            &format!("{} p50 / p95 / p99", name.value),
+                            &help,
+                            u,
+                            vec![
+                                target(&q("0.5"), "p50", 'A'),
+                                target(&q("0.95"), "p95", 'B'),
+                                target(&q("0.99"), "p99", 'C'),
+                            ],
+                        ),
+                        12,
+                    );
+                    let mut heat = json!({
+                        "type": "heatmap", "title": format!("{} distribution", name.value), "description": help, "datasource": ds(),
+                        "fieldConfig": {"defaults": {"unit": u}, "overrides": []},
+                        "options": {"calculate": false, "yAxis": {"unit": u}, "color": {"mode": "scheme", "scheme": "Oranges"}, "cellGap": 1},
+                        "targets": [target(&format!("sum by (le) (increase({}_bucket{sel}[$__rate_interval]))", name.value), "{{le}}", 'A')]
+                    });
+                    heat["targets"][0]["format"] = json!("heatmap");
+                    p.panel(heat, 12);
+                }
+                MetricType::Gauge | MetricType::Info if labels.is_empty() => p.panel(
+                    stat(&name.value, &help, u, &format!("sum({}{sel})", name.value)),
+                    6,
+                ),
+                MetricType::Gauge | MetricType::Info => p.panel(
+                    timeseries(
+                        &name.value,
+                        &help,
+                        u,
+                        vec![target(
+                            &format!("sum{by} ({}{sel})", name.value),
+                            &legend,
+                            'A',
+                        )],
+                    ),
+                    12,
+                ),
+            }
+        }
+    }
+    dashboard(
+        svc,
+        svc.service.value.clone(),
+        uid(&svc.service.value),
+        marker.to_string(),
+        variables(loaded, svc),
+        p.list,
+        "metrics",
+    )
+}
+
+fn slo_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Option<Value> {
+    if svc.slos.is_empty() {
+        return None;
+    }
+    let mut p = Panels::new();
+    let service = &svc.service.value;
+    for (name, slo) in svc.slos.iter() {
+        let Some(plan) = crate::rules::plan(svc, name, slo) else {
+            continue;
+        };
+        let sel = format!("{{slo=\"{}\", service=\"{service}\"}}", plan.name);
+        let period = format_duration(plan.period_ms);
+        p.row(&format!(
+            "{} — {}% over {}",
+            plan.name,
+            crate::num::fmt_f64(slo.objective.value),
+            slo.window.value
+        ));
+        p.panel(
+            stat(
+                "Objective",
+                "The SLO's objective.",
+                "percentunit",
+                &format!("max(slo:objective:ratio{sel})"),
+            ),
+            6,
+        );
+        p.panel(
+            stat(
+                &format!("SLI over {period}"),
+                "Share of good events over the SLO window.",
+                "percentunit",
+                &format!("1 - max({}{sel})", error_ratio_rule(plan.period_ms)),
+            ),
+            6,
+        );
+        p.panel(
+            stat(
+                "Error budget remaining",
+                "Share of the window's error budget not yet spent.",
+                "percentunit",
+                &format!("max(slo:period_error_budget_remaining:ratio{sel})"),
+            ),
+            6,
+        );
+        p.panel(
+            stat(
+                "Current burn rate",
+                "Error ratio over the shortest window ÷ error budget.",
+                "short",
+                &format!("max(slo:current_burn_rate:ratio{sel})"),
+            ),
+            6,
+        );
+        let budget = plan.budget.to_string();
+        let targets: Vec<Value> = burn_windows(plan.period_ms)
+            .iter()
+            .flat_map(|w| [w.long_ms, w.short_ms])
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .zip('A'..)
+            .map(|(w, r)| {
+                target(
+                    &format!("max({}{sel}) / {budget}", error_ratio_rule(w)),
+                    &format_duration(w),
+                    r,
+                )
+            })
+            .collect();
+        p.panel(timeseries("Burn rate per alert window", "Error ratio over each alert window ÷ error budget; the alerts fire at 14.4, 6, 3 and 1.", "short", targets), 12);
+        p.panel(
+            timeseries(
+                "Firing burn-rate alerts",
+                "Burn-rate alerts of this SLO by window pair.",
+                "short",
+                vec![target(&format!("sum by (long_window, short_window, severity) (ALERTS{{alertname=\"{}\", alertstate=\"firing\", slo=\"{}\"}})", plan.alert, plan.name), "{{severity}} {{long_window}}/{{short_window}}", 'A')],
+            ),
+            12,
+        );
+    }
+    let _ = loaded;
+    let vars = vec![json!({
+        "type": "datasource", "name": "datasource", "label": "Data source", "query": "prometheus",
+        "current": {"text": "default", "value": "default"}, "hide": 0, "refresh": 1, "regex": "", "options": []
+    })];
+    Some(dashboard(
+        svc,
+        format!("{service} SLOs"),
+        uid(&format!("{service}-slo")),
+        marker.to_string(),
+        vars,
+        p.list,
+        "slo",
+    ))
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).expect("dashboards serialize")
+}
+
+/// The dashboard files of the specs, relative to the output directory.
+pub fn dashboard_files(loaded: &Loaded) -> Vec<String> {
+    let mut v = Vec::new();
+    for svc in &loaded.specs.services {
+        v.push(format!("grafana/{}.json", svc.service.value));
+        if !svc.slos.is_empty() {
+            v.push(format!("grafana/{}-slo.json", svc.service.value));
+        }
+    }
+    v
+}
+
+pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
+    let tpl = env.get_template("grafana/dashboard.json.j2")?;
+    let mut out = Vec::new();
+    for svc in &loaded.specs.services {
+        let sources = super::spec_files(loaded, svc);
+        let marker = format!(
+            "{MARKER} from {}. Do not edit: change the spec and run `obspec generate`.",
+            sources.join(", ")
+        );
+        let mut boards = vec![(
+            format!("grafana/{}.json", svc.service.value),
+            metrics_dashboard(loaded, svc, &marker),
+        )];
+        if let Some(b) = slo_dashboard(loaded, svc, &marker) {
+            boards.push((format!("grafana/{}-slo.json", svc.service.value), b));
+        }
+        for (path, board) in boards {
+            let json_text = pretty(&board);
+            out.push(OutFile {
+                path,
+                content: tpl.render(context! { dashboard_json => minijinja::Value::from_safe_string(json_text), dashboard => minijinja::value::Serde(&board) })?,
+                sources: sources.clone(),
+            });
+        }
+    }
+    Ok(out)
+}

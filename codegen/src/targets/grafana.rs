@@ -126,14 +126,7 @@ fn variables(loaded: &Loaded, svc: &Service) -> Vec<Value> {
         .iter()
         .map(|e| e.as_str())
         .collect();
-    let has_env = !envs.is_empty()
-        || loaded
-            .specs
-            .project
-            .conventions
-            .required_target_labels
-            .iter()
-            .any(|l| l.value == "environment");
+    let has_env = has_environment(loaded);
     if has_env {
         let q = if envs.is_empty() {
             String::from(".*")
@@ -163,17 +156,21 @@ fn variables(loaded: &Loaded, svc: &Service) -> Vec<Value> {
     v
 }
 
+/// Whether series carry an `environment` label: the project lists environments
+/// or the scrape adds it.
+fn has_environment(loaded: &Loaded) -> bool {
+    let p = &loaded.specs.project;
+    !p.environments.is_empty()
+        || p.conventions
+            .required_target_labels
+            .iter()
+            .any(|l| l.value == "environment")
+}
+
 /// The label matchers of a metric: the dashboard variables it has.
 fn selector(loaded: &Loaded, svc: &Service, labels: &[crate::model::Spanned<String>]) -> String {
     let mut m: Vec<String> = Vec::new();
-    let has_env = !loaded.specs.project.environments.is_empty()
-        || loaded
-            .specs
-            .project
-            .conventions
-            .required_target_labels
-            .iter()
-            .any(|l| l.value == "environment");
+    let has_env = has_environment(loaded);
     if has_env {
         m.push("environment=~\"$environment\"".into());
     }

@@ -78,6 +78,17 @@ Target {
 }];
 
 /// The relative names of the files a service was read from, with the project file.
+/// The relative name of the project file, for outputs generated from it alone.
+pub(crate) fn project_files(loaded: &Loaded) -> Vec<String> {
+    loaded
+        .specs
+        .project
+        .file
+        .iter()
+        .map(|f| loaded.sources.get(*f).rel.clone())
+        .collect()
+}
+
 pub(crate) fn spec_files(loaded: &Loaded, svc: &crate::model::Service) -> Vec<String> {
     let mut v: Vec<String> = svc
         .file

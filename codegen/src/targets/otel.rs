@@ -65,14 +65,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         .map(|s| s.service.value.clone())
         .collect();
     let tpl = env.get_template("otel-collector/collector.yml.j2")?;
-    let mut sources: Vec<String> = loaded
-        .specs
-        .project
-        .file
-        .iter()
-        .map(|f| loaded.sources.get(*f).rel.clone())
-        .collect();
-    sources.sort();
+    let sources = super::project_files(loaded);
     Ok(vec![OutFile {
         path: "otel-collector/collector.yml".into(),
         content: tpl.render(context! { collector => minijinja::value::Serde(&view), project => project, services => services })?,

@@ -409,14 +409,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         return Ok(Vec::new());
     };
     let tpl = env.get_template("terraform/main.tf.j2")?;
-    let mut sources: Vec<String> = loaded
-        .specs
-        .project
-        .file
-        .iter()
-        .map(|f| loaded.sources.get(*f).rel.clone())
-        .collect();
-    sources.sort();
+    let sources = super::project_files(loaded);
     Ok(vec![OutFile {
         path: "terraform/main.tf".into(),
         content: tpl.render(

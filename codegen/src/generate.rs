@@ -6,7 +6,7 @@
 //! it that the specs no longer produce is removed by `generate` and reported
 //! by `check`. Files without the header are never touched.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -160,52 +160,6 @@ pub fn render(
     Ok(out)
 }
 
-/// Whether the file at `p` carries the generated marker.
-fn is_generated(p: &Path) -> bool {
-    use std::io::Read;
-    let mut buf = vec![0u8; 1024];
-    let Ok(mut f) = std::fs::File::open(p) else {
-        return false;
-    };
-    let n = f.read(&mut buf).unwrap_or(0);
-    String::from_utf8_lossy(&buf[..n]).contains(MARKER)
-}
-
-/// Generated files on disk under the owned directories, relative to `out`.
-fn existing_generated(out: &Path, owned: &[String]) -> Result<BTreeSet<String>, GenError> {
-    let mut found = BTreeSet::new();
-    for dir in owned {
-        let mut stack = vec![out.join(dir)];
-        while let Some(d) = stack.pop() {
-            let entries = match std::fs::read_dir(&d) {
-                Ok(e) => e,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(io_err(&d)(e)),
-            };
-            for e in entries {
-                let e = e.map_err(io_err(&d))?;
-                let p = e.path();
-                if e.file_name().to_string_lossy().starts_with('.') {
-                    continue;
-                }
-                let ft = e.file_type().map_err(io_err(&p))?;
-                if ft.is_dir() {
-                    stack.push(p);
-                } else if ft.is_file() && is_generated(&p) {
-                    let rel = p.strip_prefix(out).unwrap_or(&p);
-                    let rel = rel
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    found.insert(rel);
-                }
-            }
-        }
-    }
-    Ok(found)
-}
-
 /// What `write` changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
@@ -214,144 +168,12 @@ pub struct WriteSummary {
     pub removed: Vec<String>,
 }
 
-/// Writes the rendered tree under `out` atomically: every new content goes to a
-/// temporary file first; only when all are written are they renamed into place,
-/// and if any rename fails the ones done are rolled back. Unchanged files are not
-/// rewritten (their modification time stays). Stale generated files are removed.
+/// Writes the rendered tree under `out` as one atomic change: the whole output
+/// directory is old or new, whenever the run stops (see [`crate::tree`]).
+/// Unchanged files keep their inode and modification time; stale generated
+/// files are removed; files without the marker are carried over untouched.
 pub fn write(out: &Path, rendered: &Rendered) -> Result<WriteSummary, GenError> {
-    let mut summary = WriteSummary::default();
-    let stale: Vec<String> = existing_generated(out, &rendered.owned)?
-        .into_iter()
-        .filter(|p| !rendered.files.contains_key(p))
-        .collect();
-    let mut changes: Vec<(&String, &String)> = Vec::new();
-    for (path, content) in &rendered.files {
-        let target = out.join(path);
-        match std::fs::read(&target) {
-            Ok(old) if old == content.as_bytes() => summary.unchanged.push(path.clone()),
-            _ => changes.push((path, content)),
-        }
-    }
-
-    // Phase 1: temporary files. Nothing visible changes.
-    let tag = format!("obspec-tmp-{}", std::process::id());
-    let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let cleanup = |temps: &[(PathBuf, PathBuf)], dirs: &[PathBuf]| {
-        for (tmp, _) in temps {
-            let _ = std::fs::remove_file(tmp);
-        }
-        for d in dirs.iter().rev() {
-            let _ = std::fs::remove_dir(d);
-        }
-    };
-    for (path, content) in &changes {
-        let target = out.join(path);
-        let parent = target.parent().unwrap_or(out).to_path_buf();
-        let result = (|| -> Result<PathBuf, GenError> {
-            if std::fs::symlink_metadata(&target).is_ok_and(|m| !m.is_file()) {
-                return Err(GenError::Io {
-                    path: target.clone(),
-                    error: io::Error::other("exists and is not a regular file"),
-                });
-            }
-            create_dirs(&parent, &mut created_dirs)?;
-            let name = target.file_name().unwrap_or_default().to_string_lossy();
-            let tmp = parent.join(format!(".{name}.{tag}"));
-            std::fs::write(&tmp, content).map_err(io_err(&tmp))?;
-            Ok(tmp)
-        })();
-        match result {
-            Ok(tmp) => temps.push((tmp, target)),
-            Err(e) => {
-                cleanup(&temps, &created_dirs);
-                return Err(e);
-            }
-        }
-    }
-
-    // Phase 2: move into place, keeping backups to roll back.
-    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
-    let rollback = |done: &[(PathBuf, Option<PathBuf>)]| {
-        for (target, backup) in done.iter().rev() {
-            match backup {
-                Some(b) => {
-                    let _ = std::fs::rename(b, target);
-                }
-                None => {
-                    let _ = std::fs::remove_file(target);
-                }
-            }
-        }
-    };
-    let backup_of = |p: &Path| {
-        let name = p.file_name().unwrap_or_default().to_string_lossy();
-        p.with_file_name(format!(".{name}.{tag}.bak"))
-    };
-    for (i, (tmp, target)) in temps.iter().enumerate() {
-        let step = (|| -> Result<Option<PathBuf>, GenError> {
-            #[cfg(test)]
-            if tests::FAIL_AT.with(|f| f.get()) == Some(i) {
-                return Err(io_err(target)(io::Error::other("injected failure")));
-            }
-            let backup = if target.exists() {
-                let b = backup_of(target);
-                std::fs::rename(target, &b).map_err(io_err(target))?;
-                Some(b)
-            } else {
-                None
-            };
-            if let Err(e) = std::fs::rename(tmp, target) {
-                if let Some(b) = &backup {
-                    let _ = std::fs::rename(b, target);
-                }
-                return Err(io_err(target)(e));
-            }
-            Ok(backup)
-        })();
-        match step {
-            Ok(backup) => done.push((target.clone(), backup)),
-            Err(e) => {
-                rollback(&done);
-                cleanup(&temps[i..], &created_dirs);
-                return Err(e);
-            }
-        }
-    }
-    for path in &stale {
-        let target = out.join(path);
-        let b = backup_of(&target);
-        if let Err(e) = std::fs::rename(&target, &b) {
-            rollback(&done);
-            cleanup(&[], &created_dirs);
-            return Err(io_err(&target)(e));
-        }
-        done.push((target, Some(b)));
-    }
-
-    // Committed: drop the backups.
-    for (_, backup) in &done {
-        if let Some(b) = backup {
-            let _ = std::fs::remove_file(b);
-        }
-    }
-    summary.written = changes.iter().map(|(p, _)| (*p).clone()).collect();
-    summary.removed = stale;
-    Ok(summary)
-}
-
-fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<(), GenError> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent() {
-        if !parent.as_os_str().is_empty() {
-            create_dirs(parent, created)?;
-        }
-    }
-    std::fs::create_dir(dir).map_err(io_err(dir))?;
-    created.push(dir.to_path_buf());
-    Ok(())
+    crate::tree::commit(out, rendered)
 }
 
 /// A difference between the rendered tree and disk.
@@ -361,6 +183,9 @@ pub enum Drift {
     /// The path and a unified diff from disk to the expected content.
     Stale(String, String),
     Unexpected(String),
+    /// What a killed run or an older obspec left (absolute path): a staging
+    /// tree beside the output directory, or a temporary file inside it.
+    Leftover(PathBuf),
 }
 
 /// Compares the rendered tree with `out` on disk.
@@ -385,10 +210,13 @@ pub fn check(out: &Path, rendered: &Rendered) -> Result<Vec<Drift>, GenError> {
             Err(e) => return Err(io_err(&p)(e)),
         }
     }
-    for p in existing_generated(out, &rendered.owned)? {
+    for p in crate::tree::existing_generated(out, &rendered.owned)? {
         if !rendered.files.contains_key(&p) {
             drift.push(Drift::Unexpected(p));
         }
+    }
+    for p in crate::tree::leftovers(out)? {
+        drift.push(Drift::Leftover(p));
     }
     Ok(drift)
 }
@@ -396,11 +224,6 @@ pub fn check(out: &Path, rendered: &Rendered) -> Result<Vec<Drift>, GenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    thread_local! {
-        /// Makes the commit phase fail at the given file, to test rollback.
-        pub static FAIL_AT: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
-    }
 
     fn scratch(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("obspec-gen-{}-{name}", std::process::id()));
@@ -437,8 +260,21 @@ mod tests {
         out
     }
 
+    /// Staging or old trees beside `out`.
+    fn siblings(out: &Path) -> Vec<String> {
+        let name = out.file_name().unwrap().to_string_lossy().into_owned();
+        let mut v: Vec<String> = std::fs::read_dir(out.parent().unwrap())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(&format!(".{name}.obspec-")))
+            .collect();
+        v.sort();
+        v
+    }
+
     #[test]
-    fn failed_commit_rolls_back_everything() {
+    fn failed_commit_changes_nothing() {
         let out = scratch("rollback");
         let first = rendered(&[
             ("docs/a.md", "<!-- @generated by obspec -->\nA1\n"),
@@ -446,8 +282,7 @@ mod tests {
         ]);
         write(&out, &first).unwrap();
         let before = snapshot(&out);
-        // `docs/c/x.md` cannot be written: `docs/c` is a file. Its temp file fails
-        // in phase 1; nothing may change.
+        // `docs/c/x.md` cannot be written: `docs/c` is a file. Nothing may change.
         std::fs::write(out.join("docs/c"), "in the way").unwrap();
         let before_c = snapshot(&out);
         let second = rendered(&[
@@ -455,8 +290,10 @@ mod tests {
             ("docs/b.md", "<!-- @generated by obspec -->\nB2\n"),
             ("docs/c/x.md", "<!-- @generated by obspec -->\nX\n"),
         ]);
-        assert!(write(&out, &second).is_err());
+        let e = write(&out, &second).unwrap_err().to_string();
+        assert!(e.contains("docs/c") && e.contains("not a directory"), "{e}");
         assert_eq!(snapshot(&out), before_c);
+        assert_eq!(siblings(&out), Vec::<String>::new());
         std::fs::remove_file(out.join("docs/c")).unwrap();
         assert_eq!(snapshot(&out), before);
 
@@ -465,31 +302,103 @@ mod tests {
         let before = snapshot(&out);
         let third = rendered(&[
             ("docs/a.md", "<!-- @generated by obspec -->\nA3\n"),
-            ("docs/b.md", "<!-- @generated by obspec -->\nB3\n"),
             ("docs/z.md", "<!-- @generated by obspec -->\nZ\n"),
         ]);
         assert!(write(&out, &third).is_err());
         assert_eq!(snapshot(&out), before);
         std::fs::remove_dir_all(out.join("docs/z.md")).unwrap();
 
-        // A failure in the middle of the commit phase rolls back the files
-        // already moved, new and replaced alike.
+        // A failure after the staging tree is complete, just before the swap.
         let before = snapshot(&out);
         let fourth = rendered(&[
             ("docs/a.md", "<!-- @generated by obspec -->\nA4\n"),
-            ("docs/b.md", "<!-- @generated by obspec -->\nB4\n"),
             ("docs/new/n.md", "<!-- @generated by obspec -->\nN\n"),
         ]);
-        FAIL_AT.with(|f| f.set(Some(2)));
-        let r = write(&out, &fourth);
-        FAIL_AT.with(|f| f.set(None));
-        assert!(r.is_err());
+        crate::tree::FAIL_BEFORE_SWAP.with(|f| f.set(true));
+        assert!(write(&out, &fourth).is_err());
         assert_eq!(snapshot(&out), before);
-        write(&out, &fourth).unwrap();
+        assert_eq!(siblings(&out), Vec::<String>::new());
+        let s = write(&out, &fourth).unwrap();
+        assert_eq!(s.written, ["docs/a.md", "docs/new/n.md"]);
+        assert_eq!(s.removed, ["docs/b.md"]);
         assert_eq!(
-            std::fs::read_to_string(out.join("docs/b.md")).unwrap(),
-            "<!-- @generated by obspec -->\nB4\n"
+            std::fs::read_to_string(out.join("docs/a.md")).unwrap(),
+            "<!-- @generated by obspec -->\nA4\n"
         );
+        assert!(!out.join("docs/b.md").exists());
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn unowned_and_unchanged_files_are_kept() {
+        let out = scratch("keep");
+        let first = rendered(&[
+            ("docs/a.md", "<!-- @generated by obspec -->\nA\n"),
+            ("docs/b.md", "<!-- @generated by obspec -->\nB1\n"),
+        ]);
+        write(&out, &first).unwrap();
+        std::fs::write(out.join("docs/notes.txt"), "mine").unwrap();
+        std::fs::create_dir_all(out.join("other")).unwrap();
+        std::fs::write(out.join("other/x.md"), "<!-- @generated by obspec -->\n").unwrap();
+        let mtime = |p: &str| std::fs::metadata(out.join(p)).unwrap().modified().unwrap();
+        let a_time = mtime("docs/a.md");
+        let second = rendered(&[
+            ("docs/a.md", "<!-- @generated by obspec -->\nA\n"),
+            ("docs/b.md", "<!-- @generated by obspec -->\nB2\n"),
+        ]);
+        let s = write(&out, &second).unwrap();
+        assert_eq!(s.unchanged, ["docs/a.md"]);
+        assert_eq!(s.written, ["docs/b.md"]);
+        assert_eq!(mtime("docs/a.md"), a_time);
+        assert_eq!(
+            std::fs::read_to_string(out.join("docs/notes.txt")).unwrap(),
+            "mine"
+        );
+        // Not an owned directory: never removed.
+        assert!(out.join("other/x.md").exists());
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn leftovers_of_killed_runs_are_reported_and_removed() {
+        let out = scratch("leftover");
+        let r = rendered(&[("docs/a.md", "<!-- @generated by obspec -->\nA\n")]);
+        write(&out, &r).unwrap();
+        assert_eq!(check(&out, &r).unwrap(), Vec::new());
+        let parent = out.parent().unwrap();
+        let name = out.file_name().unwrap().to_string_lossy().into_owned();
+        let stage = parent.join(format!(".{name}.obspec-stage-999999"));
+        std::fs::create_dir_all(stage.join("docs")).unwrap();
+        std::fs::write(stage.join("docs/a.md"), "half").unwrap();
+        std::fs::write(out.join("docs/.a.md.obspec-tmp-12.bak"), "old").unwrap();
+        std::fs::write(
+            out.join("docs/.hidden.md"),
+            "<!-- @generated by obspec -->\n",
+        )
+        .unwrap();
+        let drift = check(&out, &r).unwrap();
+        assert!(drift.contains(&Drift::Leftover(stage.clone())), "{drift:?}");
+        assert!(
+            drift.contains(&Drift::Unexpected("docs/.hidden.md".into())),
+            "{drift:?}"
+        );
+        assert!(
+            drift
+                .iter()
+                .any(|d| matches!(d, Drift::Leftover(p) if p.ends_with(".a.md.obspec-tmp-12.bak"))),
+            "{drift:?}"
+        );
+        write(&out, &r).unwrap();
+        assert_eq!(check(&out, &r).unwrap(), Vec::new());
+        assert_eq!(siblings(&out), Vec::<String>::new());
+
+        // Killed between the two renames of the fallback swap: the output
+        // directory is gone and the old tree sits beside it; it comes back.
+        let old = parent.join(format!(".{name}.obspec-old-999999"));
+        std::fs::rename(&out, &old).unwrap();
+        let s = write(&out, &r).unwrap();
+        assert_eq!(s.unchanged, ["docs/a.md"]);
+        assert_eq!(siblings(&out), Vec::<String>::new());
         std::fs::remove_dir_all(&out).unwrap();
     }
 

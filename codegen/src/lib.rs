@@ -22,6 +22,7 @@ pub mod schema;
 pub mod slo;
 pub mod targets;
 pub mod templates;
+pub mod tree;
 pub mod view;
 
 use std::path::PathBuf;

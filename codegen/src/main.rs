@@ -287,6 +287,10 @@ fn generate_or_check(args: GenArgs, check: bool) -> ExitCode {
                 Drift::Unexpected(p) => {
                     s.push_str(&format!("unexpected: {}\n", out.join(p).display()))
                 }
+                Drift::Leftover(p) => s.push_str(&format!(
+                    "leftover: {} (run `obspec generate` to remove it)\n",
+                    p.display()
+                )),
                 Drift::Stale(p, diff) => {
                     s.push_str(&format!("stale: {}\n", out.join(p).display()));
                     s.push_str(diff);

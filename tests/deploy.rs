@@ -249,3 +249,65 @@ deploy:
     terraform_check(&dir.join("out/terraform"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Receiver names are data, never HCL: an interpolation, a quote, names that
+/// sanitize alike. The file stays fmt-clean and loadable, nothing is evaluated,
+/// and every secret keeps its own parameter.
+#[test]
+fn hostile_receiver_names_are_escaped() {
+    let dir = std::env::temp_dir().join(format!("obspec-tf-hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(
+        dir.join("specs/obspec.yaml"),
+        r##"obspec: 1
+routing:
+  default_receiver: "pager-${7*191}"
+  receivers:
+    "pager-${7*191}": {pagerduty: {routing_key_file: /run/secrets/pd}}
+    'say "hi" %{if true}': {slack: {channel: '#x', api_url_file: /run/secrets/hook}}
+    a-b: {opsgenie: {api_key_file: /run/secrets/ab1}}
+    a_b: {opsgenie: {api_key_file: /run/secrets/ab2}}
+    '${file("/etc/passwd")}': {webhook: {url: 'http://hook:8080/', http_config: {bearer_token_file: /run/secrets/x}}}
+deploy:
+  aws_region: us-east-2
+  ssm_prefix: /shop/prod
+"##,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("specs/shop.yaml"),
+        "obspec: 1\nservice: shop\nnamespace: shop\n",
+    )
+    .unwrap();
+    generate(&dir.join("specs"), &dir.join("out"), "terraform");
+    let tf = std::fs::read_to_string(dir.join("out/terraform/main.tf")).unwrap();
+    assert_secrets_kept(&tf);
+    // Every `${` and `%{` that came from the spec is doubled: a template
+    // sequence Terraform would evaluate appears only where obspec writes one.
+    for (i, _) in tf.match_indices("${") {
+        let escaped = i > 0 && &tf[i - 1..i] == "$";
+        let ours =
+            tf[i..].starts_with("${var.ssm_prefix}") || tf[i..].starts_with("${path.module}");
+        assert!(
+            escaped || ours,
+            "evaluated interpolation at {i}: {}",
+            &tf[i.saturating_sub(40)..(i + 40).min(tf.len())]
+        );
+    }
+    assert!(!tf.contains("\"%{"), "{tf}");
+    let params = tf.matches("resource \"aws_ssm_parameter\"").count();
+    assert_eq!(params, 5, "{tf}");
+    if let Some(m) = terraform_check(&dir.join("out/terraform")) {
+        let resources = m["resources"].as_array().unwrap();
+        assert_eq!(
+            resources
+                .iter()
+                .filter(|r| r.as_str().unwrap().starts_with("aws_ssm_parameter."))
+                .count(),
+            5,
+            "{m}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,7 +16,26 @@ pub enum Format {
 }
 
 /// Renders findings in `format`. `color` applies to `human` only.
+/// Credentials found in the specs are masked in every part of the output.
 pub fn render(format: Format, diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    let masked;
+    let diags = if sources.has_secrets() {
+        masked = diags
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                d.message = sources.redact(&d.message).into_owned();
+                d.help = d.help.map(|h| sources.redact(&h).into_owned());
+                for n in &mut d.notes {
+                    n.message = sources.redact(&n.message).into_owned();
+                }
+                d
+            })
+            .collect::<Vec<_>>();
+        &masked[..]
+    } else {
+        diags
+    };
     match format {
         Format::Human => human(diags, sources, color),
         Format::Json => json(diags, sources),
@@ -75,6 +94,8 @@ fn snippet(
     let num = span.line.to_string();
     let pad = " ".repeat(num.len());
     let _ = writeln!(out, "{pad} {}", st.blue("|"));
+    let text = sources.redact(text);
+    let text = text.as_ref();
     let _ = writeln!(out, "{} {} {}", st.blue(&num), st.blue("|"), text);
     let width = text.chars().count() as u32;
     let start = span.col.saturating_sub(1).min(width);

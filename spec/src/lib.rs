@@ -11,5 +11,6 @@
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod secrets;
 pub mod source;
 pub mod yaml;

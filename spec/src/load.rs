@@ -257,6 +257,22 @@ fn load_text(loaded: &mut Loaded, id: FileId, project: bool) {
             return;
         }
     };
+    // One secret policy for every string of every file, before the model.
+    let mut found = Vec::new();
+    let mut secret_diags = Vec::new();
+    crate::secrets::scan(&root, &mut secret_diags, &mut found);
+    for d in secret_diags {
+        loaded.diagnostics.push(d);
+    }
+    for f in &found {
+        loaded.sources.add_secret(&f.literal);
+        // The literal as written in the source, when it differs (escapes, quotes).
+        let raw = loaded.sources.slice(f.span).map(str::to_string);
+        if let Some(raw) = raw {
+            let raw = raw.trim_matches(|c| c == '"' || c == '\'');
+            loaded.sources.add_secret(raw);
+        }
+    }
     let mut cx = Cx {
         diags: &mut loaded.diagnostics,
     };

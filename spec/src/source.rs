@@ -99,6 +99,8 @@ impl Indexed {
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     files: Vec<Indexed>,
+    /// Credentials found in the files: reports mask them wherever they appear.
+    secrets: Vec<String>,
 }
 
 impl Sources {
@@ -169,6 +171,53 @@ impl Sources {
             }
         }
         fallback()
+    }
+
+    /// The source text under a one-line span, as written.
+    pub fn slice(&self, span: Span) -> Option<&str> {
+        if span.end_line != span.line || span.end_col <= span.col {
+            return None;
+        }
+        let line = self.line(span.file, span.line)?;
+        let start = line.char_indices().nth(span.col as usize - 1)?.0;
+        let end = line
+            .char_indices()
+            .nth(span.end_col as usize - 1)
+            .map_or(line.len(), |(i, _)| i);
+        line.get(start..end)
+    }
+
+    /// Records a credential found in a file, so that [`Sources::redact`] masks it.
+    pub fn add_secret(&mut self, literal: &str) {
+        // Every line of a multi-line secret, and its form as written in the
+        // source (a quoted scalar may differ from its value only by escapes).
+        for part in literal.lines().map(str::trim).filter(|l| l.len() >= 4) {
+            if !self.secrets.iter().any(|s| s == part) {
+                self.secrets.push(part.to_string());
+            }
+        }
+        // Longest first, so that a secret containing another is masked whole.
+        self.secrets
+            .sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    }
+
+    /// Whether a credential was found in the files.
+    pub fn has_secrets(&self) -> bool {
+        !self.secrets.is_empty()
+    }
+
+    /// `text` with every recorded credential replaced by `*` of the same width.
+    pub fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        if !self.secrets.iter().any(|s| text.contains(s.as_str())) {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = text.to_string();
+        for s in &self.secrets {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), &"*".repeat(s.chars().count()));
+            }
+        }
+        std::borrow::Cow::Owned(out)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

@@ -1,12 +1,13 @@
 //! The project's Alertmanager routing: receivers exist, integrations are known,
-//! secrets stay out of specs, time intervals and durations are valid.
+//! time intervals and durations are valid.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lint::parse_duration;
-use crate::model::{AnyValue, NamedMap, Routing, Spanned, Specs};
+use crate::model::{NamedMap, Routing, Spanned, Specs};
 
 pub const CODE_RECEIVER: &str = "OBS901";
-pub const CODE_SECRET: &str = "OBS902";
+/// Credentials: checked in every string of every file by [`obspec_spec::secrets`].
+pub const CODE_SECRET: &str = obspec_spec::secrets::CODE_SECRET;
 pub const CODE_INTEGRATION: &str = "OBS903";
 pub const CODE_ROUTE: &str = "OBS904";
 pub const CODE_DEPLOY: &str = "OBS905";
@@ -26,79 +27,6 @@ pub const INTEGRATIONS: [&str; 12] = [
     "discord",
     "webex",
 ];
-
-/// Keys that hold a credential: only their `_file` form may be written.
-const SECRET_KEYS: [&str; 12] = [
-    "api_url",
-    "routing_key",
-    "service_key",
-    "api_key",
-    "auth_password",
-    "auth_secret",
-    "auth_token",
-    "bot_token",
-    "token",
-    "password",
-    "user_key",
-    "webhook_url",
-];
-
-/// Whether a value looks like a credential: a Slack or Teams webhook, a
-/// bearer token, or a long random-looking string.
-fn looks_secret(v: &str) -> Option<&'static str> {
-    if v.contains("hooks.slack.com/services/") {
-        return Some("a Slack webhook URL");
-    }
-    if v.contains("webhook.office.com/") || v.contains("discord.com/api/webhooks/") {
-        return Some("a chat webhook URL");
-    }
-    if v.starts_with("xox") || v.to_ascii_lowercase().starts_with("bearer ") {
-        return Some("a token");
-    }
-    if v.contains("://")
-        && v.split("://")
-            .nth(1)
-            .is_some_and(|rest| rest.split('/').next().is_some_and(|h| h.contains('@')))
-    {
-        return Some("a URL with credentials");
-    }
-    let long_token = v.len() >= 24
-        && !v.contains(['/', ' ', '.', '#', '@'])
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && v.chars().any(|c| c.is_ascii_digit())
-        && v.chars().any(|c| c.is_ascii_alphabetic());
-    long_token.then_some("a key or token")
-}
-
-fn secrets(key: &str, v: &Spanned<AnyValue>, diags: &mut Diagnostics) {
-    match &v.value {
-        AnyValue::String(s) => {
-            if SECRET_KEYS.contains(&key) {
-                diags.push(
-                    Diagnostic::error(CODE_SECRET, v.span, format!("`{key}` holds a credential in the spec"))
-                        .help(format!("use `{key}_file` with the path of a file the deployment provides (Terraform writes it from a SecureString parameter)")),
-                );
-            } else if let Some(what) = looks_secret(s) {
-                diags.push(
-                    Diagnostic::error(CODE_SECRET, v.span, format!("`{key}` looks like {what}"))
-                        .help("keep credentials out of specs: reference a file (`*_file` keys) the deployment provides"),
-                );
-            }
-        }
-        AnyValue::Map(m) => {
-            for (k, val) in m.iter() {
-                secrets(&k.value, val, diags);
-            }
-        }
-        AnyValue::List(l) => {
-            for val in l {
-                secrets(key, val, diags);
-            }
-        }
-        _ => {}
-    }
-}
 
 fn durations(items: [&Option<Spanned<String>>; 3], diags: &mut Diagnostics) {
     for d in items.into_iter().flatten() {
@@ -243,7 +171,7 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
                 .help(format!("give it one of {}", INTEGRATIONS.join(", "))),
             );
         }
-        for (kind, config) in integrations.iter() {
+        for (kind, _) in integrations.iter() {
             if !INTEGRATIONS.contains(&kind.as_str()) {
                 let mut d = Diagnostic::error(
                     CODE_INTEGRATION,
@@ -256,7 +184,6 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
                 };
                 diags.push(d);
             }
-            secrets(&kind.value, config, diags);
         }
     }
     let intervals: Vec<&str> = r.time_intervals.keys().collect();
@@ -313,18 +240,5 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
                 .help("without them it would mute every alert"),
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn secret_shapes() {
-        assert!(super::looks_secret("https://hooks.slack.com/services/T000/B000/XXXX").is_some());
-        assert!(super::looks_secret("d41d8cd98f00b204e9800998ecf8427e").is_some());
-        assert!(super::looks_secret("https://user:pass@example.com/x").is_some());
-        assert!(super::looks_secret("#alerts").is_none());
-        assert!(super::looks_secret("http://alert-logger:8080/alerts").is_none());
-        assert!(super::looks_secret("/etc/alertmanager/secrets/pagerduty-key").is_none());
     }
 }

@@ -41,12 +41,25 @@ fn ident(s: &str) -> String {
     while out.contains("__") {
         out = out.replace("__", "_");
     }
-    out.trim_matches('_').to_string()
+    let out = out.trim_matches('_');
+    // Terraform identifiers start with a letter.
+    if out.is_empty() || !out.as_bytes()[0].is_ascii_alphabetic() {
+        format!("x_{out}")
+    } else {
+        out.to_string()
+    }
 }
 
 /// An HCL string literal holding `s` exactly (no interpolation).
 pub fn hcl_str(s: &str) -> String {
-    let mut out = String::from("\"");
+    format!("\"{}\"", hcl_str_body(s))
+}
+
+/// The inside of an HCL quoted string holding `s` exactly: quotes, backslashes
+/// and control characters escaped, `${` and `%{` doubled so that nothing is
+/// interpolated or evaluated.
+pub fn hcl_str_body(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -63,8 +76,37 @@ pub fn hcl_str(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
     out
+}
+
+/// FNV-1a, 32 bits: stable suffixes that keep sanitized names apart.
+fn fnv32(s: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// One segment of an SSM parameter name (`[A-Za-z0-9_.-]`): names that need
+/// replacing keep a hash of the original so that two never meet.
+fn ssm_segment(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean == s && !s.is_empty() {
+        clean
+    } else {
+        format!("{clean}-{:08x}", fnv32(s))
+    }
 }
 
 /// The secrets of the routing (`*_file` keys of the receivers) and of the collector.
@@ -76,7 +118,11 @@ pub fn secrets(routing: Option<&Routing>, deploy: &Deploy) -> Vec<Secret> {
                 let base = key.trim_end_matches("_file");
                 out.push(Secret {
                     id: ident(&format!("alertmanager_{receiver}_{base}")),
-                    path: format!("alertmanager/{receiver}/{base}"),
+                    path: format!(
+                        "alertmanager/{}/{}",
+                        ssm_segment(receiver),
+                        ssm_segment(base)
+                    ),
                     description: format!(
                         "{base} of the Alertmanager receiver {receiver} (read from {path})"
                     ),
@@ -121,8 +167,17 @@ pub fn secrets(routing: Option<&Routing>, deploy: &Deploy) -> Vec<Secret> {
             }
         }
     }
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|s| seen.insert(s.id.clone()));
+    // The same parameter once; distinct parameters with distinct identifiers
+    // even where sanitizing made their names meet (`a-b` and `a_b`).
+    let mut paths = std::collections::HashSet::new();
+    out.retain(|s| paths.insert(s.path.clone()));
+    let mut ids = std::collections::HashSet::new();
+    for s in &mut out {
+        if !ids.insert(s.id.clone()) {
+            s.id = format!("{}_{:08x}", s.id, fnv32(&s.path));
+            ids.insert(s.id.clone());
+        }
+    }
     out
 }
 
@@ -277,7 +332,7 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
         h.attr(
             2,
             "name",
-            format!("\"${{var.ssm_prefix}}/{}\"", s.path.replace('"', "\\\"")),
+            format!("\"${{var.ssm_prefix}}/{}\"", hcl_str_body(&s.path)),
         );
         h.attr(2, "description", hcl_str(&s.description));
         h.attr(2, "type", "\"SecureString\"");
@@ -356,7 +411,7 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
             h.attr(
                 2,
                 "config_json",
-                format!("file(\"${{path.module}}/../{d}\")"),
+                format!("file(\"${{path.module}}/../{}\")", hcl_str_body(d)),
             );
             h.attr(2, "overwrite", "true");
             h.line(0, "}");
@@ -392,7 +447,7 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
         for s in files {
             h.attr(
                 4,
-                &format!("\"${{var.ssm_prefix}}/{}\"", s.path),
+                &format!("\"${{var.ssm_prefix}}/{}\"", hcl_str_body(&s.path)),
                 hcl_str(s.file.as_deref().unwrap_or("")),
             );
         }

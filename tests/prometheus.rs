@@ -236,3 +236,81 @@ fn foreign_specs_rules_pass_promtool() {
     check_dir(&out);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// obspec's template check agrees with promtool's on valid and invalid alert
+/// templates, so that lint refuses exactly what `promtool check rules` refuses.
+#[test]
+fn template_check_agrees_with_promtool() {
+    let Some(promtool) = promtool() else { return };
+    let cases = [
+        "plain text with } and { and $dollar",
+        "{{ $value }}",
+        "{{ $value | humanizePercentage }} of {{ $labels.route }} fail",
+        "{{ .Labels.instance }} is {{ .Value | printf \"%.2f\" }}",
+        "{{- if gt $value 0.5 -}} high {{- else if gt $value 0.1 }} mid {{ else }} low {{ end -}}",
+        "{{ range $i, $s := query \"up\" }}{{ $s.Labels.job }}{{ break }}{{ end }}",
+        "{{ with $x := $labels.job }}{{ $x }}{{ end }}",
+        "{{/* a comment */}}x",
+        "{{- /* trimmed */ -}}",
+        "{{ index $labels \"a-b\" }}",
+        "{{ $externalLabels.cluster }} {{ $externalURL }}",
+        "{{ `raw {{ }}` }}",
+        "{{ humanizeDuration 3.5e2 }} {{ -1 }} {{ 0x1F }} {{ .5 }} {{ 1. }}",
+        "{{ query \"up\" | first | value }}",
+        "{{ 'a' }} {{ true | not }} {{ nil }}",
+        "{{ $x := 1 }}{{ $x = 2 }}{{ $x }}",
+        "{{ define \"x\" }}a{{ end }}{{ template \"x\" }}",
+        "{{ parseDuration \"1h\" }} {{ toTime 3 }} {{ stripPort \"a:1\" }}",
+        "a{{`{{`}}b",
+        "{{ 7*191 }}",
+        "{{ $value | nosuchfunc }}",
+        "{{ $foo }}",
+        "{{ if $value }}x",
+        "x {{ end }}",
+        "{{ $value ",
+        "{{ }}",
+        "{{ \"abc }}",
+        "{{ $value | }}",
+        "{{ break }}",
+        "{{ ( $value }}",
+        "{{ 12abc }}",
+        "{{ else }}",
+        "{{ if 1 }}{{ else }}{{ else }}{{ end }}",
+        "{{ with $x := 1 }}{{ end }}{{ $x }}",
+        "{{ 1 | 2 }}",
+        "{{ /* spaced comment */ }}",
+        "{{ $labels.x | toUpper | }}",
+        "{{ | toUpper }}",
+        "{{ $value | | toUpper }}",
+        "{{ () }}",
+        "{{ ($value | humanize) }}",
+        "{{ ( $value | ) }}",
+    ];
+    let dir = std::env::temp_dir().join(format!("obspec-tmpl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut disagree = Vec::new();
+    for (i, t) in cases.iter().enumerate() {
+        let file = dir.join(format!("r{i}.yml"));
+        std::fs::write(
+            &file,
+            format!(
+                "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    annotations:\n      d: {}\n",
+                serde_json::to_string(t).unwrap()
+            ),
+        )
+        .unwrap();
+        let theirs = Command::new(promtool)
+            .args(["check", "rules"])
+            .arg(&file)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        let ours = obspec_codegen::gotmpl::check(t).is_ok();
+        if theirs != ours {
+            disagree.push(format!("{t:?}: promtool {theirs}, obspec {ours}"));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(disagree.is_empty(), "{disagree:#?}");
+}

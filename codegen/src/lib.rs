@@ -12,6 +12,7 @@ pub mod build;
 pub mod bundled;
 pub mod catalog;
 pub mod generate;
+pub mod gotmpl;
 pub mod import;
 pub mod lint;
 pub mod num;

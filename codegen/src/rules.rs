@@ -357,6 +357,19 @@ pub fn burn_factor(w: &BurnWindow) -> Decimal {
     Decimal::parse(w.factor).expect("workbook factors are decimals")
 }
 
+/// Label or annotation values that are plain text, written so that Prometheus's
+/// template expansion yields exactly that text (SLO alerts' labels and
+/// annotations are static: their generated tests compare them exactly).
+fn as_text(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| {
+            let v = crate::gotmpl::escape_text(&v).into_owned();
+            (k, v)
+        })
+        .collect()
+}
+
 /// `base` with `extra` added; a key of `extra` replaces the same key of `base`.
 pub fn merge(base: &[(String, String)], extra: &[(String, String)]) -> Vec<(String, String)> {
     let mut v = base.to_vec();
@@ -528,8 +541,8 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 alert: Some(p.alert.clone()),
                 expr,
                 r#for: Some(format_duration(for_ms)),
-                labels,
-                annotations,
+                labels: as_text(labels),
+                annotations: as_text(annotations),
             });
         }
         let missing_for = p.sli_missing_for_ms;
@@ -548,18 +561,24 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
             alert: Some(format!("{}SLIMissing", p.alert)),
             expr: p.sli.absent_expr(),
             r#for: Some(format_duration(missing_for)),
-            labels: labels_with(&p.labels, &[("severity", p.ticket_severity.clone())]),
-            annotations,
+            labels: as_text(labels_with(
+                &p.labels,
+                &[("severity", p.ticket_severity.clone())],
+            )),
+            annotations: as_text(annotations),
         });
     }
 
     let mut alerts = Vec::new();
     for (name, a) in svc.alerts.iter() {
-        let mut labels = vec![("severity".to_string(), a.severity.value.clone())];
+        // Severity, team and service are plain text; the alert's own labels and
+        // annotations are templates (checked by lint, OBS706).
+        let text = |s: &str| crate::gotmpl::escape_text(s).into_owned();
+        let mut labels = vec![("severity".to_string(), text(&a.severity.value))];
         if let Some(t) = &svc.team {
-            labels.push(("team".into(), t.value.clone()));
+            labels.push(("team".into(), text(&t.value)));
         }
-        labels.push(("service".into(), service.to_string()));
+        labels.push(("service".into(), text(service)));
         for (k, v) in a.labels.iter() {
             labels.retain(|(key, _)| key != &k.value);
             labels.push((k.value.clone(), v.value.clone()));

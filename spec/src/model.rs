@@ -604,7 +604,8 @@ pub struct SloAlerting {
     /// Extra labels on every alert of the SLO.
     #[cfg_attr(feature = "serde", serde(default))]
     pub labels: NamedMap<Spanned<String>>,
-    /// Extra annotations on every alert of the SLO (static text: generated tests compare them exactly).
+    /// Extra annotations on every alert of the SLO (static text, written so that
+    /// Prometheus does not expand it: generated tests compare them exactly).
     #[cfg_attr(feature = "serde", serde(default))]
     pub annotations: NamedMap<Spanned<String>>,
     /// Runbook URL (`runbook_url` annotation).

@@ -12,6 +12,42 @@ pub const CODE_FOR: &str = "OBS702";
 pub const CODE_SUMMARY: &str = "OBS703";
 pub const CODE_RUNBOOK: &str = "OBS704";
 pub const CODE_ALERT_NAME: &str = "OBS705";
+pub const CODE_TEMPLATE: &str = "OBS706";
+
+/// Checks a value Prometheus expands as a Go template (an alert's summary,
+/// description, runbook, annotations and labels), located inside the scalar.
+pub fn check_template(
+    index: &Index<'_>,
+    field: &str,
+    v: &crate::model::Spanned<String>,
+    diags: &mut Diagnostics,
+) {
+    if let Err(e) = crate::gotmpl::check(&v.value) {
+        let span = index.sources.locate(v.span, &v.value, e.offset, e.len);
+        diags.push(
+            Diagnostic::error(
+                CODE_TEMPLATE,
+                span,
+                format!("{field} is not a valid Prometheus template: {}", e.message),
+            )
+            .help("Prometheus expands alert labels and annotations as Go templates: use `{{ $labels.name }}`, `{{ $value }}` and Prometheus's functions (`humanize`, `humanizePercentage`...); write a literal `{{` as {{ \"{{\" }}"),
+        );
+    }
+}
+
+/// Flags `{{` in a value written as plain text (SLO alert labels and annotations).
+pub fn check_static(field: &str, v: &crate::model::Spanned<String>, diags: &mut Diagnostics) {
+    if v.value.contains("{{") {
+        diags.push(
+            Diagnostic::warning(
+                CODE_TEMPLATE,
+                v.span,
+                format!("{field} is static text: `{{{{` is written as is, not expanded"),
+            )
+            .help("SLO alert labels and annotations are the same for every alert of the SLO (their generated tests compare them exactly); put per-series detail in a service alert"),
+        );
+    }
+}
 
 /// Whether `s` is an absolute http(s) URL with a host and no white space.
 pub fn is_url(s: &str) -> bool {
@@ -100,6 +136,20 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
         for (k, _) in alert.labels.iter().chain(alert.annotations.iter()) {
             for v in check_label_name(k) {
                 diags.push(Diagnostic::from_violation(v, k.span));
+            }
+        }
+        for (field, v) in [
+            ("`summary`", &alert.summary),
+            ("`description`", &alert.description),
+            ("`runbook`", &alert.runbook),
+        ] {
+            if let Some(v) = v {
+                check_template(index, field, v, diags);
+            }
+        }
+        for (what, map) in [("label", &alert.labels), ("annotation", &alert.annotations)] {
+            for (k, v) in map.iter() {
+                check_template(index, &format!("{what} `{}`", k.value), v, diags);
             }
         }
     }

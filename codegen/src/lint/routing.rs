@@ -3,7 +3,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lint::parse_duration;
-use crate::model::{NamedMap, Routing, Spanned, Specs};
+use crate::model::{AnyValue, NamedMap, Routing, Spanned, Specs};
 
 pub const CODE_RECEIVER: &str = "OBS901";
 /// Credentials: checked in every string of every file by [`obspec_spec::secrets`].
@@ -11,6 +11,7 @@ pub const CODE_SECRET: &str = obspec_spec::secrets::CODE_SECRET;
 pub const CODE_INTEGRATION: &str = "OBS903";
 pub const CODE_ROUTE: &str = "OBS904";
 pub const CODE_DEPLOY: &str = "OBS905";
+pub const CODE_AM_VALUE: &str = "OBS906";
 
 /// Alertmanager 0.25 integrations, as `<name>` (written `<name>_configs`).
 pub const INTEGRATIONS: [&str; 12] = [
@@ -27,6 +28,232 @@ pub const INTEGRATIONS: [&str; 12] = [
     "discord",
     "webex",
 ];
+
+/// `group_by`: label names, or `...` (every label) alone.
+fn group_by(items: &[Spanned<String>], diags: &mut Diagnostics) {
+    let wildcard = items.iter().any(|g| g.value == "...");
+    for g in items {
+        if g.value == "..." {
+            if items.len() > 1 {
+                diags.push(
+                    Diagnostic::error(CODE_AM_VALUE, g.span, "`...` in `group_by` stands for every label: it cannot be combined with other labels")
+                        .help("write `group_by: [\"...\"]` alone, or list label names"),
+                );
+            }
+        } else if !obspec_rules::is_valid_label_name(g) {
+            diags.push(
+                Diagnostic::error(
+                    CODE_AM_VALUE,
+                    g.span,
+                    format!(
+                        "`{}` in `group_by` is not a label name",
+                        g.value.escape_debug()
+                    ),
+                )
+                .help(if wildcard {
+                    "label names are `[a-zA-Z_][a-zA-Z0-9_]*`"
+                } else {
+                    "label names are `[a-zA-Z_][a-zA-Z0-9_]*`; `...` alone groups by every label"
+                }),
+            );
+        }
+    }
+}
+
+/// A receiver name Alertmanager and every target can carry: printable, trimmed.
+fn receiver_name(name: &Spanned<String>, diags: &mut Diagnostics) {
+    let bad = name.trim().is_empty()
+        || name.value.trim() != name.value
+        || name.chars().any(char::is_control)
+        || name.len() > 128;
+    if bad {
+        diags.push(
+            Diagnostic::error(CODE_AM_VALUE, name.span, format!("receiver name `{}` is empty, too long, padded with spaces or has control characters", name.value.escape_debug()))
+                .help("name receivers with printable text of at most 128 characters, e.g. `payments-pager`"),
+        );
+    }
+}
+
+/// URLs in receiver settings (`url`, `api_url`, `*_url`): absolute http(s), no
+/// white space or control characters.
+fn urls(key: &str, v: &Spanned<AnyValue>, diags: &mut Diagnostics) {
+    match &v.value {
+        AnyValue::String(s) if key == "url" || key.ends_with("_url") => {
+            if !crate::lint::alerts::is_url(s) || s.chars().any(char::is_control) {
+                diags.push(
+                    Diagnostic::error(CODE_AM_VALUE, v.span, format!("`{key}` is not an absolute http(s) URL: `{}`", s.escape_debug()))
+                        .help("write a URL such as `https://hooks.example.com/alerts`, without spaces or control characters"),
+                );
+            }
+        }
+        AnyValue::Map(m) => m.iter().for_each(|(k, val)| urls(k, val, diags)),
+        AnyValue::List(l) => l.iter().for_each(|val| urls(key, val, diags)),
+        _ => {}
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+];
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Minutes since midnight of `HH:MM` (`24:00` allowed as an end).
+fn time_of_day(s: &str) -> Option<u32> {
+    let (h, m) = s.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+}
+
+/// One item of a `weekdays`, `days_of_month`, `months` or `years` list: a value
+/// or an inclusive `a:b` range, as Alertmanager parses them.
+fn range_item(kind: &str, s: &str) -> Result<(), String> {
+    let one = |x: &str| -> Result<i64, String> {
+        let x = x.trim();
+        match kind {
+            "weekdays" => WEEKDAYS
+                .iter()
+                .position(|d| d.eq_ignore_ascii_case(x))
+                .map(|i| i as i64)
+                .ok_or_else(|| format!("`{x}` is not a weekday (sunday … saturday)")),
+            "months" => MONTHS
+                .iter()
+                .position(|d| d.eq_ignore_ascii_case(x))
+                .map(|i| i as i64 + 1)
+                .or_else(|| x.parse::<i64>().ok().filter(|n| (1..=12).contains(n)))
+                .ok_or_else(|| format!("`{x}` is not a month (january … december or 1 … 12)")),
+            "days_of_month" => x
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=31).contains(n) || (-31..=-1).contains(n))
+                .ok_or_else(|| {
+                    format!("`{x}` is not a day of the month (1 … 31, or -31 … -1 from the end)")
+                }),
+            _ => x
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=9999).contains(n) && x.len() == 4)
+                .ok_or_else(|| format!("`{x}` is not a year (four digits)")),
+        }
+    };
+    // A negative day starts with `-`: split ranges on `:` only.
+    match s.split_once(':') {
+        Some((a, b)) => {
+            let (a, b) = (one(a)?, one(b)?);
+            let ordered = if kind == "days_of_month" && (a < 0) != (b < 0) {
+                // Mixed signs (`1:-1`) are allowed; Alertmanager resolves them per month.
+                true
+            } else {
+                a <= b
+            };
+            if ordered {
+                Ok(())
+            } else {
+                Err(format!("the range `{s}` ends before it starts"))
+            }
+        }
+        None => one(s).map(|_| ()),
+    }
+}
+
+/// The Alertmanager `time_intervals` syntax, checked as Alertmanager checks it.
+fn time_interval(v: &Spanned<AnyValue>, diags: &mut Diagnostics) {
+    let items: Vec<&Spanned<AnyValue>> = match &v.value {
+        AnyValue::List(l) => l.iter().collect(),
+        _ => vec![v],
+    };
+    let mut bad = |span, msg: String, help: &str| {
+        diags.push(Diagnostic::error(CODE_AM_VALUE, span, msg).help(help.to_string()));
+    };
+    for item in items {
+        let AnyValue::Map(m) = &item.value else {
+            bad(item.span, "a time interval is a mapping of `times`, `weekdays`, `days_of_month`, `months`, `years` and `location`".into(), "e.g. `{times: [{start_time: \"09:00\", end_time: \"17:00\"}], weekdays: [\"monday:friday\"]}`");
+            continue;
+        };
+        for (k, val) in m.iter() {
+            match k.as_str() {
+                "times" => {
+                    let AnyValue::List(ranges) = &val.value else {
+                        bad(val.span, "`times` is a list of `{start_time, end_time}`".into(), "e.g. `times: [{start_time: \"09:00\", end_time: \"17:00\"}]`");
+                        continue;
+                    };
+                    for r in ranges {
+                        let AnyValue::Map(rm) = &r.value else {
+                            bad(r.span, "a time range is `{start_time: HH:MM, end_time: HH:MM}`".into(), "times of day run from 00:00 to 24:00");
+                            continue;
+                        };
+                        let get = |n: &str| rm.iter().find(|(rk, _)| rk.as_str() == n).map(|(_, rv)| rv);
+                        let mut parsed = [None, None];
+                        for (i, n) in ["start_time", "end_time"].into_iter().enumerate() {
+                            match get(n) {
+                                Some(t) => match &t.value {
+                                    AnyValue::String(s) => match time_of_day(s) {
+                                        Some(min) => parsed[i] = Some((min, t.span)),
+                                        None => bad(t.span, format!("`{n}: {s}` is not a time of day"), "write `HH:MM` between 00:00 and 24:00"),
+                                    },
+                                    _ => bad(t.span, format!("`{n}` is a time of day in quotes"), "write `\"HH:MM\"` between 00:00 and 24:00"),
+                                },
+                                None => bad(r.span, format!("a time range needs `{n}`"), "write `{start_time: \"HH:MM\", end_time: \"HH:MM\"}`"),
+                            }
+                        }
+                        if let [Some((a, _)), Some((b, span))] = parsed {
+                            if a >= b {
+                                bad(span, "`end_time` is not after `start_time`".into(), "a range within one day; split ranges that cross midnight in two (`22:00`–`24:00` and `00:00`–`06:00`)");
+                            }
+                        }
+                        for (rk, _) in rm.iter() {
+                            if !matches!(rk.as_str(), "start_time" | "end_time") {
+                                bad(rk.span, format!("unknown key `{}` in a time range", rk.value), "a time range has `start_time` and `end_time`");
+                            }
+                        }
+                    }
+                }
+                "weekdays" | "days_of_month" | "months" | "years" => {
+                    let AnyValue::List(list) = &val.value else {
+                        bad(val.span, format!("`{}` is a list", k.value), "e.g. `weekdays: [\"monday:friday\"]`");
+                        continue;
+                    };
+                    for x in list {
+                        let text = match &x.value {
+                            AnyValue::String(s) => s.clone(),
+                            AnyValue::Number(n) => format!("{n}"),
+                            _ => String::new(),
+                        };
+                        if let Err(e) = range_item(k.as_str(), &text) {
+                            bad(x.span, e, "values or inclusive ranges `a:b`");
+                        }
+                    }
+                }
+                "location" => match &val.value {
+                    AnyValue::String(s) if s == "Local" || s == "UTC" || s.parse::<chrono_tz::Tz>().is_ok() => {}
+                    _ => bad(val.span, "`location` is not a time zone of the IANA database".into(), "write a zone name such as `Europe/Berlin`, `America/New_York` or `UTC`"),
+                },
+                other => bad(k.span, format!("unknown key `{other}` in a time interval"), "time intervals have `times`, `weekdays`, `days_of_month`, `months`, `years` and `location`"),
+            }
+        }
+    }
+}
 
 fn durations(items: [&Option<Spanned<String>>; 3], diags: &mut Diagnostics) {
     for d in items.into_iter().flatten() {
@@ -156,6 +383,10 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
         }
     };
     receiver(&r.default_receiver, diags);
+    group_by(&r.group_by, diags);
+    for (_, v) in r.time_intervals.iter() {
+        time_interval(v, diags);
+    }
     durations(
         [&r.group_wait, &r.group_interval, &r.repeat_interval],
         diags,
@@ -171,7 +402,9 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
                 .help(format!("give it one of {}", INTEGRATIONS.join(", "))),
             );
         }
-        for (kind, _) in integrations.iter() {
+        receiver_name(name, diags);
+        for (kind, config) in integrations.iter() {
+            urls(kind, config, diags);
             if !INTEGRATIONS.contains(&kind.as_str()) {
                 let mut d = Diagnostic::error(
                     CODE_INTEGRATION,
@@ -189,6 +422,7 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
     let intervals: Vec<&str> = r.time_intervals.keys().collect();
     for route in &r.routes {
         receiver(&route.receiver, diags);
+        group_by(&route.group_by, diags);
         labels(&route.match_, diags);
         labels(&route.match_re, diags);
         durations(

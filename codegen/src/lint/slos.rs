@@ -21,6 +21,25 @@ pub const WINDOW_PLACEHOLDERS: [&str; 2] = ["{{window}}", "{{ window }}"];
 pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) {
     for (name, slo) in svc.slos.iter() {
         check_slo(index, svc, name, slo, diags);
+        let a = &slo.alerting;
+        for (what, map) in [
+            ("label", &a.labels),
+            ("annotation", &a.annotations),
+            ("page label", &a.page.labels),
+            ("ticket label", &a.ticket.labels),
+        ] {
+            for (k, v) in map.iter() {
+                crate::lint::alerts::check_static(&format!("SLO {what} `{}`", k.value), v, diags);
+            }
+        }
+        for (field, v) in [
+            ("SLO `runbook`", &a.runbook),
+            ("SLO `dashboard`", &a.dashboard),
+        ] {
+            if let Some(v) = v {
+                crate::lint::alerts::check_static(field, v, diags);
+            }
+        }
     }
 }
 

@@ -205,7 +205,7 @@ pub static RULES: &[Rule] = &[
         code: "OBS006",
         title: "input limit exceeded",
         severity: "error",
-        explanation: "The file is larger than 8 MiB, nests more than 64 levels, or expands to more than 250,000 nodes through anchors and aliases (an \"alias bomb\"). obspec stops reading it at once rather than hang or exhaust memory. Anchors and aliases are fine for reuse; multiplying a document is not.",
+        explanation: "The file is larger than 64 MiB, nests more than 64 levels, or its anchors and aliases add more than 1,000,000 nodes (an \"alias bomb\"). obspec stops reading it at once rather than hang or exhaust memory. The size of a spec written out in full is bounded by the file size alone: a service with 100,000 metrics loads. Anchors and aliases are fine for reuse; multiplying a document is not.",
         bad: &[("shop.yaml", concat!(
             "obspec: 1\nservice: shop\nnamespace: shop\n",
             "x0: &a [x, x, x, x, x, x, x, x, x, x]\n",
@@ -395,7 +395,7 @@ pub static RULES: &[Rule] = &[
         code: "OBS108",
         title: "invalid service, namespace or subsystem name",
         severity: "error",
-        explanation: "A service name is kebab-case (`payment-gateway`). A namespace or subsystem is a metric-name prefix: lower-case snake_case starting with a letter, without trailing or double underscores.",
+        explanation: "A service name is kebab-case (`payment-gateway`) of at most 63 characters: it names generated files, Kubernetes objects and label values (a DNS label). A namespace or subsystem is a metric-name prefix: lower-case snake_case starting with a letter, without trailing or double underscores.",
         bad: &[("shop.yaml", "obspec: 1\nservice: shop\nnamespace: Shop_ # <- OBS108\n")],
         good: &[("shop.yaml", HEAD)],
     },
@@ -897,7 +897,7 @@ pub static RULES: &[Rule] = &[
         code: "OBS702",
         title: "`for` is not a duration",
         severity: "error",
-        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`.",
+        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`. An SLO's burn-rate `for` is also shorter than the longest window of its class (for a 30d SLO: 6h for page, 3d for ticket): a longer one fires only after the share of the budget it guards is spent, and makes the generated promtool tests run for minutes.",
         bad: &[("shop.yaml", concat!(
             "obspec: 1\nservice: shop\nnamespace: shop\n",
             "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
@@ -963,6 +963,24 @@ pub static RULES: &[Rule] = &[
             "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
             "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
             "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS706",
+        title: "invalid Prometheus template",
+        severity: "error",
+        explanation: "Prometheus expands every alert label and annotation (`summary`, `description`, `runbook`, `annotations`, `labels`) as a Go template with its own functions and the variables `$labels`, `$value`, `$externalLabels` and `$externalURL`. A template Go cannot parse (a bad character such as `{{ 7*191 }}`, an unknown function, an undefined variable, an unclosed action, `if` without `end`) fails `promtool check rules` and the whole rule file. obspec parses each one as Prometheus does and points at the error. Plain text obspec writes into alerts (the team, severity and service labels, the SLO texts) is escaped so that Prometheus prints it as written. SLO alert labels and annotations are static text: `{{` there is a warning, since it is printed as is.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: '{{ $value | humanise }} orders queued' # <- OBS706\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: '{{ $value | humanize }} orders queued'\n",
         ))],
     },
     Rule {
@@ -1057,12 +1075,12 @@ pub static RULES: &[Rule] = &[
         code: "OBS902",
         title: "credential in a spec",
         severity: "error",
-        explanation: "Specs are reviewed and committed: they never hold credentials. Keys that carry one (`api_url`, `routing_key`, `service_key`, `api_key`, `auth_password`, `token`...) are written in their `_file` form, naming a file the deployment provides (the Terraform target stores the secret in a SecureString parameter); values that look like a Slack webhook URL, a URL with a password, or a key or token are refused wherever they appear.",
+        explanation: "Specs are reviewed and committed and every string of them reaches generated artifacts: they never hold credentials. Every string of every spec file is checked. A key that names a credential (`password`, `token`, `bearer_token`, `credentials`, `client_secret`, `routing_key`, `api_key`, `secret_key`, Slack's `api_url`, any `*_token`, `*_password`, `*_secret`...) holding a literal is refused wherever it sits: in a receiver use its `_file` form (`bearer_token_file`, `authorization.credentials_file`, `oauth2.client_secret_file`...), naming a file the deployment provides (the Terraform target stores the secret in a SecureString parameter); leave SNS `sigv4` keys out so that Alertmanager uses its environment or role. Values are refused when they look like a credential: AWS access keys, JWTs, GitHub, GitLab, Slack, Stripe, OpenAI, Google, npm, PyPI and Hugging Face tokens, PEM private keys, chat webhook URLs, URLs with `user:password@` or a token in their query, `Bearer`/`Basic` header values, and long random-looking tokens. Findings never print the secret, and every report masks it (`***`) in the source lines it shows.",
         bad: &[
-            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {slack: {channel: '#alerts', api_url: 'https://hooks.slack.com/services/T0/B0/abc'}} # <- OBS902\n"),
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: hook\n  receivers:\n    hook:\n      webhook:\n        url: 'http://hook:8080/'\n        http_config: {bearer_token: abcdef0123456789} # <- OBS902\n"),
         ],
         good: &[
-            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {slack: {channel: '#alerts', api_url_file: /etc/alertmanager/secrets/slack-url}}\n"),
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: hook\n  receivers:\n    hook:\n      webhook:\n        url: 'http://hook:8080/'\n        http_config: {bearer_token_file: /etc/alertmanager/secrets/hook-token}\n"),
         ],
     },
     Rule {
@@ -1097,5 +1115,13 @@ pub static RULES: &[Rule] = &[
         explanation: "`deploy.ssm_prefix` is an absolute SSM parameter path without a trailing slash, `deploy.aws_region` a region name, the collector's `*_env` settings environment variable names (`[A-Z_][A-Z0-9_]*`), and its `memory_mib` at least 128.",
         bad: &[("obspec.yaml", "obspec: 1\ndeploy:\n  aws_region: eu-west-1\n  ssm_prefix: shopfront/ # <- OBS905\n")],
         good: &[("obspec.yaml", "obspec: 1\ndeploy:\n  aws_region: eu-west-1\n  ssm_prefix: /shopfront\n")],
+    },
+    Rule {
+        code: "OBS906",
+        title: "value Alertmanager refuses",
+        severity: "error",
+        explanation: "Values that `amtool check-config` refuses are refused at lint time, located: `group_by` entries that are not label names (or `...` mixed with labels), receiver names that are empty, padded, longer than 128 characters or hold control characters, receiver URLs (`url`, `*_url`) that are not absolute http(s) URLs or hold white space or control characters, time-of-day ranges outside `00:00`–`24:00` or ending before they start, weekdays, days of the month, months and years outside their ranges, and `location`s that are not IANA time zones.",
+        bad: &[("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights]\n  time_intervals:\n    nights: [{times: [{start_time: '22:00', end_time: '24:00'}], location: Europe/Atlantis}] # <- OBS906\n")],
+        good: &[("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights]\n  time_intervals:\n    nights: [{times: [{start_time: '22:00', end_time: '24:00'}], location: Europe/Berlin}]\n")],
     },
 ];

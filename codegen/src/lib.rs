@@ -11,6 +11,7 @@ pub use obspec_spec::{diag, load, model, source, yaml};
 pub mod build;
 pub mod bundled;
 pub mod catalog;
+pub mod escape;
 pub mod generate;
 pub mod gotmpl;
 pub mod import;

@@ -117,6 +117,22 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// [`load`] for `--format json`: the error comes back as text instead of on
+/// standard error, so that it can go into the JSON document.
+fn load_quiet(paths: Vec<PathBuf>) -> Result<Loaded, (ExitCode, String)> {
+    let paths = if paths.is_empty() {
+        if !Path::new("specs").exists() {
+            return Ok(obspec_codegen::check_texts(
+                obspec_codegen::bundled::SPECS.iter().copied(),
+            ));
+        }
+        vec![PathBuf::from("specs")]
+    } else {
+        paths
+    };
+    obspec_codegen::check_paths(&paths).map_err(|e| (ExitCode::from(2), e.to_string()))
+}
+
 /// Loads the given specs; with none, `specs/` or the bundled examples.
 fn load(paths: Vec<PathBuf>) -> Result<Loaded, ExitCode> {
     if paths.is_empty() {
@@ -132,8 +148,29 @@ fn load(paths: Vec<PathBuf>) -> Result<Loaded, ExitCode> {
     obspec_codegen::check_paths(&paths).map_err(fail)
 }
 
+/// Whether the raw arguments ask for `lint --format json` (for errors found
+/// before or instead of a report).
+fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    args.iter().any(|a| a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&raw) {
+        Ok(c) => c,
+        Err(e) if wants_json(&raw) && e.use_stderr() => {
+            print_out(&report::json_error("usage", e.to_string().trim()));
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
     match cli.command {
         Command::Lint {
             paths,
@@ -141,9 +178,18 @@ fn main() -> ExitCode {
             deny_warnings,
             color,
         } => {
-            let loaded = match load(paths) {
+            let loaded = match if format == Format::Json {
+                load_quiet(paths)
+            } else {
+                load(paths).map_err(|c| (c, String::new()))
+            } {
                 Ok(l) => l,
-                Err(code) => return code,
+                Err((code, message)) => {
+                    if format == Format::Json {
+                        print_out(&report::json_error("io", &message));
+                    }
+                    return code;
+                }
             };
             let failed = loaded.diagnostics.has_errors()
                 || deny_warnings && loaded.diagnostics.count(Severity::Warning) > 0;

@@ -159,7 +159,7 @@ fn series_text(name: &str, labels: &[(String, String)]) -> String {
     }
     let body: Vec<String> = labels
         .iter()
-        .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+        .map(|(k, v)| format!("{k}={}", crate::escape::promql_str(v)))
         .collect();
     format!("{name}{{{}}}", body.join(", "))
 }
@@ -325,13 +325,13 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
         let grouping_sel: String = f
             .grouping
             .iter()
-            .map(|(k, v)| format!(", {k}=\"{v}\""))
+            .map(|(k, v)| format!(", {k}={}", crate::escape::promql_str(v)))
             .collect();
         let ratio_sel = format!(
-            "slo:sli_error:ratio_rate{}{{slo=\"{}\", service=\"{}\"{grouping_sel}}}",
+            "slo:sli_error:ratio_rate{}{{slo={}, service={}{grouping_sel}}}",
             format_duration(windows[0]),
-            p.name,
-            svc.service.value
+            crate::escape::promql_str(&p.name),
+            crate::escape::promql_str(&svc.service.value)
         );
         let expected = |r: Decimal| -> Vec<ExpAlert> {
             p.windows

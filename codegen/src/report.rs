@@ -221,6 +221,34 @@ struct JsonReport<'a> {
     findings: Vec<JsonFinding<'a>>,
 }
 
+/// The JSON document of a run that could not lint: a usage or I/O error
+/// (exit code 2). Same shape as a report, no findings, and an `error` object.
+pub fn json_error(kind: &str, message: &str) -> String {
+    #[derive(Serialize)]
+    struct JsonError<'a> {
+        kind: &'a str,
+        message: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        version: u32,
+        errors: usize,
+        warnings: usize,
+        findings: [(); 0],
+        error: JsonError<'a>,
+    }
+    let mut s = serde_json::to_string_pretty(&Doc {
+        version: 1,
+        errors: 0,
+        warnings: 0,
+        findings: [],
+        error: JsonError { kind, message },
+    })
+    .expect("serializable");
+    s.push('\n');
+    s
+}
+
 fn file_name<'s>(sources: &'s Sources, span: &Span) -> &'s str {
     if span.file.0 == u32::MAX {
         "<defaults>"

@@ -381,7 +381,11 @@ pub fn merge(base: &[(String, String)], extra: &[(String, String)]) -> Vec<(Stri
 }
 
 fn selector(plan: &SloPlan, service: &str) -> String {
-    format!("{{slo=\"{}\", service=\"{}\"}}", plan.name, service)
+    format!(
+        "{{slo={}, service={}}}",
+        crate::escape::promql_str(&plan.name),
+        crate::escape::promql_str(service)
+    )
 }
 
 fn labels_with(base: &[(String, String)], extra: &[(&str, String)]) -> Vec<(String, String)> {

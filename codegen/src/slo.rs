@@ -10,7 +10,7 @@ use crate::model::Specs;
 const MINUTE: u64 = 60_000;
 const HOUR: u64 = 60 * MINUTE;
 const DAY: u64 = 24 * HOUR;
-const PERIOD_30D: u64 = 30 * DAY;
+pub const PERIOD_30D: u64 = 30 * DAY;
 
 /// One alert condition: burning `budget_percent` of the budget over `long`,
 /// confirmed on `short`.

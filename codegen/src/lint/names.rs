@@ -15,6 +15,11 @@ pub const CODE_BUCKETS: &str = "OBS401";
 pub const CODE_BUCKET_UNIT: &str = "OBS402";
 pub const CODE_BUCKETS_KIND: &str = "OBS403";
 
+/// Longest service name: it names generated files (with suffixes such as
+/// `.prometheusrule.yml`, well under the 255-byte file-name limit), Kubernetes
+/// objects and label values, which are DNS labels of at most 63 characters.
+pub const MAX_SERVICE_NAME: usize = 63;
+
 /// Labels every scrape adds, whatever the project says.
 pub const SCRAPE_LABELS: [&str; 2] = ["job", "instance"];
 
@@ -27,6 +32,19 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.ends_with('-')
         && !name.contains("--");
+    if kebab && name.len() > MAX_SERVICE_NAME {
+        diags.push(
+            Diagnostic::error(
+                obspec_rules::codes::NAMESPACE_INVALID,
+                name.span,
+                format!(
+                    "service name is {} characters long; at most {MAX_SERVICE_NAME}",
+                    name.len()
+                ),
+            )
+            .help("the service name names generated files, Kubernetes objects and label values (a DNS label: 63 characters)"),
+        );
+    }
     if !kebab {
         diags.push(
             Diagnostic::error(

@@ -266,15 +266,41 @@ fn check_alerting(index: &Index<'_>, name: &Spanned<String>, slo: &Slo, diags: &
             );
         }
         if let Some(f) = &burn.for_ {
-            if parse_duration(f).is_none() && f.value != "0s" {
-                diags.push(
+            match parse_duration(f) {
+                None if f.value != "0s" => diags.push(
                     Diagnostic::error(
                         CODE_FOR,
                         f.span,
                         format!("`for: {}` is not a Prometheus duration", f.value),
                     )
                     .help("write a duration such as `2m`"),
-                );
+                ),
+                Some(ms) => {
+                    // Longer than the class's longest window: the burn the alert
+                    // reports has spent its share of the budget before it fires.
+                    let period = parse_duration(&slo.window).unwrap_or(crate::slo::PERIOD_30D);
+                    let longest = crate::slo::burn_windows(period)
+                        .iter()
+                        .filter(|w| w.kind == class)
+                        .map(|w| w.long_ms)
+                        .max()
+                        .unwrap_or(u64::MAX);
+                    if ms > longest {
+                        diags.push(
+                            Diagnostic::error(
+                                CODE_FOR,
+                                f.span,
+                                format!(
+                                    "`for: {}` is longer than the {class} alerts' longest window ({}): the budget share they guard is spent before they fire",
+                                    f.value,
+                                    crate::slo::format_duration(longest)
+                                ),
+                            )
+                            .help("the long and short windows already smooth the burn: keep `for` to minutes (default 2m for page, 15m for ticket)"),
+                        );
+                    }
+                }
+                None => {}
             }
         }
     }

@@ -36,7 +36,7 @@ pub struct RouteCase {
 }
 
 fn matcher_text(label: &str, value: &str, regex: bool) -> String {
-    let v = value.replace('\\', "\\\\").replace('"', "\\\"");
+    let v = crate::escape::am_matcher_value(value);
     format!("{label}{}\"{v}\"", if regex { "=~" } else { "=" })
 }
 

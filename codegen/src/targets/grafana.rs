@@ -327,7 +327,11 @@ fn slo_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Option<Value> 
         let Some(plan) = crate::rules::plan(svc, name, slo) else {
             continue;
         };
-        let sel = format!("{{slo=\"{}\", service=\"{service}\"}}", plan.name);
+        let sel = format!(
+            "{{slo={}, service={}}}",
+            crate::escape::promql_str(&plan.name),
+            crate::escape::promql_str(service)
+        );
         let period = format_duration(plan.period_ms);
         p.row(&format!(
             "{} — {}% over {}",

@@ -8,7 +8,7 @@
 //! | PromQL string literal (label value in a selector or a test series) | [`promql_str`] | `promql_str` |
 //! | Alertmanager matcher value | [`am_matcher_value`] | — |
 //! | Go template text Prometheus expands (plain text in alert labels and annotations) | [`crate::gotmpl::escape_text`] | `gotmpl_text` |
-//! | HCL quoted string, HCL object key | [`crate::targets::terraform::hcl_str`] | `hcl_str` |
+//! | HCL quoted string, HCL object key | [`hcl_str`], [`hcl_str_body`] | `hcl_str` |
 //! | YAML scalar, YAML key | [`crate::templates::yaml_scalar`], [`crate::templates::yaml_key`] | `yaml`, `yaml_key` |
 
 use std::fmt::Write as _;
@@ -41,6 +41,35 @@ pub fn am_matcher_value(v: &str) -> String {
     v.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
+}
+
+/// An HCL string literal holding `s` exactly (no interpolation).
+pub fn hcl_str(s: &str) -> String {
+    format!("\"{}\"", hcl_str_body(s))
+}
+
+/// The inside of an HCL quoted string holding `s` exactly: quotes, backslashes
+/// and control characters escaped, `${` and `%{` doubled so that nothing is
+/// interpolated or evaluated.
+pub fn hcl_str_body(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

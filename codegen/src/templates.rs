@@ -152,6 +152,15 @@ pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
             .collect();
         Value::from_safe_string(lines.join("\n"))
     });
+    env.add_filter("promql_str", |v: Value| {
+        Value::from_safe_string(crate::escape::promql_str(&v.to_string()))
+    });
+    env.add_filter("hcl_str", |v: Value| {
+        Value::from_safe_string(crate::escape::hcl_str(&v.to_string()))
+    });
+    env.add_filter("gotmpl_text", |v: Value| {
+        Value::from_safe_string(crate::gotmpl::escape_text(&v.to_string()).into_owned())
+    });
     env.add_filter("yaml_key", |v: Value| {
         Value::from_safe_string(yaml_key(&v.to_string()))
     });

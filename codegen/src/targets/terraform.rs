@@ -50,34 +50,7 @@ fn ident(s: &str) -> String {
     }
 }
 
-/// An HCL string literal holding `s` exactly (no interpolation).
-pub fn hcl_str(s: &str) -> String {
-    format!("\"{}\"", hcl_str_body(s))
-}
-
-/// The inside of an HCL quoted string holding `s` exactly: quotes, backslashes
-/// and control characters escaped, `${` and `%{` doubled so that nothing is
-/// interpolated or evaluated.
-pub fn hcl_str_body(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::escape::{hcl_str, hcl_str_body};
 
 /// FNV-1a, 32 bits: stable suffixes that keep sanitized names apart.
 fn fnv32(s: &str) -> u32 {

@@ -83,3 +83,54 @@ fn render_docs_1000_metrics(bencher: divan::Bencher) {
         &check_texts([("big.yaml", text.as_str()), ("obspec.yaml", project)]),
     );
 }
+
+/// Issue 8: the credential check over one typical annotation-sized string and
+/// one URL (it runs on every string of every spec).
+#[divan::bench(args = [
+    "{{ $value | humanizePercentage }} of payments fail in {{ $labels.region }}",
+    "https://runbooks.example.com/payments/inflight?tab=latency",
+])]
+fn secrets_detect(s: &str) -> bool {
+    obspec_codegen::secrets::detect(divan::black_box(s)).is_some()
+}
+
+/// Issue 8: parsing one alert template as Prometheus does.
+#[divan::bench]
+fn template_check() -> usize {
+    obspec_codegen::gotmpl::check(divan::black_box(
+        "{{ if gt $value 0.5 }}{{ $value | humanizePercentage }} of {{ $labels.route }} fail{{ else }}ok{{ end }}",
+    ))
+    .map(|a| a.labels.len())
+    .unwrap_or(0)
+}
+
+/// Issue 8: the whole-tree atomic commit of a rendered tree (1000-metric
+/// service, every target) into a directory holding the previous version: the
+/// staging tree, hard links for unchanged files, fsync, the exchange, removal.
+#[divan::bench(sample_count = 20)]
+fn commit_tree_1000_metrics(bencher: divan::Bencher) {
+    let text = synthetic(1000);
+    let project = "obspec: 1\nconventions: {max_series_per_service: 1000000}\n";
+    let loaded = check_texts([("big.yaml", text.as_str()), ("obspec.yaml", project)]);
+    let env = templates::environment(None);
+    let targets: Vec<_> = TARGETS.iter().collect();
+    let a = generate::render(&loaded, &targets, &env).unwrap();
+    // The second version differs in one file.
+    let mut b = a.clone();
+    if let Some((_, v)) = b.files.iter_mut().next() {
+        v.push('\n');
+    }
+    let dir = std::env::temp_dir().join(format!("obspec-bench-commit-{}", std::process::id()));
+    let out = dir.join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    generate::write(&out, &a).unwrap();
+    let mut flip = false;
+    bencher.bench_local(|| {
+        flip = !flip;
+        generate::write(&out, if flip { &b } else { &a })
+            .unwrap()
+            .written
+            .len()
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

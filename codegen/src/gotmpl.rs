@@ -144,8 +144,9 @@ fn lex_action(text: &str, start: usize, end: usize) -> Result<Vec<(Tok, usize)>,
                     }
                     match b[i] {
                         b'\\' if i + 1 < end => {
-                            value.push(b[i + 1] as char);
-                            i += 2;
+                            let ch = text[i + 1..].chars().next().unwrap_or(' ');
+                            value.push(ch);
+                            i += 1 + ch.len_utf8();
                         }
                         b'\n' => return Err(err(s, i - s, "unterminated quoted string")),
                         b'"' => {
@@ -177,7 +178,7 @@ fn lex_action(text: &str, start: usize, end: usize) -> Result<Vec<(Tok, usize)>,
                         return Err(err(s, i - s, "unterminated character constant"));
                     }
                     if b[i] == b'\\' {
-                        i += 2;
+                        i += 1 + text[i + 1..end].chars().next().map_or(0, char::len_utf8);
                         continue;
                     }
                     if b[i] == b'\'' {

@@ -6,7 +6,7 @@
 //! Every problem is a located [`diag::Diagnostic`] with a stable code from the
 //! [`catalog`].
 
-pub use obspec_spec::{diag, load, model, source, yaml};
+pub use obspec_spec::{diag, load, model, secrets, source, yaml};
 
 pub mod build;
 pub mod bundled;

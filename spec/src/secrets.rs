@@ -66,12 +66,28 @@ const SECRET_KEYS: [&str; 24] = [
     "app_key",
 ];
 
+/// Mappings whose keys are label names.
+const LABEL_MAPS: [&str; 7] = [
+    "labels",
+    "const_labels",
+    "match",
+    "match_re",
+    "source",
+    "target",
+    "external_labels",
+];
+
 fn normalize_key(k: &str) -> String {
     k.to_ascii_lowercase().replace('-', "_")
 }
 
 /// Whether `key`, at `path` (the keys above it), holds a credential.
 pub fn is_secret_key(path: &[&str], key: &str) -> bool {
+    // Keys of label maps and matchers are label names (`routing_key: myteam`
+    // routes in Alertmanager): their values are checked, not their names.
+    if path.last().is_some_and(|p| LABEL_MAPS.contains(p)) {
+        return false;
+    }
     let k = normalize_key(key);
     if k.ends_with("_file") || k.ends_with("_env") || k.ends_with("_ref") {
         return false;
@@ -607,5 +623,9 @@ mod tests {
         assert!(!is_secret_key(&[], "password_file"));
         assert!(!is_secret_key(&[], "remote_write_auth_env"));
         assert!(!is_secret_key(&[], "help"));
+        assert!(!is_secret_key(
+            &["slos", "x", "alerting", "page", "labels"],
+            "routing_key"
+        ));
     }
 }

@@ -124,6 +124,17 @@ impl Sources {
     /// in the raw source, so locations stay exact in quoted strings with escapes
     /// and in multi-line block scalars.
     pub fn locate(&self, span: Span, value: &str, offset: usize, len: usize) -> Span {
+        // Byte positions from analyses may fall inside a character: widen them
+        // to whole characters.
+        let mut offset = offset.min(value.len());
+        while !value.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let mut end = offset.saturating_add(len).min(value.len());
+        while !value.is_char_boundary(end) {
+            end += 1;
+        }
+        let len = end - offset;
         let fallback = || {
             span.sub(
                 value[..offset.min(value.len())].chars().count(),

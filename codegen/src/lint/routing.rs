@@ -78,13 +78,14 @@ fn receiver_name(name: &Spanned<String>, diags: &mut Diagnostics) {
 /// white space or control characters.
 fn urls(key: &str, v: &Spanned<AnyValue>, diags: &mut Diagnostics) {
     match &v.value {
-        AnyValue::String(s) if key == "url" || key.ends_with("_url") => {
-            if !crate::lint::alerts::is_url(s) || s.chars().any(char::is_control) {
-                diags.push(
-                    Diagnostic::error(CODE_AM_VALUE, v.span, format!("`{key}` is not an absolute http(s) URL: `{}`", s.escape_debug()))
-                        .help("write a URL such as `https://hooks.example.com/alerts`, without spaces or control characters"),
-                );
-            }
+        AnyValue::String(s)
+            if (key == "url" || key.ends_with("_url"))
+                && (!crate::lint::alerts::is_url(s) || s.chars().any(char::is_control)) =>
+        {
+            diags.push(
+                Diagnostic::error(CODE_AM_VALUE, v.span, format!("`{key}` is not an absolute http(s) URL: `{}`", s.escape_debug()))
+                    .help("write a URL such as `https://hooks.example.com/alerts`, without spaces or control characters"),
+            );
         }
         AnyValue::Map(m) => m.iter().for_each(|(k, val)| urls(k, val, diags)),
         AnyValue::List(l) => l.iter().for_each(|val| urls(key, val, diags)),

@@ -897,7 +897,7 @@ pub static RULES: &[Rule] = &[
         code: "OBS702",
         title: "`for` is not a duration",
         severity: "error",
-        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`. An SLO's burn-rate `for` is also shorter than the longest window of its class (for a 30d SLO: 6h for page, 3d for ticket): a longer one fires only after the share of the budget it guards is spent, and makes the generated promtool tests run for minutes.",
+        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`. An SLO's burn-rate `for` is at most the longest short window of its class (for a 30d SLO: 30m for page, 6h for ticket, scaled with the SLO window): the short window makes the alert resolve soon after the burn stops, a longer `for` waits past that point, and it would make the generated promtool tests run for minutes (a ticket `for: 3d` takes promtool about four minutes; 6h about 13 s).",
         bad: &[("shop.yaml", concat!(
             "obspec: 1\nservice: shop\nnamespace: shop\n",
             "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",

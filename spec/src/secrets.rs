@@ -165,6 +165,15 @@ fn known_format(s: &str) -> Option<Hit> {
     }
     for w in words(s) {
         let len = w.len();
+        // Every format below is at least 14 characters and starts with one of these.
+        if len < 14
+            || !matches!(
+                w.as_bytes()[0],
+                b'A' | b'g' | b'x' | b's' | b'r' | b'n' | b'p' | b'h'
+            )
+        {
+            continue;
+        }
         const AWS: [&str; 10] = [
             "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA", "ABIA", "ACCA",
         ];
@@ -196,7 +205,6 @@ fn known_format(s: &str) -> Option<Hit> {
             ("AIza", "a Google API key", 35),
             ("npm_", "an npm token", 36),
             ("pypi-AgEI", "a PyPI token", 50),
-            ("SG.", "a SendGrid key", 40),
             ("hf_", "a Hugging Face token", 30),
         ] {
             if let Some(rest) = w.strip_prefix(prefix) {
@@ -212,6 +220,9 @@ fn known_format(s: &str) -> Option<Hit> {
         }
     }
     // JWT: three base64url parts, the first a JSON header.
+    if !s.contains("eyJ") {
+        return None;
+    }
     for w in s.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
         let parts: Vec<&str> = w.split('.').collect();
         if parts.len() == 3
@@ -228,58 +239,60 @@ fn known_format(s: &str) -> Option<Hit> {
 /// Whether `w` looks random rather than made of words: it mixes letters and
 /// digits and, cut at case and digit boundaries, its pieces are short.
 fn random_looking(w: &str) -> bool {
-    let has_digit = w.chars().any(|c| c.is_ascii_digit());
-    let has_lower = w.chars().any(|c| c.is_ascii_lowercase());
-    let has_upper = w.chars().any(|c| c.is_ascii_uppercase());
-    if !has_digit || !(has_lower || has_upper) {
+    let b = w.as_bytes();
+    if b.len() < 20 {
         return false;
     }
-    // Pieces: maximal runs of one class (upper-then-lower counts as one word).
-    let mut pieces = 0usize;
-    let mut prev: Option<u8> = None;
-    let class = |c: char| -> u8 {
-        if c.is_ascii_digit() {
-            0
-        } else if c.is_ascii_uppercase() {
-            1
-        } else if c.is_ascii_lowercase() {
-            2
-        } else {
-            3
+    let class = |c: u8| -> u8 {
+        match c {
+            b'0'..=b'9' => 0,
+            b'A'..=b'Z' => 1,
+            b'a'..=b'z' => 2,
+            _ => 3,
         }
     };
-    let chars: Vec<char> = w.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let (mut digit, mut lower, mut upper, mut hex) = (false, false, false, true);
+    let (mut pieces, mut alnum) = (0usize, 0usize);
+    let (mut prev, mut prev2) = (3u8, 3u8);
+    for (i, &c) in b.iter().enumerate() {
         let k = class(c);
-        let cont = match prev {
-            None => false,
-            Some(p) if p == k => true,
-            // `Word`: an upper-case letter followed by lower case.
-            Some(1) if k == 2 => i < 2 || class(chars[i - 2]) != 1,
-            _ => false,
-        };
-        if !cont && k != 3 {
-            pieces += 1;
+        match k {
+            0 => digit = true,
+            1 => upper = true,
+            2 => lower = true,
+            _ => {}
         }
-        prev = Some(k);
+        hex &= c.is_ascii_hexdigit();
+        // Pieces: maximal runs of one class; `Word` (an upper-case letter
+        // followed by lower case) is one piece.
+        let cont = i > 0 && (prev == k || (prev == 1 && k == 2 && (i < 2 || prev2 != 1)));
+        if k != 3 {
+            alnum += 1;
+            if !cont {
+                pieces += 1;
+            }
+        }
+        prev2 = prev;
+        prev = k;
     }
-    let letters_digits = chars.iter().filter(|c| c.is_ascii_alphanumeric()).count();
-    let hex = all(w, |c| c.is_ascii_hexdigit());
-    if hex && (has_lower != has_upper || !has_upper) {
-        // Hex digests and keys (PagerDuty integration keys are 32 hex digits).
-        return w.len() >= 32;
-    }
-    if w.len() < 20 {
+    if !digit || !(lower || upper) {
         return false;
+    }
+    if hex && !(lower && upper) {
+        // Hex digests and keys (PagerDuty integration keys are 32 hex digits).
+        return b.len() >= 32;
     }
     // Random text averages under 3 characters a piece; words and
     // snake_case identifiers average more.
-    pieces > 0 && letters_digits < 3 * pieces
+    pieces > 0 && alnum < 3 * pieces
 }
 
 /// A long random-looking token among the words of `s`.
 fn random_token(s: &str) -> Option<Hit> {
     for w in words(s) {
+        if w.len() < 20 {
+            continue;
+        }
         // Paths and identifiers split at separators; tokens rarely do.
         let pieces: Vec<&str> = w.split(['/', '_', '-', '.']).collect();
         // Separated lower-case words (`us-east-1`, `http_requests_2xx_total`)
@@ -375,31 +388,38 @@ fn url_credentials(s: &str) -> Option<Hit> {
 
 /// What `value` looks like, if it looks like a credential.
 pub fn detect(value: &str) -> Option<Hit> {
+    // The shortest credential shapes (`a://u:p@h`, `Bearer ` and 8 characters)
+    // are longer than most strings of a spec: names, units, label values.
+    if value.len() < 9 {
+        return None;
+    }
     if let Some(h) = known_format(value) {
         return Some(h);
     }
-    if let Some(h) = url_credentials(value) {
-        return Some(h);
+    if value.contains("://") {
+        if let Some(h) = url_credentials(value) {
+            return Some(h);
+        }
     }
     let trimmed = value.trim();
-    for scheme in ["Bearer ", "Basic ", "Token ", "bearer ", "basic ", "token "] {
-        if let Some(rest) = trimmed.strip_prefix(scheme) {
-            if rest.len() >= 8 && !rest.contains(' ') {
-                return hit(
-                    "an Authorization header value",
-                    format!("{}…", scheme.trim()),
-                );
+    if matches!(trimmed.as_bytes().first(), Some(b'B' | b'b' | b'T' | b't')) {
+        for scheme in ["Bearer ", "Basic ", "Token ", "bearer ", "basic ", "token "] {
+            if let Some(rest) = trimmed.strip_prefix(scheme) {
+                if rest.len() >= 8 && !rest.contains(' ') {
+                    return hit(
+                        "an Authorization header value",
+                        format!("{}…", scheme.trim()),
+                    );
+                }
             }
         }
     }
     // Long random-looking tokens, outside URLs (whose paths name commits,
     // documents and dashboards).
-    let without_urls: String = value
+    value
         .split_whitespace()
-        .filter(|w| !w.contains("://"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    random_token(&without_urls)
+        .filter(|w| w.len() >= 20 && !w.contains("://"))
+        .find_map(random_token)
 }
 
 /// A credential found in a spec file.
@@ -413,18 +433,34 @@ pub struct Found {
 /// Scans every string of a spec file's tree. Findings go to `diags`; the
 /// literals found to `found`.
 pub fn scan(root: &Node, diags: &mut Vec<Diagnostic>, found: &mut Vec<Found>) {
-    let mut path: Vec<String> = Vec::new();
-    walk(root, None, &mut path, diags, found);
+    let mut path = Vec::new();
+    let mut keys = Vec::new();
+    walk(root, None, &mut path, &mut keys, diags, found);
+}
+
+/// One step of the path to a value.
+#[derive(Clone, Copy)]
+enum Part<'n> {
+    Key(&'n str),
+    Index(usize),
 }
 
 /// `routing.routes[0].match.tenant`.
-fn dotted(path: &[String]) -> String {
+fn dotted(path: &[Part<'_>]) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
     for p in path {
-        if !p.starts_with('[') && !out.is_empty() {
-            out.push('.');
+        match p {
+            Part::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Part::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
         }
-        out.push_str(p);
     }
     out
 }
@@ -432,7 +468,8 @@ fn dotted(path: &[String]) -> String {
 fn walk<'n>(
     node: &'n Node,
     key: Option<&'n str>,
-    path: &mut Vec<String>,
+    path: &mut Vec<Part<'n>>,
+    keys: &mut Vec<&'n str>,
     diags: &mut Vec<Diagnostic>,
     found: &mut Vec<Found>,
 ) {
@@ -443,74 +480,67 @@ fn walk<'n>(
             }
             // Plain numbers and booleans are not credentials; quoted digits may be.
             if *plain
-                && (value.parse::<f64>().is_ok() || matches!(value.as_str(), "true" | "false"))
+                && (matches!(value.as_str(), "true" | "false") || value.parse::<f64>().is_ok())
             {
                 return;
             }
-            let keys: Vec<&str> = path
-                .iter()
-                .filter(|p| !p.starts_with('['))
-                .map(String::as_str)
-                .collect();
             let parents = match key {
                 Some(_) => &keys[..keys.len().saturating_sub(1)],
                 None => &keys[..],
             };
             let by_key = key.filter(|k| is_secret_key(parents, k));
+            let hit = detect(value);
+            if by_key.is_none() && hit.is_none() {
+                return;
+            }
             let where_ = if path.is_empty() {
                 "a value".to_string()
             } else {
                 format!("`{}`", dotted(path))
             };
-            let diag = if let Some(k) = by_key {
-                let what = detect(value)
-                    .map(|h| format!(" ({} `{}`)", h.what, h.hint))
-                    .unwrap_or_default();
-                Some(
+            let diag = match (by_key, hit) {
+                (Some(k), hit) => {
+                    let what = hit
+                        .map(|h| format!(" ({} `{}`)", h.what, h.hint))
+                        .unwrap_or_default();
                     Diagnostic::error(
                         CODE_SECRET,
                         node.span,
                         format!("{where_} holds a credential in the spec{what}"),
                     )
-                    .help(alternative(parents, k)),
+                    .help(alternative(parents, k))
+                }
+                (None, Some(h)) => Diagnostic::error(
+                    CODE_SECRET,
+                    node.span,
+                    format!("{where_} looks like {} (`{}`)", h.what, h.hint),
                 )
-            } else {
-                detect(value).map(|h| {
-                    Diagnostic::error(
-                        CODE_SECRET,
-                        node.span,
-                        format!("{where_} looks like {} (`{}`)", h.what, h.hint),
-                    )
-                    .help(alternative(
-                        parents,
-                        if key.is_some_and(|k| k == "url") {
-                            "url"
-                        } else {
-                            ""
-                        },
-                    ))
-                })
+                .help(alternative(
+                    parents,
+                    if key == Some("url") { "url" } else { "" },
+                )),
+                (None, None) => return,
             };
-            if let Some(d) = diag {
-                diags.push(d);
-                found.push(Found {
-                    span: node.span,
-                    literal: value.clone(),
-                });
-            }
+            diags.push(diag);
+            found.push(Found {
+                span: node.span,
+                literal: value.clone(),
+            });
         }
         NodeKind::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                path.push(format!("[{i}]"));
-                walk(item, None, path, diags, found);
+                path.push(Part::Index(i));
+                walk(item, None, path, keys, diags, found);
                 path.pop();
             }
         }
         NodeKind::Map(entries) => {
             for (k, v) in entries {
                 let name = k.as_scalar().unwrap_or("");
-                path.push(name.to_string());
-                walk(v, Some(name), path, diags, found);
+                path.push(Part::Key(name));
+                keys.push(name);
+                walk(v, Some(name), path, keys, diags, found);
+                keys.pop();
                 path.pop();
             }
         }

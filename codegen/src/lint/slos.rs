@@ -276,24 +276,26 @@ fn check_alerting(index: &Index<'_>, name: &Spanned<String>, slo: &Slo, diags: &
                     .help("write a duration such as `2m`"),
                 ),
                 Some(ms) => {
-                    // Longer than the class's longest window: the burn the alert
-                    // reports has spent its share of the budget before it fires.
+                    // The short window makes the alert resolve soon after the
+                    // burn stops; a `for` longer than the class's longest short
+                    // window waits past that point, and makes the generated
+                    // promtool tests run for minutes.
                     let period = parse_duration(&slo.window).unwrap_or(crate::slo::PERIOD_30D);
-                    let longest = crate::slo::burn_windows(period)
+                    let limit = crate::slo::burn_windows(period)
                         .iter()
                         .filter(|w| w.kind == class)
-                        .map(|w| w.long_ms)
+                        .map(|w| w.short_ms)
                         .max()
                         .unwrap_or(u64::MAX);
-                    if ms > longest {
+                    if ms > limit {
                         diags.push(
                             Diagnostic::error(
                                 CODE_FOR,
                                 f.span,
                                 format!(
-                                    "`for: {}` is longer than the {class} alerts' longest window ({}): the budget share they guard is spent before they fire",
+                                    "`for: {}` is longer than the {class} alerts' short window ({}): the alert would wait past the point where the burn it reports has already reset",
                                     f.value,
-                                    crate::slo::format_duration(longest)
+                                    crate::slo::format_duration(limit)
                                 ),
                             )
                             .help("the long and short windows already smooth the burn: keep `for` to minutes (default 2m for page, 15m for ticket)"),

@@ -1124,4 +1124,12 @@ pub static RULES: &[Rule] = &[
         bad: &[("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights]\n  time_intervals:\n    nights: [{times: [{start_time: '22:00', end_time: '24:00'}], location: Europe/Atlantis}] # <- OBS906\n")],
         good: &[("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights]\n  time_intervals:\n    nights: [{times: [{start_time: '22:00', end_time: '24:00'}], location: Europe/Berlin}]\n")],
     },
+    Rule {
+        code: "OBS907",
+        title: "invalid Kubernetes metadata",
+        severity: "error",
+        explanation: "The `kubernetes` settings become object metadata, which the API server validates: `namespace` is a DNS label, `name_prefix` + service + `name_suffix` a DNS subdomain, label and annotation keys qualified names (an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_`, `.`), label values at most 63 such characters. `kubectl apply` would refuse the manifest.",
+        bad: &[("obspec.yaml", "obspec: 1\nkubernetes:\n  namespace: monitoring\n  labels:\n    release: kube prometheus # <- OBS907\n")],
+        good: &[("obspec.yaml", "obspec: 1\nkubernetes:\n  namespace: monitoring\n  labels:\n    release: kube-prometheus\n")],
+    },
 ];

@@ -368,6 +368,19 @@ mod tests {
         );
         // Not an owned directory: never removed.
         assert!(out.join("other/x.md").exists());
+        // A run that changes nothing leaves the tree itself alone; one that
+        // changes a file swaps in a new directory.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ino = || std::fs::metadata(&out).unwrap().ino();
+            let before = ino();
+            let s = write(&out, &second).unwrap();
+            assert!(s.written.is_empty() && s.removed.is_empty());
+            assert_eq!(ino(), before);
+            write(&out, &first).unwrap();
+            assert_ne!(ino(), before);
+        }
         std::fs::remove_dir_all(&out).unwrap();
     }
 

@@ -429,12 +429,43 @@ thread_local! {
     pub static FAIL_BEFORE_SWAP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// `Some` when the tree on disk already is the rendered one: every rendered
+/// file has its content, no stale generated file and no leftover is there.
+fn unchanged(place: &Place, rendered: &Rendered) -> Result<Option<WriteSummary>, GenError> {
+    if !place.out.is_dir() {
+        return Ok(None);
+    }
+    for (path, content) in &rendered.files {
+        match fs::symlink_metadata(place.out.join(path)) {
+            Ok(m) if m.is_file() && m.len() == content.len() as u64 => {}
+            _ => return Ok(None),
+        }
+        if fs::read(place.out.join(path)).map_or(true, |old| old != content.as_bytes()) {
+            return Ok(None);
+        }
+    }
+    let stale = existing_generated(&place.out, &rendered.owned)?
+        .iter()
+        .any(|p| !rendered.files.contains_key(p));
+    if stale || !leftovers(&place.out)?.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(WriteSummary {
+        unchanged: rendered.files.keys().cloned().collect(),
+        ..WriteSummary::default()
+    }))
+}
+
 /// Writes the rendered tree under `out` as one atomic change (see the module docs).
 pub fn commit(out: &Path, rendered: &Rendered) -> Result<WriteSummary, GenError> {
     let place = Place::of(out)?;
     fs::create_dir_all(&place.parent).map_err(io_err(&place.parent))?;
     let _lock = Lock::take(&place.parent)?;
     recover(&place)?;
+    if let Some(summary) = unchanged(&place, rendered)? {
+        // Nothing to change: the tree (and its inodes) stays as it is.
+        return Ok(summary);
+    }
     let mut summary = WriteSummary::default();
     let stage = place.sibling(STAGE);
     let built = build_stage(&place, &stage, rendered, &mut summary);

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod cardinality;
+pub mod kubernetes;
 pub mod names;
 pub mod promql;
 pub mod routing;
@@ -27,6 +28,7 @@ pub fn lint(specs: &Specs, sources: &Sources, diags: &mut Diagnostics) {
     }
     duplicates(specs, diags);
     routing::check(specs, diags);
+    kubernetes::check(specs, diags);
     dependencies(specs, diags);
 }
 

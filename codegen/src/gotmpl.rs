@@ -171,22 +171,27 @@ fn lex_action(text: &str, start: usize, end: usize) -> Result<Vec<(Tok, usize)>,
                 i += close + 2;
             }
             b'\'' => {
+                // One character, or one escape sequence, between quotes.
                 let s = i;
-                i += 1;
-                loop {
-                    if i >= end || b[i] == b'\n' {
-                        return Err(err(s, i - s, "unterminated character constant"));
+                let rest = &text[i + 1..end];
+                let mut chars = rest.char_indices();
+                let len = match chars.next() {
+                    Some((_, '\\')) => {
+                        // `\n`, `\'`, `\x41`, `\u00e9`, `\101`: up to the closing quote.
+                        match rest[1..].find('\'') {
+                            Some(q) if q >= 1 => q + 1,
+                            _ => return Err(err(s, end - s, "unterminated character constant")),
+                        }
                     }
-                    if b[i] == b'\\' {
-                        i += 1 + text[i + 1..end].chars().next().map_or(0, char::len_utf8);
-                        continue;
+                    Some((_, '\'')) | Some((_, '\n')) | None => {
+                        return Err(err(s, 2, "malformed character constant"))
                     }
-                    if b[i] == b'\'' {
-                        i += 1;
-                        break;
-                    }
-                    i += 1;
+                    Some((_, c)) => c.len_utf8(),
+                };
+                if !rest[len..].starts_with('\'') {
+                    return Err(err(s, len + 1, "malformed character constant"));
                 }
+                i += 1 + len + 1;
                 out.push((Tok::Char, s));
             }
             b'$' => {
@@ -489,8 +494,9 @@ pub fn check(text: &str) -> Result<Analysis, TmplError> {
                 }
                 match toks.get(1).map(|t| &t.0) {
                     None => top.3 = true,
-                    // `else if` / `else with` chain: the same block continues.
-                    Some(Tok::Ident(k)) if k == "if" || k == "with" => {
+                    // `else if` chain: the same block continues. (`else with`
+                    // needs Go 1.23; Prometheus 2.x refuses it.)
+                    Some(Tok::Ident(k)) if k == "if" => {
                         pipeline(text, &toks[2..], at, &mut vars, &mut analysis, true)?;
                     }
                     Some(_) => return Err(err(toks[1].1, 1, "unexpected token in {{else}}")),

@@ -565,3 +565,39 @@ pub fn existing_generated(out: &Path, owned: &[String]) -> Result<BTreeSet<Strin
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On Linux file systems that have it, the swap is one `RENAME_EXCHANGE`.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchange_swaps_two_directories() {
+        let base = std::env::temp_dir().join(format!("obspec-xchg-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        fs::create_dir_all(base.join("a")).unwrap();
+        fs::create_dir_all(base.join("b")).unwrap();
+        fs::write(base.join("a/x"), "a").unwrap();
+        fs::write(base.join("b/x"), "b").unwrap();
+        assert!(exchange(&base.join("a"), &base.join("b")).unwrap());
+        assert_eq!(fs::read_to_string(base.join("a/x")).unwrap(), "b");
+        assert_eq!(fs::read_to_string(base.join("b/x")).unwrap(), "a");
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn output_directory_that_cannot_be_replaced_is_refused() {
+        let cwd = std::env::current_dir().unwrap();
+        assert!(Place::of(Path::new(".")).is_err());
+        assert!(Place::of(&cwd).is_err());
+        assert!(Place::of(Path::new("/")).is_err());
+        let with_git = std::env::temp_dir().join(format!("obspec-git-{}", std::process::id()));
+        fs::create_dir_all(with_git.join(".git")).unwrap();
+        assert!(Place::of(&with_git).is_err());
+        fs::remove_dir_all(&with_git).unwrap();
+        let p = Place::of(Path::new("some/../generated")).unwrap();
+        assert_eq!(p.name, "generated");
+        assert_eq!(p.parent, cwd);
+    }
+}

@@ -352,3 +352,70 @@ fn value_checks_agree_with_amtool() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(disagree.is_empty(), "{}", disagree.join("\n"));
 }
+
+/// Regular expressions of `match_re`, inhibition `equal` labels and e-mail
+/// `smarthost`s, checked against amtool the same way.
+#[test]
+fn matcher_and_receiver_checks_agree_with_amtool() {
+    if !amtool() {
+        return;
+    }
+    // (match_re value, equal label, smarthost)
+    let cases = [
+        ("'api|web'", "env", "'smtp.example.com:587'"),
+        ("'('", "env", "'smtp.example.com:587'"),
+        ("'a{2,}[x-z]+'", "env", "'smtp.example.com:587'"),
+        ("'(?P<n>x)'", "env", "'smtp.example.com:587'"),
+        ("'a**'", "env", "'smtp.example.com:587'"),
+        ("'a*?'", "env", "'smtp.example.com:587'"),
+        ("'a+*'", "env", "'smtp.example.com:587'"),
+        ("'a{2}*'", "env", "'smtp.example.com:587'"),
+        ("'a{1001}'", "env", "'smtp.example.com:587'"),
+        ("'a{1000}'", "env", "'smtp.example.com:587'"),
+        ("'(?<n>x)'", "env", "'smtp.example.com:587'"),
+        ("'[*+]+'", "env", "'smtp.example.com:587'"),
+        ("'\\*+'", "env", "'smtp.example.com:587'"),
+        ("'x{a}'", "env", "'smtp.example.com:587'"),
+        ("'[]a]*'", "env", "'smtp.example.com:587'"),
+        ("'api|web'", "'a b'", "'smtp.example.com:587'"),
+        ("'api|web'", "env", "'smtp.example.com'"),
+        ("'api|web'", "env", "'smtp.example.com:smtp'"),
+        ("'api|web'", "env", "'[::1]:25'"),
+    ];
+    let dir = std::env::temp_dir().join(format!("obspec-am-agree2-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    let mut disagree = Vec::new();
+    for (re, equal, smarthost) in cases {
+        let am = format!(
+            "route:\n  receiver: mail\n  routes:\n    - receiver: mail\n      matchers: ['service=~{}']\nreceivers:\n  - name: mail\n    email_configs:\n      - {{to: ops@example.com, from: am@example.com, smarthost: {smarthost}}}\ninhibit_rules:\n  - source_matchers: ['severity=\"critical\"']\n    target_matchers: ['severity=\"warning\"']\n    equal: [{equal}]\n",
+            serde_json::to_string(&format!("\"{}\"", re.trim_matches('\''))).unwrap()
+        );
+        std::fs::write(dir.join("am.yml"), &am).unwrap();
+        let theirs = Command::new("amtool")
+            .arg("check-config")
+            .arg(dir.join("am.yml"))
+            .output()
+            .unwrap()
+            .status
+            .success();
+        let spec = format!(
+            "obspec: 1\nrouting:\n  default_receiver: mail\n  receivers:\n    mail: {{email: {{to: ops@example.com, from: am@example.com, smarthost: {smarthost}}}}}\n  routes:\n    - match_re: {{service: {re}}}\n      receiver: mail\n  inhibit:\n    - source: {{severity: critical}}\n      target: {{severity: warning}}\n      equal: [{equal}]\n"
+        );
+        std::fs::write(dir.join("specs/obspec.yaml"), &spec).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+            .args(["lint", "specs"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let ours = o.status.success();
+        if theirs != ours {
+            disagree.push(format!(
+                "{re} | {equal} | {smarthost}: amtool {theirs}, obspec {ours}\n{}",
+                String::from_utf8_lossy(&o.stdout)
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(disagree.is_empty(), "{}", disagree.join("\n"));
+}

@@ -87,10 +87,146 @@ fn urls(key: &str, v: &Spanned<AnyValue>, diags: &mut Diagnostics) {
                     .help("write a URL such as `https://hooks.example.com/alerts`, without spaces or control characters"),
             );
         }
+        AnyValue::String(s) if key == "smarthost" && !is_host_port(s) => {
+            diags.push(
+                Diagnostic::error(
+                    CODE_AM_VALUE,
+                    v.span,
+                    format!("`smarthost` is not `host:port`: `{}`", s.escape_debug()),
+                )
+                .help("write the SMTP server with its port, e.g. `smtp.example.com:587`"),
+            );
+        }
         AnyValue::Map(m) => m.iter().for_each(|(k, val)| urls(k, val, diags)),
         AnyValue::List(l) => l.iter().for_each(|val| urls(key, val, diags)),
         _ => {}
     }
+}
+
+/// What Go's RE2 refuses although Rust's `regex` accepts it: nested
+/// repetition (`a**`, `a+*`; a single `?` after a repetition makes it lazy),
+/// repeat counts over 1000, and `(?<name>` groups (Go 1.22 and later only).
+/// Returns the expression for Rust's `regex`, with the `{` that Go reads as a
+/// literal (`x{a}`) escaped.
+fn go_regex_only(re: &str) -> Result<String, &'static str> {
+    let mut out = String::with_capacity(re.len() + 4);
+    let b = re.as_bytes();
+    let mut i = 0;
+    let mut class = false;
+    // What the previous token was: 0 atom, 1 repetition, 2 lazy repetition.
+    let mut prev = 0u8;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\\' {
+            let n = re[i + 1..].chars().next().map_or(0, char::len_utf8);
+            out.push_str(&re[i..(i + 1 + n).min(re.len())]);
+            i += 1 + n;
+            prev = 0;
+            continue;
+        }
+        if class {
+            if c == b']' {
+                class = false;
+            }
+            let n = re[i..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&re[i..i + n]);
+            i += n;
+            continue;
+        }
+        match c {
+            b'[' => {
+                class = true;
+                out.push('[');
+                // `[]a]` and `[^]a]`: a leading `]` is a member.
+                if b.get(i + 1) == Some(&b'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if b.get(i + 1) == Some(&b']') {
+                    out.push_str("\\]");
+                    i += 1;
+                }
+                prev = 0;
+                i += 1;
+                continue;
+            }
+            b'(' if re[i..].starts_with("(?<")
+                && !re[i..].starts_with("(?<=")
+                && !re[i..].starts_with("(?<!") =>
+            {
+                return Err("`(?<name>` groups need Go 1.22; write `(?P<name>`");
+            }
+            b'*' | b'+' | b'?' | b'{' => {
+                let counted = if c == b'{' {
+                    // `{n}`, `{n,}`, `{n,m}`; anything else is a literal `{`.
+                    let end = re[i..].find('}').map(|e| i + e);
+                    match end.map(|e| &re[i + 1..e]) {
+                        Some(body)
+                            if !body.is_empty()
+                                && body.split(',').count() <= 2
+                                && body.split(',').next().is_some_and(|n| !n.is_empty())
+                                && body.chars().all(|ch| ch.is_ascii_digit() || ch == ',') =>
+                        {
+                            if body
+                                .split(',')
+                                .any(|n| n.parse::<u32>().is_ok_and(|n| n > 1000))
+                            {
+                                return Err("a repeat count is over 1000");
+                            }
+                            Some(end.unwrap_or(i))
+                        }
+                        _ => None,
+                    }
+                } else {
+                    Some(i)
+                };
+                match counted {
+                    Some(end) => {
+                        if c == b'?' && prev == 1 {
+                            prev = 2;
+                        } else if prev != 0 {
+                            return Err("invalid nested repetition operator");
+                        } else {
+                            prev = 1;
+                        }
+                        out.push_str(&re[i..=end]);
+                        i = end;
+                    }
+                    None => {
+                        out.push_str("\\{");
+                        prev = 0;
+                    }
+                }
+            }
+            _ => {
+                let n = re[i..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&re[i..i + n]);
+                prev = 0;
+                i += n;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// `host:port` as Go's `net.SplitHostPort` reads it (`[v6]:port` included).
+fn is_host_port(s: &str) -> bool {
+    let (host, port) = match s.strip_prefix('[') {
+        Some(rest) => match rest.split_once("]:") {
+            Some((h, p)) => (h, p),
+            None => return false,
+        },
+        None => match s.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h, p),
+            _ => return false,
+        },
+    };
+    // Named ports (`smtp`) are allowed, as Go resolves them.
+    !host.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !port.is_empty()
+        && port.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -425,6 +561,32 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
         receiver(&route.receiver, diags);
         group_by(&route.group_by, diags);
         labels(&route.match_, diags);
+        for (_, re) in route.match_re.iter() {
+            // Alertmanager anchors the expression and compiles it as RE2.
+            let checked = go_regex_only(&re.value)
+                .map_err(str::to_string)
+                .and_then(|rust| {
+                    regex::Regex::new(&format!("^(?:{rust})$")).map_err(|e| {
+                        let detail = e.to_string();
+                        detail
+                            .lines()
+                            .last()
+                            .unwrap_or("invalid")
+                            .trim()
+                            .to_string()
+                    })
+                });
+            if let Err(last) = checked {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_AM_VALUE,
+                        re.span,
+                        format!("`match_re` value is not a regular expression: {last}"),
+                    )
+                    .help("write an RE2 expression; it is anchored at both ends"),
+                );
+            }
+        }
         labels(&route.match_re, diags);
         durations(
             [
@@ -465,6 +627,21 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
     for i in &r.inhibit {
         labels(&i.source, diags);
         labels(&i.target, diags);
+        for e in &i.equal {
+            if !obspec_rules::is_valid_label_name(e) {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_AM_VALUE,
+                        e.span,
+                        format!(
+                            "`{}` in `equal` is not a label name",
+                            e.value.escape_debug()
+                        ),
+                    )
+                    .help("`equal` lists label names: `[a-zA-Z_][a-zA-Z0-9_]*`"),
+                );
+            }
+        }
         if i.source.is_empty() || i.target.is_empty() {
             diags.push(
                 Diagnostic::error(
@@ -475,5 +652,52 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
                 .help("without them it would mute every alert"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_regex_dialect() {
+        assert_eq!(go_regex_only("x{a}").unwrap(), "x\\{a}");
+        assert_eq!(go_regex_only("a{2,3}b").unwrap(), "a{2,3}b");
+        assert_eq!(go_regex_only("[]a]*").unwrap(), "[\\]a]*");
+        assert!(go_regex_only("a**").is_err());
+        assert!(go_regex_only("a*?").is_ok());
+        assert!(go_regex_only("a*??").is_err());
+        assert!(go_regex_only("a{1001}").is_err());
+        assert!(go_regex_only("(?<n>x)").is_err());
+        assert!(go_regex_only("(?P<n>x)").is_ok());
+        assert!(go_regex_only("é+ü*").is_ok());
+        // Never panics, whatever the bytes.
+        let pieces = [
+            "\\", "[", "]", "{", "}", "*", "+", "?", "(", "(?<", "é", "1", ",", "a",
+        ];
+        let mut seed: u64 = 0x9e37_79b9;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(1);
+            if let Ok(r) = go_regex_only(&s) {
+                let _ = regex::Regex::new(&r);
+            }
+        }
+    }
+
+    #[test]
+    fn host_ports() {
+        assert!(is_host_port("smtp.example.com:587"));
+        assert!(is_host_port("smtp.example.com:smtp"));
+        assert!(is_host_port("[::1]:25"));
+        assert!(!is_host_port("smtp.example.com"));
+        assert!(!is_host_port("::1"));
+        assert!(!is_host_port("host:"));
     }
 }

@@ -386,6 +386,43 @@ fn url_credentials(s: &str) -> Option<Hit> {
     None
 }
 
+/// A token in the path of a URL (`…/integration/<key>/enqueue`, `…/bot<token>/…`).
+/// Used for receiver URLs only: the paths of runbook and document links hold
+/// document IDs that look just as random.
+pub fn path_token(value: &str) -> Option<Hit> {
+    for (i, _) in value.match_indices("://") {
+        let rest = &value[i + 3..];
+        let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+        let url = &rest[..end];
+        let path = url
+            .find('/')
+            .map_or("", |p| &url[p..])
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("");
+        for seg in path.split('/') {
+            // Telegram: `bot<id>:<secret>`.
+            if let Some((id, secret)) = seg.strip_prefix("bot").and_then(|t| t.split_once(':')) {
+                if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && secret.len() >= 30 {
+                    return hit("a URL with a bot token in its path", "…/bot…/…");
+                }
+            }
+            let hex = seg.bytes().all(|b| b.is_ascii_hexdigit());
+            // Commit and content hashes are not credentials.
+            if hex && (seg.len() == 40 || seg.len() == 64) {
+                continue;
+            }
+            if random_token(seg).is_some() {
+                return hit(
+                    "a URL with a token in its path",
+                    format!("{} characters", seg.len()),
+                );
+            }
+        }
+    }
+    None
+}
+
 /// What `value` looks like, if it looks like a credential.
 pub fn detect(value: &str) -> Option<Hit> {
     // The shortest credential shapes (`a://u:p@h`, `Bearer ` and 8 characters)
@@ -541,7 +578,8 @@ fn walk<'n>(
                 None => &keys[..],
             };
             let by_key = key.filter(|k| is_secret_key(parents, k));
-            let hit = detect(value);
+            let receiver = keys.first() == Some(&"routing") && keys.get(1) == Some(&"receivers");
+            let hit = detect(value).or_else(|| receiver.then(|| path_token(value)).flatten());
             if by_key.is_none() && hit.is_none() {
                 return;
             }
@@ -683,6 +721,30 @@ mod tests {
         assert_eq!(
             what("https://grafana.example.com/d/abc?orgId=1&var-env=prod"),
             None
+        );
+    }
+
+    #[test]
+    fn tokens_in_receiver_url_paths() {
+        assert!(path_token(
+            "https://events.pagerduty.com/integration/d41d8cd98f00b204e9800998ecf8427e/enqueue"
+        )
+        .is_some());
+        assert!(path_token(
+            "https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage"
+        )
+        .is_some());
+        assert!(
+            path_token("https://hooks.example.com/T+7VkRlMeAAQmI5L12576wlNvrJ4uj5uATGuejA/x")
+                .is_some()
+        );
+        assert!(path_token("http://alert-logger:8080/alerts/v2").is_none());
+        assert!(path_token(
+            "https://git.example.com/o/r/blob/3f2a9c1e5b7d4a6f8e0c2b4d6f8a0c2e4b6d8f0a/x"
+        )
+        .is_none());
+        assert!(
+            path_token("https://h.example.com/8c5f9a1e-2b7d-4c3a-9e6f-1a2b3c4d5e6f/x").is_none()
         );
     }
 

@@ -8,6 +8,7 @@
 
 pub use obspec_spec::{diag, load, model, secrets, source, yaml};
 
+pub mod analysis;
 pub mod build;
 pub mod bundled;
 pub mod catalog;

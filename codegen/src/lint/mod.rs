@@ -86,14 +86,7 @@ pub enum Series<'a> {
     Alerts,
 }
 
-/// Series every Prometheus scrape produces.
-pub const SCRAPE_SERIES: [&str; 5] = [
-    "up",
-    "scrape_duration_seconds",
-    "scrape_samples_scraped",
-    "scrape_samples_post_metric_relabeling",
-    "scrape_series_added",
-];
+pub use crate::analysis::SCRAPE_SERIES;
 
 impl<'a> Index<'a> {
     pub fn new(specs: &'a Specs, sources: &'a Sources) -> Self {

@@ -43,44 +43,7 @@ pub fn parse(text: &str, at: Span, what: &str, diags: &mut Diagnostics) -> Optio
     }
 }
 
-/// Every vector selector in `e` (including those inside range selectors and subqueries).
-pub fn selectors(e: &Expr) -> Vec<&VectorSelector> {
-    fn walk<'e>(e: &'e Expr, out: &mut Vec<&'e VectorSelector>) {
-        match e {
-            Expr::Aggregate(a) => {
-                walk(&a.expr, out);
-                if let Some(p) = &a.param {
-                    walk(p, out);
-                }
-            }
-            Expr::Unary(u) => walk(&u.expr, out),
-            Expr::Binary(b) => {
-                walk(&b.lhs, out);
-                walk(&b.rhs, out);
-            }
-            Expr::Paren(p) => walk(&p.expr, out),
-            Expr::Subquery(s) => walk(&s.expr, out),
-            Expr::VectorSelector(v) => out.push(v),
-            Expr::MatrixSelector(m) => out.push(&m.vs),
-            Expr::Call(c) => c.args.args.iter().for_each(|a| walk(a, out)),
-            Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
-        }
-    }
-    let mut out = Vec::new();
-    walk(e, &mut out);
-    out
-}
-
-/// The metric name a selector selects, if it names one.
-pub fn selector_name(vs: &VectorSelector) -> Option<&str> {
-    vs.name.as_deref().or_else(|| {
-        vs.matchers
-            .matchers
-            .iter()
-            .find(|m| m.name == "__name__" && m.op == MatchOp::Equal)
-            .map(|m| m.value.as_str())
-    })
-}
+pub use crate::analysis::{selector_name, selectors};
 
 /// Byte offset of `word` in `text` as a whole identifier, from `from`.
 fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {

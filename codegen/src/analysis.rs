@@ -167,6 +167,8 @@ pub enum ProblemKind {
     NeverMatches,
     /// A label grouped by, matched on or read that the vector never carries.
     MissingLabel,
+    /// A range shorter than two scrape intervals.
+    ShortRange,
 }
 
 /// A problem and the word of the expression it is about.
@@ -185,7 +187,12 @@ pub struct Registry {
     /// Labels every scraped series carries (`job`, `instance`, the project's
     /// required target labels).
     target: BTreeSet<String>,
+    /// The scrape interval, in milliseconds (`prometheus.scrape_interval`).
+    pub scrape_ms: u64,
 }
+
+/// Prometheus's default scrape and evaluation interval.
+pub const DEFAULT_INTERVAL_MS: u64 = 60_000;
 
 impl Registry {
     pub fn new(specs: &Specs) -> Self {
@@ -233,7 +240,18 @@ impl Registry {
         for s in SCRAPE_SERIES {
             series.insert(s.to_string(), (ValueType::Gauge, target.clone()));
         }
-        Registry { series, target }
+        let scrape_ms = specs
+            .project
+            .prometheus
+            .scrape_interval
+            .as_ref()
+            .and_then(|s| obspec_spec::duration::parse_duration(s))
+            .unwrap_or(DEFAULT_INTERVAL_MS);
+        Registry {
+            series,
+            target,
+            scrape_ms,
+        }
     }
 
     /// Labels every scraped series carries.
@@ -279,7 +297,23 @@ impl Analyzer<'_, '_> {
                 i
             }
             Expr::VectorSelector(vs) => self.selector(vs, Kind::Instant),
-            Expr::MatrixSelector(m) => self.selector(&m.vs, Kind::Range),
+            Expr::MatrixSelector(m) => {
+                let range_ms = m.range.as_millis() as u64;
+                if range_ms < 2 * self.registry.scrape_ms {
+                    let name = selector_name(&m.vs).unwrap_or("").to_string();
+                    self.problems.push(problem(
+                        ProblemKind::ShortRange,
+                        &name,
+                        format!(
+                            "the range `[{}]` over `{name}` is shorter than two scrape intervals ({}): it often holds fewer than two samples, and `rate` then returns nothing",
+                            obspec_spec::duration::format_duration(range_ms),
+                            obspec_spec::duration::format_duration(self.registry.scrape_ms)
+                        ),
+                        "use a range of at least four scrape intervals (`[5m]` for a 1m scrape); set `prometheus.scrape_interval` in the project file to your real interval",
+                    ));
+                }
+                self.selector(&m.vs, Kind::Range)
+            }
             Expr::Subquery(s) => {
                 let mut i = self.expr(&s.expr);
                 i.kind = Kind::Range;

@@ -116,6 +116,13 @@ Exit codes: 0 when there is no error-level finding (and, with `--deny-warnings`,
 
 const HEAD: &str = "obspec: 1\nservice: shop\nnamespace: shop\n";
 
+/// A service for the expression examples: a counter, a gauge and a histogram.
+macro_rules! api_spec {
+    () => {
+        "obspec: 1\nservice: api\nnamespace: api\nlabels:\n  code: {values: ['200', '500']}\n  route: {max_cardinality: 50}\nmetrics:\n  api_requests_total: {type: counter, help: Requests., labels: [code, route]}\n  api_queue_depth: {type: gauge, help: Queued jobs.}\n  api_latency_seconds: {type: histogram, unit: seconds, help: Latency., labels: [route], buckets: [0.1, 0.5, 1]}\n"
+    };
+}
+
 macro_rules! spec {
     ($($line:literal)*) => { concat!("obspec: 1\nservice: shop\nnamespace: shop\n", $($line, "\n"),*) };
 }
@@ -738,6 +745,102 @@ pub static RULES: &[Rule] = &[
         ))],
     },
     Rule {
+        code: "OBS505",
+        title: "matchers that can never both hold",
+        severity: "error",
+        explanation: "Two matchers of one selector on the same label that no series satisfies together: two different equality values (`code=\"500\", code=\"200\"`), or `=` and `!=` on the same value. The selector is always empty and the alert can never fire.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\", code=\"200\"}[5m])) > 1' # <- OBS505\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=~\"500|200\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS506",
+        title: "counter misuse",
+        severity: "error",
+        explanation: "`rate`, `irate` and `increase` read every decrease as a counter reset: on a gauge they give nonsense. `deriv`, `delta`, `idelta` and `predict_linear` read every restart of a counter as a drop. A raw counter compared or summed without `rate`/`increase` only grows until the process restarts: the alert fires forever once past its threshold, or never. The metric types come from the specs.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiQueueGrowing:\n    expr: 'rate(api_queue_depth[10m]) > 1' # <- OBS506\n",
+            "    severity: warning\n    summary: The queue grows.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiQueueGrowing:\n    expr: 'deriv(api_queue_depth[10m]) > 1'\n",
+            "    severity: warning\n    summary: The queue grows.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS507",
+        title: "`histogram_quantile` without buckets",
+        severity: "error",
+        explanation: "`histogram_quantile` needs the `le` label of a histogram's `_bucket` series. An aggregation that drops `le` (`sum by (instance)`) leaves nothing to compute from: the result is always empty. Over series that are not buckets it is meaningless.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiSlow:\n    expr: 'histogram_quantile(0.95, sum by (instance) (rate(api_latency_seconds_bucket[5m]))) > 1' # <- OBS507\n",
+            "    severity: warning\n    summary: Slow.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiSlow:\n    expr: 'histogram_quantile(0.95, sum by (le, instance) (rate(api_latency_seconds_bucket[5m]))) > 1'\n",
+            "    severity: warning\n    summary: Slow.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS508",
+        title: "vector matching that never matches",
+        severity: "error",
+        explanation: "A binary operator between two vectors pairs series with identical label sets (or identical `on(...)` labels). Computed from the specs, these label sets never meet, e.g. `sum by (route) (a) / sum by (instance) (b)`: the result is always empty. Match with `on(...)` or `ignoring(...)`, and `group_left` for many-to-one.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiErrorRatio:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) / sum by (instance) (rate(api_requests_total[5m])) > 0.1' # <- OBS508\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiErrorRatio:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) / on() group_left sum(rate(api_requests_total[5m])) > 0.1'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS509",
+        title: "label the series never carry",
+        severity: "error",
+        explanation: "An aggregation groups by a label (`by (zone)`), or a vector match is made `on(zone)`, that the series never carry as the specs declare them: the label is always empty and the grouping or matching is not what it says.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (zone) (rate(api_requests_total{code=\"500\"}[5m])) > 1' # <- OBS509\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS510",
+        title: "range shorter than two scrape intervals",
+        severity: "warning",
+        explanation: "A range selector (`rate(x[1m])`) holds the samples scraped in its range. Shorter than two scrape intervals, it often holds one sample or none, and `rate`, `increase` and `deriv` then return nothing: the alert or panel goes blind at random. The scrape interval is `prometheus.scrape_interval` in the project file (default `1m`, Prometheus's own default); four intervals are a safe range.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\"}[1m])) > 1' # <- OBS510\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+    Rule {
         code: "OBS601",
         title: "objective out of range",
         severity: "error",
@@ -897,7 +1000,7 @@ pub static RULES: &[Rule] = &[
         code: "OBS702",
         title: "`for` is not a duration",
         severity: "error",
-        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`. An SLO's burn-rate `for` is at most the longest short window of its class (for a 30d SLO: 30m for page, 6h for ticket, scaled with the SLO window): the short window makes the alert resolve soon after the burn stops, a longer `for` waits past that point, and it would make the generated promtool tests run for minutes (a ticket `for: 3d` takes promtool about four minutes; 6h about 13 s).",
+        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`; shorter than the evaluation interval (`prometheus.evaluation_interval`, default `1m`) it changes nothing, which is a warning. An SLO's burn-rate `for` is at most the longest short window of its class (for a 30d SLO: 30m for page, 6h for ticket, scaled with the SLO window): the short window makes the alert resolve soon after the burn stops, a longer `for` waits past that point, and it would make the generated promtool tests run for minutes (a ticket `for: 3d` takes promtool about four minutes; 6h about 13 s).",
         bad: &[("shop.yaml", concat!(
             "obspec: 1\nservice: shop\nnamespace: shop\n",
             "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
@@ -981,6 +1084,38 @@ pub static RULES: &[Rule] = &[
             "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
             "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
             "    severity: warning\n    summary: '{{ $value | humanize }} orders queued'\n",
+        ))],
+    },
+    Rule {
+        code: "OBS708",
+        title: "alert without a condition",
+        severity: "error",
+        explanation: "An alert fires for every series its expression returns. Without a comparison filter (`> 0.05`), `absent(...)`, or `and` with one, the expression returns series whenever the metric exists: the alert fires the moment one request fails, and stays firing. `x or vector(0)` always returns a series; a comparison with `bool` is not a filter.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m]))' # <- OBS708\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) > 0'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS709",
+        title: "template reads a label the series never carry",
+        severity: "error",
+        explanation: "Prometheus expands alert labels and annotations with the labels of each series the expression returns (`$labels`). A template that reads a label the expression aggregates away (`sum(...)` drops `route`) is always empty: the on-call reads `Route  fails`. The labels are computed from the specs through aggregations, vector matching and functions.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: 'Route {{ $labels.route }} fails' # <- OBS709\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: 'Route {{ $labels.route }} fails'\n",
         ))],
     },
     Rule {

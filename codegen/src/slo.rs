@@ -54,48 +54,7 @@ pub fn burn_windows(period_ms: u64) -> Vec<BurnWindow> {
         .collect()
 }
 
-/// Formats milliseconds as the shortest Prometheus duration (`1h30m`, `5m`, `3d`).
-pub fn format_duration(ms: u64) -> String {
-    if ms == 0 {
-        return "0s".into();
-    }
-    const UNITS: [(&str, u64); 6] = [
-        ("w", 7 * DAY),
-        ("d", DAY),
-        ("h", HOUR),
-        ("m", MINUTE),
-        ("s", 1000),
-        ("ms", 1),
-    ];
-    // Weeks only when the whole duration is in weeks (`30d`, not `4w2d`).
-    let mut rest = ms;
-    let mut out = String::with_capacity(8);
-    for (u, n) in UNITS {
-        if u == "w" && ms % n != 0 {
-            continue;
-        }
-        if rest >= n {
-            push_int(&mut out, rest / n);
-            out.push_str(u);
-            rest %= n;
-        }
-    }
-    out
-}
-
-fn push_int(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[i..]).expect("digits"));
-}
+pub use obspec_spec::duration::format_duration;
 
 /// Every window an SLO's recording rules cover: its alert windows and its period.
 pub fn slo_windows(period_ms: u64) -> Vec<u64> {

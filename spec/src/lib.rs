@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diag;
+pub mod duration;
 pub mod load;
 pub mod model;
 pub mod secrets;

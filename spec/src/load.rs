@@ -953,6 +953,8 @@ impl FromNode for PrometheusSettings {
         let mut f = Fields::new(cx, node, "prometheus settings")?;
         let p = PrometheusSettings {
             unit_tests: f.opt(cx, "unit_tests"),
+            scrape_interval: f.opt(cx, "scrape_interval"),
+            evaluation_interval: f.opt(cx, "evaluation_interval"),
         };
         f.finish(cx);
         Some(p)

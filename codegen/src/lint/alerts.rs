@@ -13,6 +13,8 @@ pub const CODE_SUMMARY: &str = "OBS703";
 pub const CODE_RUNBOOK: &str = "OBS704";
 pub const CODE_ALERT_NAME: &str = "OBS705";
 pub const CODE_TEMPLATE: &str = "OBS706";
+pub const CODE_NO_CONDITION: &str = "OBS708";
+pub const CODE_TEMPLATE_LABEL: &str = "OBS709";
 
 /// Checks a value Prometheus expands as a Go template (an alert's summary,
 /// description, runbook, annotations and labels), located inside the scalar.
@@ -89,7 +91,64 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
                 .help("name alerts in CamelCase letters and digits, e.g. `PaymentInflightHigh`"),
             );
         }
-        checker.check(&alert.expr, "alert expression", diags);
+        let info = checker
+            .check(&alert.expr, "alert expression", diags)
+            .map(|e| checker.analyze(&e, &alert.expr, diags));
+        if let Some(info) = &info {
+            if !info.condition && info.kind == crate::analysis::Kind::Instant {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_NO_CONDITION,
+                        alert.expr.span,
+                        format!("alert `{}` has no condition: it fires for every series the expression returns", name.value),
+                    )
+                    .help("compare the value (`… > 0.05`), or alert on `absent(…)`; an expression without a filter returns series whenever the metric exists"),
+                );
+            }
+            // Templates that read labels the alert's series never carry.
+            let fields = [
+                ("summary", &alert.summary),
+                ("description", &alert.description),
+            ]
+            .into_iter()
+            .filter_map(|(f, v)| v.as_ref().map(|v| (f.to_string(), v)))
+            .chain(
+                alert
+                    .annotations
+                    .iter()
+                    .map(|(k, v)| (format!("annotation `{}`", k.value), v)),
+            )
+            .chain(
+                alert
+                    .labels
+                    .iter()
+                    .map(|(k, v)| (format!("label `{}`", k.value), v)),
+            );
+            for (field, v) in fields {
+                let Ok(a) = crate::gotmpl::check(&v.value) else {
+                    continue;
+                };
+                for (label, at) in a.labels {
+                    if !info.labels.may_have(&label) {
+                        let span = index.sources.locate(v.span, &v.value, at, label.len());
+                        let carried: Vec<&str> =
+                            info.labels.labels.iter().map(String::as_str).collect();
+                        diags.push(
+                            Diagnostic::error(
+                                CODE_TEMPLATE_LABEL,
+                                span,
+                                format!("{field} reads `{label}`, which the alert's series never carry: it is always empty"),
+                            )
+                            .help(if carried.is_empty() {
+                                "the expression aggregates every label away; keep the label with `sum by (…)`".to_string()
+                            } else {
+                                format!("the series carry {}; keep `{label}` with `sum by ({label}, …)`", carried.join(", "))
+                            }),
+                        );
+                    }
+                }
+            }
+        }
         if !severities.contains(&alert.severity.as_str()) {
             let mut d = Diagnostic::error(
                 CODE_SEVERITY,
@@ -107,6 +166,28 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
             diags.push(d);
         }
         if let Some(f) = &alert.for_ {
+            let eval_ms = index
+                .specs
+                .project
+                .prometheus
+                .evaluation_interval
+                .as_ref()
+                .and_then(|e| parse_duration(e))
+                .unwrap_or(crate::analysis::DEFAULT_INTERVAL_MS);
+            if parse_duration(f).is_some_and(|ms| ms < eval_ms) {
+                diags.push(
+                    Diagnostic::warning(
+                        CODE_FOR,
+                        f.span,
+                        format!(
+                            "`for: {}` is shorter than the evaluation interval ({}): the alert fires at the next evaluation anyway",
+                            f.value,
+                            crate::slo::format_duration(eval_ms)
+                        ),
+                    )
+                    .help("use a `for` of at least one evaluation interval, or none; set `prometheus.evaluation_interval` in the project file to your real interval"),
+                );
+            }
             if parse_duration(f).is_none() && !is_zero_duration(f) {
                 diags.push(
                     Diagnostic::error(

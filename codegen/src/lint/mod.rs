@@ -65,6 +65,8 @@ pub struct Index<'a> {
     pub series: HashMap<String, Series<'a>>,
     /// Names of metrics whose definition failed to load: not reported again.
     pub broken: Vec<&'a str>,
+    /// What the specs declare, for expression analysis.
+    pub registry: crate::analysis::Registry,
 }
 
 /// A series name that the specs define.
@@ -125,6 +127,7 @@ impl<'a> Index<'a> {
             sources,
             series,
             broken,
+            registry: crate::analysis::Registry::new(specs),
         }
     }
 }
@@ -206,62 +209,7 @@ fn duplicates(specs: &Specs, diags: &mut Diagnostics) {
     }
 }
 
-/// Parses a Prometheus duration (`30d`, `1h30m`, `500ms`) into milliseconds.
-pub fn parse_duration(s: &str) -> Option<u64> {
-    const UNITS: [(&str, u64); 7] = [
-        ("y", 365 * 86_400_000),
-        ("w", 7 * 86_400_000),
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1_000),
-        ("ms", 1),
-    ];
-    let mut rest = s;
-    let mut total: u64 = 0;
-    let mut next_unit = 0;
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        let n: u64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-        let unit = &rest[..letters];
-        rest = &rest[letters..];
-        let idx = UNITS.iter().position(|(u, _)| *u == unit)?;
-        // Units appear at most once, largest first.
-        if idx < next_unit {
-            return None;
-        }
-        next_unit = idx + 1;
-        total = total.checked_add(n.checked_mul(UNITS[idx].1)?)?;
-    }
-    (total > 0).then_some(total)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("30d"), Some(30 * 86_400_000));
-        assert_eq!(parse_duration("1h30m"), Some(5_400_000));
-        assert_eq!(parse_duration("500ms"), Some(500));
-        assert_eq!(parse_duration("4w"), Some(28 * 86_400_000));
-        assert_eq!(parse_duration("0s"), None);
-        assert_eq!(parse_duration("30"), None);
-        assert_eq!(parse_duration("m5"), None);
-        assert_eq!(parse_duration("5m1h"), None);
-        assert_eq!(parse_duration("1.5h"), None);
-        assert_eq!(parse_duration(""), None);
-    }
-}
+pub use obspec_spec::duration::parse_duration;
 
 #[cfg(test)]
 mod location_tests {

@@ -14,6 +14,12 @@ pub const CODE_PARSE: &str = "OBS501";
 pub const CODE_UNKNOWN_METRIC: &str = "OBS502";
 pub const CODE_UNKNOWN_LABEL: &str = "OBS503";
 pub const CODE_UNKNOWN_VALUE: &str = "OBS504";
+pub const CODE_IMPOSSIBLE: &str = "OBS505";
+pub const CODE_COUNTER_USE: &str = "OBS506";
+pub const CODE_QUANTILE: &str = "OBS507";
+pub const CODE_NEVER_MATCHES: &str = "OBS508";
+pub const CODE_MISSING_LABEL: &str = "OBS509";
+pub const CODE_SHORT_RANGE: &str = "OBS510";
 
 /// Longest expression obspec parses.
 pub const MAX_EXPR_LEN: usize = 64 * 1024;
@@ -82,6 +88,36 @@ impl Checker<'_, '_> {
             self.check_selector(vs, expr, diags);
         }
         Some(e)
+    }
+
+    /// Infers what an expression yields and reports what cannot mean what it
+    /// says (see [`crate::analysis`]), located at the word it is about.
+    pub fn analyze(
+        &self,
+        e: &Expr,
+        expr: &Spanned<String>,
+        diags: &mut Diagnostics,
+    ) -> crate::analysis::Info {
+        use crate::analysis::ProblemKind as P;
+        let mut problems = Vec::new();
+        let info = crate::analysis::analyze(e, &self.index.registry, &mut problems);
+        for p in problems {
+            let code = match p.kind {
+                P::ImpossibleMatchers => CODE_IMPOSSIBLE,
+                P::CounterFunction | P::RawCounter => CODE_COUNTER_USE,
+                P::Quantile => CODE_QUANTILE,
+                P::NeverMatches => CODE_NEVER_MATCHES,
+                P::MissingLabel => CODE_MISSING_LABEL,
+                P::ShortRange => CODE_SHORT_RANGE,
+            };
+            let (span, _) = self.locate(expr, &p.at, 0);
+            diags.push(if p.kind == P::ShortRange {
+                Diagnostic::warning(code, span, p.message).help(p.help)
+            } else {
+                Diagnostic::error(code, span, p.message).help(p.help)
+            });
+        }
+        info
     }
 
     /// The span of `word` inside the expression, or the whole expression.

@@ -191,8 +191,9 @@ pub struct Registry {
     pub scrape_ms: u64,
 }
 
-/// Prometheus's default scrape and evaluation interval.
-pub const DEFAULT_INTERVAL_MS: u64 = 60_000;
+/// Default scrape and evaluation interval: 30s, the interval of the
+/// kube-prometheus-stack (Prometheus's own default is 1m).
+pub const DEFAULT_INTERVAL_MS: u64 = 30_000;
 
 impl Registry {
     pub fn new(specs: &Specs) -> Self {
@@ -309,7 +310,7 @@ impl Analyzer<'_, '_> {
                             obspec_spec::duration::format_duration(range_ms),
                             obspec_spec::duration::format_duration(self.registry.scrape_ms)
                         ),
-                        "use a range of at least four scrape intervals (`[5m]` for a 1m scrape); set `prometheus.scrape_interval` in the project file to your real interval",
+                        "use a range of at least four scrape intervals (`[2m]` for a 30s scrape, `[5m]` for 1m); set `prometheus.scrape_interval` in the project file to your real interval",
                     ));
                 }
                 self.selector(&m.vs, Kind::Range)
@@ -843,5 +844,36 @@ metrics:
             run("sum by (route) (job:x:rate5m) / sum by (instance) (y)").1,
             []
         );
+    }
+}
+
+#[cfg(test)]
+mod generated_rules {
+    use super::*;
+
+    /// Every rule obspec generates for the bundled specs is clean under the
+    /// same analysis, and every generated alert has a condition.
+    #[test]
+    fn generated_rules_of_the_bundled_specs_are_clean() {
+        let loaded = crate::check_texts(crate::bundled::SPECS.iter().copied());
+        assert!(!loaded.diagnostics.has_errors());
+        let registry = Registry::new(&loaded.specs);
+        let mut checked = 0;
+        for svc in &loaded.specs.services {
+            for group in crate::rules::service_groups(svc) {
+                for rule in &group.rules {
+                    let e = promql_parser::parser::parse(&rule.expr)
+                        .unwrap_or_else(|err| panic!("{}: {err}", rule.expr));
+                    let mut problems = Vec::new();
+                    let info = analyze(&e, &registry, &mut problems);
+                    assert!(problems.is_empty(), "{}: {problems:?}", rule.expr);
+                    if rule.alert.is_some() {
+                        assert!(info.condition, "alert without a condition: {}", rule.expr);
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} rules");
     }
 }

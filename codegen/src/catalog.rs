@@ -828,10 +828,10 @@ pub static RULES: &[Rule] = &[
         code: "OBS510",
         title: "range shorter than two scrape intervals",
         severity: "warning",
-        explanation: "A range selector (`rate(x[1m])`) holds the samples scraped in its range. Shorter than two scrape intervals, it often holds one sample or none, and `rate`, `increase` and `deriv` then return nothing: the alert or panel goes blind at random. The scrape interval is `prometheus.scrape_interval` in the project file (default `1m`, Prometheus's own default); four intervals are a safe range.",
+        explanation: "A range selector (`rate(x[1m])`) holds the samples scraped in its range. Shorter than two scrape intervals, it often holds one sample or none, and `rate`, `increase` and `deriv` then return nothing: the alert or panel goes blind at random. The scrape interval is `prometheus.scrape_interval` in the project file (default `30s`, the kube-prometheus-stack's; Prometheus's own default is `1m`); four intervals are a safe range. The same holds for the windows obspec generates for an SLO: they scale with the SLO window (the fast-burn short window is 5m at 30d, 70s at 7d, 10s at 1d), so an SLO window whose shortest burn window is under two scrape intervals is flagged at its `window`.",
         bad: &[("api.yaml", concat!(
             api_spec!(),
-            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\"}[1m])) > 1' # <- OBS510\n",
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\"}[30s])) > 1' # <- OBS510\n",
             "    severity: warning\n    summary: Failing.\n",
         ))],
         good: &[("api.yaml", concat!(
@@ -1000,7 +1000,7 @@ pub static RULES: &[Rule] = &[
         code: "OBS702",
         title: "`for` is not a duration",
         severity: "error",
-        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`; shorter than the evaluation interval (`prometheus.evaluation_interval`, default `1m`) it changes nothing, which is a warning. An SLO's burn-rate `for` is at most the longest short window of its class (for a 30d SLO: 30m for page, 6h for ticket, scaled with the SLO window): the short window makes the alert resolve soon after the burn stops, a longer `for` waits past that point, and it would make the generated promtool tests run for minutes (a ticket `for: 3d` takes promtool about four minutes; 6h about 13 s).",
+        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`; shorter than the evaluation interval (`prometheus.evaluation_interval`, default `30s`) it changes nothing, which is a warning. An SLO's burn-rate `for` is at most the longest short window of its class (for a 30d SLO: 30m for page, 6h for ticket, scaled with the SLO window): the short window makes the alert resolve soon after the burn stops, a longer `for` waits past that point, and it would make the generated promtool tests run for minutes (a ticket `for: 3d` takes promtool about four minutes; 6h about 13 s).",
         bad: &[("shop.yaml", concat!(
             "obspec: 1\nservice: shop\nnamespace: shop\n",
             "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",

@@ -335,10 +335,10 @@ pub struct Inhibit {
 pub struct PrometheusSettings {
     /// Write promtool unit tests next to the rules (`<service>.test.yml`). Default true.
     pub unit_tests: Option<Spanned<bool>>,
-    /// How often Prometheus scrapes the services (default `1m`, Prometheus's
-    /// own default): ranges shorter than two scrape intervals are flagged.
+    /// How often Prometheus scrapes the services (default `30s`, the
+    /// kube-prometheus-stack's): ranges shorter than two scrape intervals are flagged.
     pub scrape_interval: Option<Spanned<String>>,
-    /// How often Prometheus evaluates the rules (default `1m`): an alert `for`
+    /// How often Prometheus evaluates the rules (default `30s`): an alert `for`
     /// shorter than it is flagged.
     pub evaluation_interval: Option<Spanned<String>>,
 }

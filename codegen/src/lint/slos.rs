@@ -57,15 +57,42 @@ fn check_slo(
                 .help("the objective is the percentage of good events, e.g. 99.9; 100 leaves no error budget"),
         );
     }
-    if parse_duration(&slo.window).is_none() {
-        diags.push(
+    match parse_duration(&slo.window) {
+        None => diags.push(
             Diagnostic::error(
                 CODE_WINDOW,
                 slo.window.span,
                 format!("window `{}` is not a Prometheus duration", slo.window.value),
             )
             .help("write a duration such as `30d`, `28d` or `4w`"),
-        );
+        ),
+        Some(period) => {
+            // The burn windows scale with the SLO window: a short SLO window
+            // makes the fast-burn short window shorter than two scrapes.
+            let shortest = crate::slo::slo_windows(period)[0];
+            let scrape = index.registry.scrape_ms;
+            if shortest < 2 * scrape {
+                diags.push(
+                    Diagnostic::warning(
+                        crate::lint::promql::CODE_SHORT_RANGE,
+                        slo.window.span,
+                        format!(
+                            "window `{}` scales the fast-burn short window to {}, shorter than two scrape intervals ({}): its `rate` often has too few samples and the page alert goes blind",
+                            slo.window.value,
+                            crate::slo::format_duration(shortest),
+                            crate::slo::format_duration(scrape)
+                        ),
+                    )
+                    .help(format!(
+                        "burn windows are the SRE workbook's for 30d, scaled: use a window of at least {}, or set `prometheus.scrape_interval` to your real interval",
+                        crate::slo::format_duration(
+                            (2 * scrape).div_ceil(crate::slo::slo_windows(crate::slo::PERIOD_30D)[0])
+                                * crate::slo::PERIOD_30D
+                        )
+                    )),
+                );
+            }
+        }
     }
     let checker = Checker { index };
     let sli = &slo.sli;

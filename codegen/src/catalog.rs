@@ -1119,6 +1119,30 @@ pub static RULES: &[Rule] = &[
         ))],
     },
     Rule {
+        code: "OBS710",
+        title: "alert loses a label the routing reads",
+        severity: "warning",
+        explanation: "Alertmanager routes and inhibits on the labels of each alert: its series' labels plus `severity`, `service`, `team` and its own `labels:`. A route whose other matchers the alert satisfies, an inhibition it takes part in (`equal`), or the dependency inhibition of its service (which compares the project's `required_target_labels`) reads a label that the alert's expression aggregates away: the alert never reaches that route and falls to `default_receiver`, or escapes (or wrongly matches) the inhibition.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n    prod-pager: {webhook: {url: 'http://pager:8080/'}}\n  routes:\n    - match: {severity: critical, env: prod}\n      receiver: prod-pager\n"),
+            ("api.yaml", concat!(
+                "obspec: 1\nservice: api\nnamespace: api\nlabels:\n  env: {values: [prod, staging]}\n",
+                "metrics:\n  api_requests_total: {type: counter, help: Requests., labels: [env]}\n",
+                "alerts:\n  ApiDown:\n    expr: 'sum(rate(api_requests_total[5m])) == 0' # <- OBS710\n",
+                "    severity: critical\n    summary: No requests.\n",
+            )),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n    prod-pager: {webhook: {url: 'http://pager:8080/'}}\n  routes:\n    - match: {severity: critical, env: prod}\n      receiver: prod-pager\n"),
+            ("api.yaml", concat!(
+                "obspec: 1\nservice: api\nnamespace: api\nlabels:\n  env: {values: [prod, staging]}\n",
+                "metrics:\n  api_requests_total: {type: counter, help: Requests., labels: [env]}\n",
+                "alerts:\n  ApiDown:\n    expr: 'sum by (env) (rate(api_requests_total[5m])) == 0'\n",
+                "    severity: critical\n    summary: No requests.\n",
+            )),
+        ],
+    },
+    Rule {
         code: "OBS801",
         title: "metric defined twice",
         severity: "error",

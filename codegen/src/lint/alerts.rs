@@ -15,6 +15,80 @@ pub const CODE_ALERT_NAME: &str = "OBS705";
 pub const CODE_TEMPLATE: &str = "OBS706";
 pub const CODE_NO_CONDITION: &str = "OBS708";
 pub const CODE_TEMPLATE_LABEL: &str = "OBS709";
+pub const CODE_ROUTING_LABEL: &str = "OBS710";
+
+/// Labels the project's Alertmanager routing reads from one alert, with what
+/// reads each: the routes whose other matchers its static labels satisfy,
+/// the inhibitions it takes part in (`equal`), and the dependency
+/// inhibitions of its service.
+fn routing_labels(
+    specs: &crate::model::Specs,
+    svc: &Service,
+    alert: &crate::model::Alert,
+    static_labels: &[(String, String)],
+) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let Some(r) = &specs.project.routing else {
+        return out;
+    };
+    let value = |k: &str| {
+        static_labels
+            .iter()
+            .find(|(l, _)| l == k)
+            .map(|(_, v)| v.as_str())
+    };
+    // Whether matchers on static labels can hold for this alert (labels the
+    // alert gets from its series are unknown here: they may hold).
+    let may_match =
+        |eq: &crate::model::NamedMap<crate::model::Spanned<String>>,
+         re: &crate::model::NamedMap<crate::model::Spanned<String>>| {
+            eq.iter()
+                .all(|(k, v)| value(k).is_none_or(|s| s == v.value))
+                && re.iter().all(|(k, v)| {
+                    value(k).is_none_or(|s| {
+                        regex::Regex::new(&format!("^(?:{})$", v.value))
+                            .map_or(true, |r| r.is_match(s))
+                    })
+                })
+        };
+    let empty = crate::model::NamedMap::default();
+    for route in &r.routes {
+        if !may_match(&route.match_, &route.match_re) {
+            continue;
+        }
+        for (k, _) in route.match_.iter().chain(route.match_re.iter()) {
+            out.push((k.value.clone(), "a route for it matches on it"));
+        }
+    }
+    for i in &r.inhibit {
+        if may_match(&i.source, &empty) || may_match(&i.target, &empty) {
+            for e in &i.equal {
+                out.push((
+                    e.value.clone(),
+                    "an inhibition it takes part in compares it (`equal`)",
+                ));
+            }
+        }
+    }
+    let depended_on = specs
+        .services
+        .iter()
+        .any(|d| d.depends_on.iter().any(|x| x.value == svc.service.value));
+    let infrastructure = alert.infrastructure.as_ref().is_some_and(|i| i.value);
+    if !svc.depends_on.is_empty() || (infrastructure && depended_on) {
+        for l in &specs.project.conventions.required_target_labels {
+            if l.value != "service" {
+                out.push((
+                    l.value.clone(),
+                    "the dependency inhibition of its service compares it",
+                ));
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|(l, _)| seen.insert(l.clone()));
+    out
+}
 
 /// Checks a value Prometheus expands as a Go template (an alert's summary,
 /// description, runbook, annotations and labels), located inside the scalar.
@@ -104,6 +178,35 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
                     )
                     .help("compare the value (`… > 0.05`), or alert on `absent(…)`; an expression without a filter returns series whenever the metric exists"),
                 );
+            }
+            // Labels the routing reads that the alert loses to aggregation:
+            // the alert never reaches those routes, or escapes the inhibition.
+            if !info.labels.open {
+                let mut own: Vec<(String, String)> = vec![
+                    ("alertname".into(), name.value.clone()),
+                    ("severity".into(), alert.severity.value.clone()),
+                    ("service".into(), svc.service.value.clone()),
+                ];
+                if let Some(t) = &svc.team {
+                    own.push(("team".into(), t.value.clone()));
+                }
+                for (k, v) in alert.labels.iter() {
+                    own.retain(|(l, _)| l != &k.value);
+                    own.push((k.value.clone(), v.value.clone()));
+                }
+                for (label, why) in routing_labels(index.specs, svc, alert, &own) {
+                    if own.iter().any(|(l, _)| l == &label) || info.labels.labels.contains(&label) {
+                        continue;
+                    }
+                    diags.push(
+                        Diagnostic::warning(
+                            CODE_ROUTING_LABEL,
+                            alert.expr.span,
+                            format!("alert `{}` has no `{label}` label, and {why}: its expression does not keep it", name.value),
+                        )
+                        .help(format!("keep it through the aggregation (`sum by ({label}, …)`), or set it in the alert's `labels:`")),
+                    );
+                }
             }
             // Templates that read labels the alert's series never carry.
             let fields = [

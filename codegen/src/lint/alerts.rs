@@ -17,77 +17,134 @@ pub const CODE_NO_CONDITION: &str = "OBS708";
 pub const CODE_TEMPLATE_LABEL: &str = "OBS709";
 pub const CODE_ROUTING_LABEL: &str = "OBS710";
 
-/// Labels the project's Alertmanager routing reads from one alert, with what
-/// reads each: the routes whose other matchers its static labels satisfy,
-/// the inhibitions it takes part in (`equal`), and the dependency
-/// inhibitions of its service.
-fn routing_labels(
-    specs: &crate::model::Specs,
-    svc: &Service,
-    alert: &crate::model::Alert,
-    static_labels: &[(String, String)],
-) -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = Vec::new();
-    let Some(r) = &specs.project.routing else {
-        return out;
-    };
-    let value = |k: &str| {
-        static_labels
-            .iter()
-            .find(|(l, _)| l == k)
-            .map(|(_, v)| v.as_str())
-    };
-    // Whether matchers on static labels can hold for this alert (labels the
-    // alert gets from its series are unknown here: they may hold).
-    let may_match =
-        |eq: &crate::model::NamedMap<crate::model::Spanned<String>>,
-         re: &crate::model::NamedMap<crate::model::Spanned<String>>| {
-            eq.iter()
-                .all(|(k, v)| value(k).is_none_or(|s| s == v.value))
-                && re.iter().all(|(k, v)| {
-                    value(k).is_none_or(|s| {
-                        regex::Regex::new(&format!("^(?:{})$", v.value))
-                            .map_or(true, |r| r.is_match(s))
-                    })
+/// The matchers of the project's routes and inhibitions, compiled once.
+struct Matchers {
+    eq: Vec<(String, String)>,
+    re: Vec<(String, Option<regex::Regex>)>,
+}
+
+impl Matchers {
+    fn new(
+        eq: &crate::model::NamedMap<crate::model::Spanned<String>>,
+        re: &crate::model::NamedMap<crate::model::Spanned<String>>,
+    ) -> Self {
+        Matchers {
+            eq: eq
+                .iter()
+                .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                .collect(),
+            re: re
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.value.clone(),
+                        regex::Regex::new(&format!("^(?:{})$", v.value)).ok(),
+                    )
                 })
-        };
-    let empty = crate::model::NamedMap::default();
-    for route in &r.routes {
-        if !may_match(&route.match_, &route.match_re) {
-            continue;
-        }
-        for (k, _) in route.match_.iter().chain(route.match_re.iter()) {
-            out.push((k.value.clone(), "a route for it matches on it"));
+                .collect(),
         }
     }
-    for i in &r.inhibit {
-        if may_match(&i.source, &empty) || may_match(&i.target, &empty) {
-            for e in &i.equal {
-                out.push((
-                    e.value.clone(),
-                    "an inhibition it takes part in compares it (`equal`)",
-                ));
+
+    /// Whether the matchers can hold for an alert with these static labels
+    /// (labels the alert gets from its series are unknown here: they may).
+    fn may_match(&self, labels: &[(String, String)]) -> bool {
+        let value = |k: &str| labels.iter().find(|(l, _)| l == k).map(|(_, v)| v.as_str());
+        self.eq.iter().all(|(k, v)| value(k).is_none_or(|s| s == v))
+            && self
+                .re
+                .iter()
+                .all(|(k, r)| value(k).is_none_or(|s| r.as_ref().is_none_or(|r| r.is_match(s))))
+    }
+
+    fn labels(&self) -> impl Iterator<Item = &String> {
+        self.eq
+            .iter()
+            .map(|(k, _)| k)
+            .chain(self.re.iter().map(|(k, _)| k))
+    }
+}
+
+/// What the project's Alertmanager routing reads from alerts.
+struct RoutingReads {
+    routes: Vec<Matchers>,
+    /// Source and target matchers, and the `equal` labels.
+    inhibits: Vec<(Matchers, Matchers, Vec<String>)>,
+}
+
+impl RoutingReads {
+    fn new(specs: &crate::model::Specs) -> Option<Self> {
+        let r = specs.project.routing.as_ref()?;
+        let empty = crate::model::NamedMap::default();
+        Some(RoutingReads {
+            routes: r
+                .routes
+                .iter()
+                .map(|x| Matchers::new(&x.match_, &x.match_re))
+                .collect(),
+            inhibits: r
+                .inhibit
+                .iter()
+                .map(|i| {
+                    (
+                        Matchers::new(&i.source, &empty),
+                        Matchers::new(&i.target, &empty),
+                        i.equal.iter().map(|e| e.value.clone()).collect(),
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    /// Labels the routing reads from one alert, with what reads each: the
+    /// routes whose other matchers its static labels satisfy, the
+    /// inhibitions it takes part in (`equal`), and the dependency
+    /// inhibitions of its service.
+    fn labels(
+        &self,
+        specs: &crate::model::Specs,
+        svc: &Service,
+        alert: &crate::model::Alert,
+        static_labels: &[(String, String)],
+    ) -> Vec<(String, &'static str)> {
+        let mut out: Vec<(String, &'static str)> = Vec::new();
+        for route in &self.routes {
+            if route.may_match(static_labels) {
+                out.extend(
+                    route
+                        .labels()
+                        .map(|k| (k.clone(), "a route for it matches on it")),
+                );
             }
         }
-    }
-    let depended_on = specs
-        .services
-        .iter()
-        .any(|d| d.depends_on.iter().any(|x| x.value == svc.service.value));
-    let infrastructure = alert.infrastructure.as_ref().is_some_and(|i| i.value);
-    if !svc.depends_on.is_empty() || (infrastructure && depended_on) {
-        for l in &specs.project.conventions.required_target_labels {
-            if l.value != "service" {
-                out.push((
-                    l.value.clone(),
-                    "the dependency inhibition of its service compares it",
-                ));
+        for (source, target, equal) in &self.inhibits {
+            if source.may_match(static_labels) || target.may_match(static_labels) {
+                out.extend(equal.iter().map(|e| {
+                    (
+                        e.clone(),
+                        "an inhibition it takes part in compares it (`equal`)",
+                    )
+                }));
             }
         }
+        let depended_on = specs
+            .services
+            .iter()
+            .any(|d| d.depends_on.iter().any(|x| x.value == svc.service.value));
+        let infrastructure = alert.infrastructure.as_ref().is_some_and(|i| i.value);
+        if !svc.depends_on.is_empty() || (infrastructure && depended_on) {
+            for l in &specs.project.conventions.required_target_labels {
+                if l.value != "service" {
+                    out.push((
+                        l.value.clone(),
+                        "the dependency inhibition of its service compares it",
+                    ));
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|(l, _)| seen.insert(l.clone()));
+        out
     }
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|(l, _)| seen.insert(l.clone()));
-    out
 }
 
 /// Checks a value Prometheus expands as a Go template (an alert's summary,
@@ -152,6 +209,11 @@ pub fn is_zero_duration(s: &str) -> bool {
 pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) {
     let severities = index.specs.project.conventions.severity_names();
     let checker = Checker { index };
+    let reads = if svc.alerts.is_empty() {
+        None
+    } else {
+        RoutingReads::new(index.specs)
+    };
     for (name, alert) in svc.alerts.iter() {
         let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -194,7 +256,10 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
                     own.retain(|(l, _)| l != &k.value);
                     own.push((k.value.clone(), v.value.clone()));
                 }
-                for (label, why) in routing_labels(index.specs, svc, alert, &own) {
+                let reads = reads
+                    .as_ref()
+                    .map_or_else(Vec::new, |r| r.labels(index.specs, svc, alert, &own));
+                for (label, why) in reads {
                     if own.iter().any(|(l, _)| l == &label) || info.labels.labels.contains(&label) {
                         continue;
                     }

@@ -11,6 +11,7 @@ pub use obspec_spec::{diag, load, model, secrets, source, yaml};
 pub mod analysis;
 pub mod build;
 pub mod bundled;
+pub mod case;
 pub mod catalog;
 pub mod escape;
 pub mod generate;

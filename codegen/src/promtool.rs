@@ -72,7 +72,7 @@ enum Kind {
 fn parse_selector(text: &str) -> Option<(String, Vec<Matcher>)> {
     match promql_parser::parser::parse(text).ok()? {
         Expr::VectorSelector(vs) => {
-            let name = crate::lint::promql::selector_name(&vs)?.to_string();
+            let name = crate::analysis::selector_name(&vs)?.to_string();
             let matchers = vs
                 .matchers
                 .matchers
@@ -504,7 +504,7 @@ fn dec_lt(a: Decimal, b: Decimal) -> bool {
 
 /// The test file in the layout of `prometheus/tests.yml.j2`, written directly.
 pub fn tests_yaml(rule_file: &str, tests: &[TestGroup]) -> String {
-    use crate::templates::{yaml_key, yaml_scalar};
+    use crate::escape::{yaml_key, yaml_scalar};
     use std::fmt::Write as _;
     let mut out = String::new();
     let _ = writeln!(out, "rule_files:\n  - {}", yaml_scalar(rule_file));

@@ -19,13 +19,13 @@
 
 use serde::Serialize;
 
-use crate::lint::parse_duration;
-use crate::lint::promql::{parse, selector_name, selectors};
+use crate::analysis::{selector_name, selectors};
 use crate::model::{Service, Slo};
 use crate::num::{error_budget_percent, fmt_f64, Decimal};
 use crate::slo::{
     alert_name, burn_windows, error_ratio_rule, format_duration, slo_windows, BurnWindow,
 };
+use obspec_spec::duration::parse_duration;
 
 /// One rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -171,7 +171,7 @@ impl SliPlan {
     fn raw_ratio(&self, w: &str, g: &str) -> String {
         match self {
             SliPlan::Raw { expr } => {
-                let e = crate::lint::slos::WINDOW_PLACEHOLDERS
+                let e = crate::slo::WINDOW_PLACEHOLDERS
                     .iter()
                     .fold(expr.clone(), |t, p| t.replace(p, w));
                 format!("({e})")
@@ -219,23 +219,19 @@ impl SliPlan {
                 )
             }
             SliPlan::Raw { expr } => {
-                let e = crate::lint::slos::WINDOW_PLACEHOLDERS
+                let e = crate::slo::WINDOW_PLACEHOLDERS
                     .iter()
                     .fold(expr.clone(), |t, p| t.replace(p, "5m"));
-                let mut names: Vec<String> = parse(
-                    &e,
-                    crate::source::Span::point(crate::source::FileId(0), 1, 1),
-                    "",
-                    &mut Default::default(),
-                )
-                .map(|x| {
-                    selectors(&x)
-                        .into_iter()
-                        .filter_map(selector_name)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
+                let mut names: Vec<String> = promql_parser::parser::parse(&e)
+                    .ok()
+                    .map(|x| {
+                        selectors(&x)
+                            .into_iter()
+                            .filter_map(selector_name)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 names.sort();
                 names.dedup();
                 names
@@ -637,7 +633,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
 /// `indent` spaces: what the default templates print, written directly (a
 /// template that renders 20,000 rules field by field is ten times slower).
 pub fn groups_yaml(groups: &[Group], indent: usize) -> String {
-    use crate::templates::{push_yaml_block, push_yaml_key, push_yaml_scalar};
+    use crate::escape::{push_yaml_block, push_yaml_key, push_yaml_scalar};
     let pad = " ".repeat(indent);
     let mut out = String::with_capacity(groups.iter().map(|g| g.rules.len() * 400).sum());
     let line = |out: &mut String, prefix: &str, value: &str| {
@@ -704,5 +700,36 @@ impl minijinja::value::Object for GroupsValue {
 
     fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
         minijinja::value::Enumerator::Seq(self.0.len())
+    }
+}
+
+#[cfg(test)]
+mod generated_rules_analysis {
+    use crate::analysis::{analyze, Registry};
+
+    /// Every rule obspec generates for the bundled specs is clean under the
+    /// same analysis, and every generated alert has a condition.
+    #[test]
+    fn generated_rules_of_the_bundled_specs_are_clean() {
+        let loaded = crate::check_texts(crate::bundled::SPECS.iter().copied());
+        assert!(!loaded.diagnostics.has_errors());
+        let registry = Registry::new(&loaded.specs);
+        let mut checked = 0;
+        for svc in &loaded.specs.services {
+            for group in crate::rules::service_groups(svc) {
+                for rule in &group.rules {
+                    let e = promql_parser::parser::parse(&rule.expr)
+                        .unwrap_or_else(|err| panic!("{}: {err}", rule.expr));
+                    let mut problems = Vec::new();
+                    let info = analyze(&e, &registry, &mut problems);
+                    assert!(problems.is_empty(), "{}: {problems:?}", rule.expr);
+                    if rule.alert.is_some() {
+                        assert!(info.condition, "alert without a condition: {}", rule.expr);
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} rules");
     }
 }

@@ -4,8 +4,8 @@
 //! Windows follow the SRE Workbook's multi-window multi-burn-rate alerts, defined
 //! for a 30-day period and scaled linearly for other periods.
 
-use crate::lint::parse_duration;
 use crate::model::Specs;
+use obspec_spec::duration::parse_duration;
 
 const MINUTE: u64 = 60_000;
 const HOUR: u64 = 60 * MINUTE;
@@ -90,7 +90,7 @@ pub const METADATA_RULES: [&str; 8] = [
 pub fn alert_name(name: &str, slo: &crate::model::Slo) -> String {
     match &slo.alerting.name {
         Some(n) => n.value.clone(),
-        None => format!("{}BudgetBurn", crate::targets::rust::upper_camel(name)),
+        None => format!("{}BudgetBurn", crate::case::upper_camel(name)),
     }
 }
 
@@ -109,6 +109,9 @@ pub fn recording_rule_names(specs: &Specs) -> Vec<String> {
     names.dedup();
     names
 }
+
+/// The `{{window}}` placeholder of raw error-ratio SLIs, in its accepted spellings.
+pub const WINDOW_PLACEHOLDERS: [&str; 2] = ["{{window}}", "{{ window }}"];
 
 #[cfg(test)]
 mod tests {

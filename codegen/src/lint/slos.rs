@@ -15,8 +15,7 @@ pub const CODE_SLI_KIND: &str = "OBS605";
 pub const CODE_PLACEHOLDER: &str = "OBS606";
 pub const CODE_GROUPING: &str = "OBS607";
 
-/// The `{{window}}` placeholder of raw error-ratio SLIs, in its accepted spellings.
-pub const WINDOW_PLACEHOLDERS: [&str; 2] = ["{{window}}", "{{ window }}"];
+pub use crate::slo::WINDOW_PLACEHOLDERS;
 
 pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) {
     for (name, slo) in svc.slos.iter() {
@@ -240,7 +239,9 @@ fn check_slo(
                 let text = WINDOW_PLACEHOLDERS.iter().fold(ratio.value.clone(), |t, p| t.replace(p, "5m"));
                 // Offsets shift where the placeholder was replaced; locations stay on the value.
                 let substituted = Spanned::new(text, ratio.span);
-                checker.check(&substituted, "error_ratio", diags);
+                if let Some(e) = checker.check(&substituted, "error_ratio", diags) {
+                    checker.analyze(&e, &substituted, diags);
+                }
             }
         }
     }
@@ -386,6 +387,8 @@ fn counter_selector<'a>(
     diags: &mut Diagnostics,
 ) -> Option<&'a crate::model::Metric> {
     let e = checker.check(sel, "SLI selector", diags)?;
+    // Matchers that cannot both hold make the SLI read nothing.
+    checker.analyze(&e, sel, diags);
     let Expr::VectorSelector(vs) = &e else {
         diags.push(
             Diagnostic::error(CODE_COUNTER, sel.span, "SLI `errors` and `total` must be plain counter selectors")

@@ -12,11 +12,11 @@ use minijinja::value::Serde;
 use minijinja::{context, Environment, Error};
 use serde::Serialize;
 
+use crate::escape::{push_yaml_key, push_yaml_scalar};
 use crate::generate::OutFile;
 use crate::load::Loaded;
 use crate::model::{AnyValue, Routing, Spanned};
 use crate::num::fmt_f64;
-use crate::templates::{push_yaml_key, push_yaml_scalar};
 
 /// One route of the generated tree.
 #[derive(Debug, Clone, Serialize)]

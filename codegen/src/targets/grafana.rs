@@ -460,3 +460,44 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod analysis_tests {
+    /// Every query of the generated dashboards of the bundled specs is clean
+    /// under the expression analysis the lints use.
+    #[test]
+    fn dashboard_queries_of_the_bundled_specs_are_clean() {
+        let loaded = crate::check_texts(crate::bundled::SPECS.iter().copied());
+        let registry = crate::analysis::Registry::new(&loaded.specs);
+        let env = crate::templates::environment(None);
+        let mut exprs = Vec::new();
+        for f in super::render(&loaded, &env).unwrap() {
+            let v: serde_json::Value = serde_json::from_str(&f.content).unwrap();
+            fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+                match v {
+                    serde_json::Value::Object(m) => {
+                        if let Some(serde_json::Value::String(e)) = m.get("expr") {
+                            out.push(e.clone());
+                        }
+                        m.values().for_each(|x| walk(x, out));
+                    }
+                    serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                    _ => {}
+                }
+            }
+            walk(&v, &mut exprs);
+        }
+        assert!(exprs.len() > 50, "{} queries", exprs.len());
+        for e in &exprs {
+            // Dashboard variables stand for a range and a label value.
+            let text = e
+                .replace("$__rate_interval", "5m")
+                .replace("$environment", "prod");
+            let parsed =
+                promql_parser::parser::parse(&text).unwrap_or_else(|err| panic!("{e}: {err}"));
+            let mut problems = Vec::new();
+            crate::analysis::analyze(&parsed, &registry, &mut problems);
+            assert!(problems.is_empty(), "{e}: {problems:?}");
+        }
+    }
+}

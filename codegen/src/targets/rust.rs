@@ -20,48 +20,7 @@ use crate::model::{MetricType, Service};
 use crate::num::fmt_f64;
 use obspec_rules::DEFAULT_OVERFLOW_VALUE;
 
-/// `payment-gateway` → `PaymentGateway`; `payment_channel` → `PaymentChannel`.
-pub fn upper_camel(s: &str) -> String {
-    let mut out = String::new();
-    for part in s
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-    {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(chars.map(|c| c.to_ascii_lowercase()));
-        }
-    }
-    if out.is_empty() {
-        out.push_str("Empty");
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'V');
-    }
-    if out == "Self" {
-        out.push('_');
-    }
-    out
-}
-
-/// `payment-gateway` → `payment_gateway`.
-pub fn snake(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    out
-}
+pub use crate::case::{snake, upper_camel};
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",

@@ -92,6 +92,11 @@ fn each_mistake_is_found_on_its_line() {
             "OBS510",
             EXPR_LINE,
         ),
+        (
+            "    expr: 'sum by (route, code) (rate(api_requests_total[5m])) / on(route) sum by (route) (rate(api_requests_total[5m])) > 0.1'\n    severity: warning\n    summary: Failing.\n",
+            "OBS508",
+            EXPR_LINE,
+        ),
     ];
     for (body, code, line) in cases {
         let (exit, found) = lint(body);
@@ -112,6 +117,7 @@ fn correct_forms_lint_clean() {
         "    expr: 'absent(api_queue_depth{job=\"api\"}) or sum by (job) (api_queue_depth) == 0'\n    severity: warning\n    summary: 'Queue of {{ $labels.job }} empty'\n",
         "    expr: 'deriv(api_queue_depth[10m]) > 1'\n    severity: warning\n    summary: Growing on {{ $labels.instance }}.\n",
         "    expr: 'sum by (route) (increase(api_requests_total{code=~\"500|200\"}[1h])) > 100'\n    severity: warning\n    summary: Busy.\n",
+        "    expr: 'sum by (route, code) (rate(api_requests_total[5m])) / on(route) group_left sum by (route) (rate(api_requests_total[5m])) > 0.1'\n    severity: warning\n    summary: '{{ $labels.code }} on {{ $labels.route }}'\n",
     ] {
         let (exit, found) = lint(body);
         assert_eq!((exit, found.clone()), (0, vec![]), "{body}: {found:?}");

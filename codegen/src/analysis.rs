@@ -169,6 +169,8 @@ pub enum ProblemKind {
     MissingLabel,
     /// A range shorter than two scrape intervals.
     ShortRange,
+    /// One-to-one matching where a side has several series per match group.
+    ManyToOne,
 }
 
 /// A problem and the word of the expression it is about.
@@ -536,6 +538,35 @@ impl Analyzer<'_, '_> {
             }
         };
         let (l, r) = (side_labels(&lhs.labels), side_labels(&rhs.labels));
+        if let (Some(LabelModifier::Include(on)), Some(VectorMatchCardinality::OneToOne) | None) =
+            (matching, card)
+        {
+            // One-to-one matching `on(...)`: a side with labels beyond the
+            // match labels has several series per match group, and Prometheus
+            // fails the evaluation ("many-to-one matching must be explicit").
+            for (side, name, group) in [
+                (&lhs.labels, "left", "group_right"),
+                (&rhs.labels, "right", "group_left"),
+            ] {
+                let extra: Vec<&String> = side
+                    .labels
+                    .iter()
+                    .filter(|l| !on.labels.contains(l))
+                    .collect();
+                if !side.open && !extra.is_empty() {
+                    self.problems.push(problem(
+                        ProblemKind::ManyToOne,
+                        extra[0],
+                        format!(
+                            "`on({})` matches one to one, but the {name} side also carries {:?}: several of its series meet one on the other side and the evaluation fails",
+                            on.labels.join(", "),
+                            extra
+                        ),
+                        &format!("aggregate the {name} side to the match labels, or say `{group}` for many-to-one"),
+                    ));
+                }
+            }
+        }
         if let Some(LabelModifier::Include(on)) = matching {
             for label in &on.labels {
                 for (side, name) in [(&lhs.labels, "left"), (&rhs.labels, "right")] {
@@ -838,6 +869,14 @@ metrics:
         assert_eq!(
             run("sum by (zone) (rate(api_requests_total[5m]))").1,
             [ProblemKind::MissingLabel]
+        );
+        assert_eq!(
+            run("sum by (route, code) (rate(api_requests_total[5m])) / on(route) sum by (route) (rate(api_requests_total[5m])) > 0.1").1,
+            [ProblemKind::ManyToOne]
+        );
+        assert_eq!(
+            run("sum by (route, code) (rate(api_requests_total[5m])) / on(route) group_left sum by (route) (rate(api_requests_total[5m])) > 0.1").1,
+            []
         );
         // Unknown series (recording rules) are not judged.
         assert_eq!(

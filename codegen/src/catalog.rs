@@ -796,7 +796,7 @@ pub static RULES: &[Rule] = &[
         code: "OBS508",
         title: "vector matching that never matches",
         severity: "error",
-        explanation: "A binary operator between two vectors pairs series with identical label sets (or identical `on(...)` labels). Computed from the specs, these label sets never meet, e.g. `sum by (route) (a) / sum by (instance) (b)`: the result is always empty. Match with `on(...)` or `ignoring(...)`, and `group_left` for many-to-one.",
+        explanation: "A binary operator between two vectors pairs series with identical label sets (or identical `on(...)` labels). Computed from the specs, these label sets never meet, e.g. `sum by (route) (a) / sum by (instance) (b)`: the result is always empty. Match with `on(...)` or `ignoring(...)`, and `group_left` for many-to-one. A one-to-one `on(...)` match where one side also carries labels beyond the match labels (several of its series meet one on the other side, and Prometheus fails the evaluation) is a warning.",
         bad: &[("api.yaml", concat!(
             api_spec!(),
             "alerts:\n  ApiErrorRatio:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) / sum by (instance) (rate(api_requests_total[5m])) > 0.1' # <- OBS508\n",

@@ -106,12 +106,12 @@ impl Checker<'_, '_> {
                 P::ImpossibleMatchers => CODE_IMPOSSIBLE,
                 P::CounterFunction | P::RawCounter => CODE_COUNTER_USE,
                 P::Quantile => CODE_QUANTILE,
-                P::NeverMatches => CODE_NEVER_MATCHES,
+                P::NeverMatches | P::ManyToOne => CODE_NEVER_MATCHES,
                 P::MissingLabel => CODE_MISSING_LABEL,
                 P::ShortRange => CODE_SHORT_RANGE,
             };
             let (span, _) = self.locate(expr, &p.at, 0);
-            diags.push(if p.kind == P::ShortRange {
+            diags.push(if matches!(p.kind, P::ShortRange | P::ManyToOne) {
                 Diagnostic::warning(code, span, p.message).help(p.help)
             } else {
                 Diagnostic::error(code, span, p.message).help(p.help)

@@ -69,10 +69,104 @@ fn sloth_spec_converts() {
         .as_ref()
         .unwrap()
         .starts_with("1 - (sum(rate(http_request_duration_seconds_bucket"));
-    assert!(
-        out.contains("# TODO: Sloth disabled the page_alert"),
+    // Sloth disabled the page alert of this SLO: it stays off.
+    assert_eq!(
+        latency.alerting.page.disabled.as_ref().map(|d| d.value),
+        Some(true),
         "{out}"
     );
+    assert_eq!(latency.alerting.ticket.disabled, None);
+}
+
+/// Disabled Sloth alerts stay disabled through import and generate: an SLO
+/// with its page alert off gets ticket alerts only, one with both off gets no
+/// burn-rate alert; the rules and their tests pass promtool.
+#[test]
+fn import_never_adds_pages() {
+    let sloth = r#"version: "prometheus/v1"
+service: checkout
+slos:
+  - name: tickets-only
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(checkout_requests_total{code=~"5.."}[{{.window}}]))
+        total_query: sum(rate(checkout_requests_total[{{.window}}]))
+    alerting:
+      name: CheckoutTicketsOnly
+      page_alert: {disable: true}
+      ticket_alert: {labels: {severity: warning}}
+  - name: silent
+    objective: 99
+    sli:
+      events:
+        error_query: sum(rate(checkout_requests_total{code=~"5.."}[{{.window}}]))
+        total_query: sum(rate(checkout_requests_total[{{.window}}]))
+    alerting:
+      name: CheckoutSilent
+      page_alert: {disable: true}
+      ticket_alert: {disable: true}
+"#;
+    let dir = std::env::temp_dir().join(format!("obspec-import-pages-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(dir.join("sloth.yml"), sloth).unwrap();
+    let (code, out, err) = import("sloth", &dir.join("sloth.yml"));
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(dir.join("specs/checkout.yaml"), &out).unwrap();
+    std::fs::write(dir.join("specs/obspec.yaml"), "obspec: 1\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .args([
+            "generate",
+            "specs",
+            "--target",
+            "prometheus",
+            "--out",
+            "out",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rules = std::fs::read_to_string(dir.join("out/prometheus/checkout.rules.yml")).unwrap();
+    let alert_blocks: Vec<&str> = rules.split("- alert: ").skip(1).collect();
+    assert!(!alert_blocks.is_empty());
+    for b in &alert_blocks {
+        let name = b.lines().next().unwrap().trim().trim_matches('\'');
+        assert!(
+            !name.starts_with("CheckoutSilent") || name.ends_with("SLIMissing"),
+            "the silent SLO alerts: {name}"
+        );
+        if name == "CheckoutTicketsOnly" {
+            assert!(!b.contains("severity: critical"), "a page was added: {b}");
+            assert!(b.contains("severity: warning"), "{b}");
+        }
+    }
+    assert!(alert_blocks
+        .iter()
+        .any(|b| b.starts_with("CheckoutTicketsOnly")));
+    assert!(!alert_blocks
+        .iter()
+        .any(|b| b.starts_with("CheckoutSilent\n") || b.starts_with("'CheckoutSilent'")));
+    if Command::new("promtool")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        let o = Command::new("promtool")
+            .args(["test", "rules", "checkout.test.yml"])
+            .current_dir(dir.join("out/prometheus"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("promtool is required under CI=true");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

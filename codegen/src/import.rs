@@ -72,6 +72,9 @@ struct Slo {
     ticket_severity: Option<String>,
     page_labels: Vec<(String, String)>,
     ticket_labels: Vec<(String, String)>,
+    /// Alert classes the source turned off: they stay off.
+    page_disabled: bool,
+    ticket_disabled: bool,
     notes: Vec<String>,
 }
 
@@ -194,15 +197,26 @@ pub fn sloth(input: &str) -> Result<String, ImportError> {
         let mut notes = Vec::new();
         let (mut page_labels, mut ticket_labels) = (Vec::new(), Vec::new());
         let (mut page_severity, mut ticket_severity) = (None, None);
+        let (mut page_disabled, mut ticket_disabled) = (false, false);
         let mut alert_name = None;
         let mut annotations = Vec::new();
         if let Some(a) = alerting {
             alert_name = text(a, "name").map(str::to_string);
             labels.extend(entries(get(a, "labels")));
             annotations = entries(get(a, "annotations"));
-            for (key, labels_out, severity_out) in [
-                ("page_alert", &mut page_labels, &mut page_severity),
-                ("ticket_alert", &mut ticket_labels, &mut ticket_severity),
+            for (key, labels_out, severity_out, disabled_out) in [
+                (
+                    "page_alert",
+                    &mut page_labels,
+                    &mut page_severity,
+                    &mut page_disabled,
+                ),
+                (
+                    "ticket_alert",
+                    &mut ticket_labels,
+                    &mut ticket_severity,
+                    &mut ticket_disabled,
+                ),
             ] {
                 if let Some(p) = get(a, key) {
                     for (k, v) in entries(get(p, "labels")) {
@@ -219,7 +233,7 @@ pub fn sloth(input: &str) -> Result<String, ImportError> {
                         annotations.extend(entries(get(p, "annotations")));
                     }
                     if text(p, "disable") == Some("true") {
-                        notes.push(format!("Sloth disabled the {key}; obspec disables both burn-rate classes or none: review `alerting`"));
+                        *disabled_out = true;
                     }
                 }
             }
@@ -237,6 +251,8 @@ pub fn sloth(input: &str) -> Result<String, ImportError> {
             ticket_severity,
             page_labels,
             ticket_labels,
+            page_disabled,
+            ticket_disabled,
             notes,
         });
     }
@@ -382,6 +398,8 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
                 ticket_severity: None,
                 page_labels: Vec::new(),
                 ticket_labels: Vec::new(),
+                page_disabled: false,
+                ticket_disabled: false,
                 notes: Vec::new(),
             });
         }
@@ -571,20 +589,33 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
             || s.page_severity.is_some()
             || s.ticket_severity.is_some()
             || !s.page_labels.is_empty()
-            || !s.ticket_labels.is_empty();
+            || !s.ticket_labels.is_empty()
+            || s.page_disabled
+            || s.ticket_disabled;
         if has_alerting {
             let _ = writeln!(out, "    alerting:");
             if let Some(n) = &s.alert_name {
                 let _ = writeln!(out, "      name: {}", yaml_scalar(n));
             }
-            for (key, sev, labels) in [
-                ("page", &s.page_severity, &s.page_labels),
-                ("ticket", &s.ticket_severity, &s.ticket_labels),
+            for (key, sev, labels, disabled) in [
+                ("page", &s.page_severity, &s.page_labels, s.page_disabled),
+                (
+                    "ticket",
+                    &s.ticket_severity,
+                    &s.ticket_labels,
+                    s.ticket_disabled,
+                ),
             ] {
-                if sev.is_none() && labels.is_empty() {
+                if sev.is_none() && labels.is_empty() && !disabled {
                     continue;
                 }
                 let _ = writeln!(out, "      {key}:");
+                if disabled {
+                    let _ = writeln!(
+                        out,
+                        "        disabled: true  # disabled in the source: it stays off"
+                    );
+                }
                 if let Some(v) = sev {
                     let _ = writeln!(
                         out,

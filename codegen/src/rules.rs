@@ -319,7 +319,13 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
         name: name.to_string(),
         alert: alert_name(name, slo),
         budget,
-        windows: burn_windows(period_ms),
+        windows: burn_windows(period_ms)
+            .into_iter()
+            .filter(|w| {
+                let class = if w.kind == "page" { &a.page } else { &a.ticket };
+                !class.disabled.as_ref().is_some_and(|d| d.value)
+            })
+            .collect(),
         page_severity: a
             .page
             .severity
@@ -339,7 +345,11 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
         grouping: slo.grouping.iter().map(|g| g.value.clone()).collect(),
         sli,
         period_ms,
-        disabled: a.disabled.as_ref().is_some_and(|d| d.value),
+        // Every class off is the same as the whole alerting off.
+        disabled: a.disabled.as_ref().is_some_and(|d| d.value)
+            || [&a.page, &a.ticket]
+                .iter()
+                .all(|c| c.disabled.as_ref().is_some_and(|d| d.value)),
         sli_missing_for_ms: a
             .sli_missing_for
             .as_ref()

@@ -1003,6 +1003,7 @@ impl FromNode for BurnAlert {
             severity: f.opt(cx, "severity"),
             for_: f.opt(cx, "for"),
             labels: string_map(cx, f.get("labels"), "alert label"),
+            disabled: f.opt(cx, "disabled"),
         };
         f.finish(cx);
         Some(a)

@@ -641,6 +641,9 @@ pub struct BurnAlert {
     /// Extra labels on this class of alert.
     #[cfg_attr(feature = "serde", serde(default))]
     pub labels: NamedMap<Spanned<String>>,
+    /// Turns this class of alert off (the other class and the recording rules
+    /// stay): `page: {disabled: true}` keeps only the tickets.
+    pub disabled: Option<Spanned<bool>>,
 }
 
 /// A service level indicator: exactly one of `errors`+`total`, `latency` or `error_ratio`.

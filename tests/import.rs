@@ -214,3 +214,104 @@ fn what_cannot_be_converted_is_an_error() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Sloth's Kubernetes form (`PrometheusServiceLevel`, camelCase fields) and
+/// multi-document files: one spec per service, SLOs of one service merged,
+/// `--out` writes a file each; the specs lint and generate rules promtool
+/// accepts.
+#[test]
+fn sloth_kubernetes_and_multi_document_files() {
+    let dir = std::env::temp_dir().join(format!("obspec-import-k8s-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .args(["import", "sloth"])
+        .arg(fixtures().join("sloth-k8s-multi.yml"))
+        .arg("--out")
+        .arg(dir.join("specs"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let wifi = std::fs::read_to_string(dir.join("specs/home-wifi.yaml")).unwrap();
+    let loaded = lints_clean(&wifi);
+    let svc = &loaded.specs.services[0];
+    assert_eq!(svc.slos.len(), 2, "the two resources of home-wifi merge");
+    let first = svc.slos.get("good-wifi-client-satisfaction").unwrap();
+    assert_eq!(
+        first.sli.errors.as_ref().unwrap().value,
+        "wifi_client_errors_total"
+    );
+    assert_eq!(
+        first.alerting.page.disabled.as_ref().map(|d| d.value),
+        Some(true)
+    );
+    let second = svc.slos.get("second").unwrap();
+    assert_eq!(
+        second.alerting.ticket.disabled.as_ref().map(|d| d.value),
+        Some(true)
+    );
+    assert!(dir.join("specs/myservice.yaml").exists());
+    // Printed without --out: the documents in one stream.
+    let (code, out, _) = import("sloth", &fixtures().join("sloth-k8s-multi.yml"));
+    assert_eq!(code, 0);
+    assert_eq!(out.matches("\nservice: ").count(), 2, "{out}");
+    // Import does not overwrite.
+    let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .args(["import", "sloth"])
+        .arg(fixtures().join("sloth-k8s-multi.yml"))
+        .arg("--out")
+        .arg(dir.join("specs"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::write(dir.join("specs/obspec.yaml"), "obspec: 1\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .args([
+            "generate",
+            "specs",
+            "--target",
+            "prometheus",
+            "--out",
+            "out",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    if Command::new("promtool")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        let o = Command::new("promtool")
+            .args(["test", "rules", "home-wifi.test.yml"])
+            .current_dir(dir.join("out/prometheus"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("promtool is required under CI=true");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Plugins are refused by name, at the service and at the SLO.
+#[test]
+fn sloth_plugins_are_refused_by_name() {
+    let dir = std::env::temp_dir().join(format!("obspec-import-plugins-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, (text, name)) in [
+        ("version: \"prometheus/v1\"\nservice: x\nslo_plugins:\n  chain:\n    - id: sloth.dev/core/debug/v1\nslos:\n  - name: a\n    objective: 99\n    sli: {raw: {error_ratio_query: x}}\n", "sloth.dev/core/debug/v1"),
+        ("version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: 99\n    plugins:\n      chain:\n        - id: sloth.dev/contrib/validate/v1\n    sli: {raw: {error_ratio_query: x}}\n", "sloth.dev/contrib/validate/v1"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let f = dir.join(format!("p{i}.yml"));
+        std::fs::write(&f, text).unwrap();
+        let (code, out, err) = import("sloth", &f);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(err.contains(name) && err.contains("plugin"), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -28,15 +28,37 @@ fn err<T>(msg: impl Into<String>) -> Result<T, ImportError> {
     Err(ImportError(msg.into()))
 }
 
+/// The value of `key` in a mapping; a `snake_case` key also matches its
+/// `camelCase` form, as Sloth's Kubernetes resources spell their fields
+/// (`error_query` / `errorQuery`).
 fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
-    match &node.kind {
+    let find = |key: &str| match &node.kind {
         NodeKind::Map(entries) => entries
             .iter()
             .find(|(k, _)| k.as_scalar() == Some(key))
             .map(|(_, v)| v)
             .filter(|v| !v.is_null()),
         _ => None,
-    }
+    };
+    find(key).or_else(|| {
+        key.contains('_')
+            .then(|| {
+                let mut camel = String::with_capacity(key.len());
+                let mut up = false;
+                for c in key.chars() {
+                    if c == '_' {
+                        up = true;
+                    } else if up {
+                        camel.push(c.to_ascii_uppercase());
+                        up = false;
+                    } else {
+                        camel.push(c);
+                    }
+                }
+                find(&camel)
+            })
+            .flatten()
+    })
 }
 
 fn text<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
@@ -121,27 +143,100 @@ fn service_name(s: &str) -> String {
     }
 }
 
-/// Converts a Sloth `prometheus/v1` spec.
-pub fn sloth(input: &str) -> Result<String, ImportError> {
+/// Converts Sloth specs: `prometheus/v1` documents and `PrometheusServiceLevel`
+/// resources (`sloth.slok.dev/v1`), one or several in a YAML stream. SLOs of
+/// the same service are merged; each service becomes one obspec spec.
+/// Returns `(service, spec)` pairs in the order the services first appear.
+pub fn sloth_services(input: &str) -> Result<Vec<(String, String)>, ImportError> {
     let docs =
         parse_all(FileId(0), input, Limits::default()).map_err(|d| ImportError(d.message))?;
-    let [doc] = docs.as_slice() else {
-        return err(format!(
-            "a Sloth spec is one YAML document, found {}",
-            docs.len()
-        ));
-    };
-    match text(doc, "version") {
-        Some("prometheus/v1") => {}
-        Some(v) => {
-            return err(format!(
-                "unsupported Sloth spec version `{v}`: obspec reads `prometheus/v1`"
-            ))
-        }
-        None => return err("not a Sloth spec: no `version: prometheus/v1`"),
+    if docs.is_empty() {
+        return err("the file holds no YAML document");
     }
+    let mut services: Vec<(String, Vec<Slo>)> = Vec::new();
+    for doc in &docs {
+        let body = match (text(doc, "version"), text(doc, "apiVersion"), text(doc, "kind")) {
+            (Some("prometheus/v1"), _, _) => doc,
+            (_, Some("sloth.slok.dev/v1"), Some("PrometheusServiceLevel")) => get(doc, "spec")
+                .ok_or_else(|| ImportError(format!("the PrometheusServiceLevel at {} has no `spec`", at(doc))))?,
+            (Some(v), _, _) => {
+                return err(format!(
+                    "unsupported Sloth spec version `{v}` at {}: obspec reads `prometheus/v1` and `sloth.slok.dev/v1` PrometheusServiceLevel",
+                    at(doc)
+                ))
+            }
+            (_, Some(api), kind) => {
+                return err(format!(
+                    "`apiVersion: {api}`, `kind: {}` at {} is not a Sloth PrometheusServiceLevel",
+                    kind.unwrap_or("?"),
+                    at(doc)
+                ))
+            }
+            _ => {
+                return err(format!(
+                    "not a Sloth spec at {}: no `version: prometheus/v1` nor `apiVersion: sloth.slok.dev/v1`",
+                    at(doc)
+                ))
+            }
+        };
+        let (service, slos) = sloth_body(body)?;
+        match services.iter_mut().find(|(s, _)| *s == service) {
+            Some((_, existing)) => existing.extend(slos),
+            None => services.push((service, slos)),
+        }
+    }
+    Ok(services
+        .into_iter()
+        .map(|(service, slos)| {
+            let mut spec = print(&service, &slos, "Sloth");
+            if !spec.ends_with('\n') {
+                spec.push('\n');
+            }
+            (service, spec)
+        })
+        .collect())
+}
+
+/// Converts Sloth specs into one YAML text: one spec, or several documents
+/// separated by `---` when the input holds several services (write them to
+/// files of their own with `obspec import sloth FILE --out DIR`).
+pub fn sloth(input: &str) -> Result<String, ImportError> {
+    let services = sloth_services(input)?;
+    Ok(services
+        .iter()
+        .map(|(_, spec)| spec.as_str())
+        .collect::<Vec<_>>()
+        .join("---\n"))
+}
+
+/// Plugins cannot be converted: refused by name.
+fn refuse_plugins(node: &Node, key: &str, whose: &str) -> Result<(), ImportError> {
+    let Some(p) = get(node, key) else {
+        return Ok(());
+    };
+    let mut ids = Vec::new();
+    if let Some(NodeKind::Seq(chain)) = get(p, "chain").map(|n| &n.kind) {
+        for c in chain {
+            ids.push(text(c, "id").unwrap_or("?").to_string());
+        }
+    }
+    if ids.is_empty() && !matches!(&p.kind, NodeKind::Map(m) if m.is_empty()) && !p.is_null() {
+        ids.push("?".into());
+    }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    err(format!(
+        "{whose}: `{key}` ({}) cannot be converted: obspec has no SLO plugins; express what they do in the SLO itself",
+        ids.join(", ")
+    ))
+}
+
+/// One Sloth spec body (`service`, `labels`, `slos`): the service name and its SLOs.
+fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
     let service = text(doc, "service")
         .ok_or_else(|| ImportError("the Sloth spec has no `service`".into()))?;
+    refuse_plugins(doc, "slo_plugins", &format!("service `{service}`"))?;
     let common_labels = entries(get(doc, "labels"));
     let Some(NodeKind::Seq(items)) = get(doc, "slos").map(|n| &n.kind) else {
         return err("the Sloth spec has no `slos` list");
@@ -150,6 +245,7 @@ pub fn sloth(input: &str) -> Result<String, ImportError> {
     for item in items {
         let name = text(item, "name")
             .ok_or_else(|| ImportError(format!("SLO at {} has no name", at(item))))?;
+        refuse_plugins(item, "plugins", &format!("SLO `{name}`"))?;
         let objective = text(item, "objective")
             .ok_or_else(|| ImportError(format!("SLO `{name}` has no objective")))?;
         let objective_num: f64 = objective.parse().map_err(|_| {
@@ -159,9 +255,10 @@ pub fn sloth(input: &str) -> Result<String, ImportError> {
         })?;
         let sli_node =
             get(item, "sli").ok_or_else(|| ImportError(format!("SLO `{name}` has no sli")))?;
+        // `{{.window}}`, `{{ .window }}` and every other spacing.
         let window_q = |q: &str| {
-            q.replace("{{.window}}", "{{window}}")
-                .replace("{{ .window }}", "{{window}}")
+            let re = regex::Regex::new(r"\{\{-?\s*\.window\s*-?\}\}").expect("valid");
+            re.replace_all(q, "{{window}}").into_owned()
         };
         let sli = if let Some(events) = get(sli_node, "events") {
             let e = text(events, "error_query").ok_or_else(|| {
@@ -256,7 +353,7 @@ pub fn sloth(input: &str) -> Result<String, ImportError> {
             notes,
         });
     }
-    Ok(print(&service_name(service), &slos, "Sloth"))
+    Ok((service_name(service), slos))
 }
 
 /// Converts OpenSLO v1 documents (`SLO`, and the `SLI`s they reference).

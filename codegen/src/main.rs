@@ -57,6 +57,10 @@ enum Command {
         from: ImportFormat,
         /// The file to convert.
         file: PathBuf,
+        /// Write one spec file per service into this directory (`<service>.yaml`)
+        /// instead of printing them.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -235,11 +239,48 @@ fn main() -> ExitCode {
             print_out(&s);
             ExitCode::SUCCESS
         }
-        Command::Import { from, file } => {
+        Command::Import { from, file, out } => {
             let input = match std::fs::read_to_string(&file) {
                 Ok(t) => t,
                 Err(e) => return fail(format!("{}: {e}", file.display())),
             };
+            if let Some(dir) = out {
+                let services = match from {
+                    ImportFormat::Sloth => obspec_codegen::import::sloth_services(&input),
+                    ImportFormat::Openslo => obspec_codegen::import::openslo(&input).map(|spec| {
+                        let service = spec
+                            .lines()
+                            .find_map(|l| l.strip_prefix("service: "))
+                            .map_or("imported", |s| s.trim().trim_matches(['\'', '"']))
+                            .to_string();
+                        vec![(service, spec)]
+                    }),
+                };
+                let services = match services {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("obspec: cannot convert {}: {e}", file.display());
+                        return ExitCode::from(1);
+                    }
+                };
+                if let Err(e) = std::fs::create_dir_all(&dir) {
+                    return fail(format!("{}: {e}", dir.display()));
+                }
+                for (service, spec) in &services {
+                    let path = dir.join(format!("{service}.yaml"));
+                    if path.exists() {
+                        return fail(format!(
+                            "{}: exists; import does not overwrite specs",
+                            path.display()
+                        ));
+                    }
+                    if let Err(e) = std::fs::write(&path, spec) {
+                        return fail(format!("{}: {e}", path.display()));
+                    }
+                    eprintln!("obspec: wrote {}", path.display());
+                }
+                return ExitCode::SUCCESS;
+            }
             let result = match from {
                 ImportFormat::Sloth => obspec_codegen::import::sloth(&input),
                 ImportFormat::Openslo => obspec_codegen::import::openslo(&input),

@@ -241,6 +241,7 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
     let Some(NodeKind::Seq(items)) = get(doc, "slos").map(|n| &n.kind) else {
         return err("the Sloth spec has no `slos` list");
     };
+    let window_re = regex::Regex::new(r"\{\{-?\s*\.window\s*-?\}\}").expect("valid");
     let mut slos = Vec::new();
     for item in items {
         let name = text(item, "name")
@@ -256,10 +257,7 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
         let sli_node =
             get(item, "sli").ok_or_else(|| ImportError(format!("SLO `{name}` has no sli")))?;
         // `{{.window}}`, `{{ .window }}` and every other spacing.
-        let window_q = |q: &str| {
-            let re = regex::Regex::new(r"\{\{-?\s*\.window\s*-?\}\}").expect("valid");
-            re.replace_all(q, "{{window}}").into_owned()
-        };
+        let window_q = |q: &str| window_re.replace_all(q, "{{window}}").into_owned();
         let sli = if let Some(events) = get(sli_node, "events") {
             let e = text(events, "error_query").ok_or_else(|| {
                 ImportError(format!("SLO `{name}`: events SLI without error_query"))

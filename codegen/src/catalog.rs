@@ -884,7 +884,7 @@ pub static RULES: &[Rule] = &[
         code: "OBS603",
         title: "SLI selector is not a counter selector",
         severity: "error",
-        explanation: "`errors` and `total` are plain selectors of counters (`metric_total{label=\"v\"}`); obspec wraps them in `sum(rate(...[window]))` for every window. A gauge's rate is meaningless; for anything else use `error_ratio`.",
+        explanation: "`errors` and `total` are plain selectors of counters (`metric_total{label=\"v\"}`), or of a histogram's `_count` series (which counts its observations); obspec wraps them in `sum(rate(...[window]))` for every window. A gauge's rate is meaningless; for anything else use `error_ratio`.",
         bad: &[("shop.yaml", concat!(
             "obspec: 1\nservice: shop\nnamespace: shop\n",
             "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",

@@ -117,7 +117,8 @@ fn plain_selector(query: &str) -> Option<String> {
             if vs.offset.is_none()
                 && vs.at.is_none()
                 && crate::lint::promql::selector_name(&vs).is_some_and(|n| {
-                    !["_bucket", "_count", "_sum"].iter().any(|s| n.ends_with(s))
+                    // A histogram's `_count` counts its events: a counter.
+                    !["_bucket", "_sum"].iter().any(|s| n.ends_with(s))
                 }) =>
         {
             Some(inner.to_string())
@@ -541,6 +542,39 @@ fn as_rate(q: &str) -> String {
 }
 
 /// Metric names and label names referenced by an expression.
+/// Names of the series that `expr` takes the rate, increase or resets of:
+/// counters, whatever their name.
+fn counters_in(expr: &str, out: &mut std::collections::BTreeSet<String>) {
+    use promql_parser::parser::Expr;
+    fn walk(e: &Expr, inside: bool, out: &mut std::collections::BTreeSet<String>) {
+        match e {
+            Expr::Call(c) => {
+                let counter = matches!(c.func.name, "rate" | "irate" | "increase" | "resets");
+                for a in &c.args.args {
+                    walk(a, inside || counter, out);
+                }
+            }
+            Expr::MatrixSelector(m) if inside => {
+                if let Some(n) = crate::analysis::selector_name(&m.vs) {
+                    out.insert(n.to_string());
+                }
+            }
+            Expr::Aggregate(a) => walk(&a.expr, inside, out),
+            Expr::Binary(b) => {
+                walk(&b.lhs, inside, out);
+                walk(&b.rhs, inside, out);
+            }
+            Expr::Paren(p) => walk(&p.expr, inside, out),
+            Expr::Unary(u) => walk(&u.expr, inside, out),
+            Expr::Subquery(s) => walk(&s.expr, inside, out),
+            _ => {}
+        }
+    }
+    if let Ok(parsed) = promql_parser::parser::parse(&expr.replace("{{window}}", "5m")) {
+        walk(&parsed, false, out);
+    }
+}
+
 fn references(expr: &str, out: &mut BTreeMap<String, Vec<String>>) {
     let e = expr.replace("{{window}}", "5m");
     if let Ok(parsed) = promql_parser::parser::parse(&e) {
@@ -568,13 +602,27 @@ fn common_prefix(names: &[&String]) -> String {
 
 fn print(service: &str, slos: &[Slo], from: &str) -> String {
     let mut refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Series used as counters: the events of an SLI, and what rates read.
+    let mut counters = std::collections::BTreeSet::new();
     for s in slos {
         match &s.sli {
             Sli::Events { errors, total } => {
+                for sel in [errors, total] {
+                    if let Ok(p) = promql_parser::parser::parse(sel) {
+                        for vs in crate::analysis::selectors(&p) {
+                            if let Some(n) = crate::analysis::selector_name(vs) {
+                                counters.insert(n.to_string());
+                            }
+                        }
+                    }
+                }
                 references(errors, &mut refs);
                 references(total, &mut refs);
             }
-            Sli::Ratio(r) => references(r, &mut refs),
+            Sli::Ratio(r) => {
+                counters_in(r, &mut counters);
+                references(r, &mut refs);
+            }
         }
     }
     // Histogram series are declared as their histogram.
@@ -585,8 +633,11 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
             .find_map(|s| name.strip_suffix(s))
         {
             Some(base) => (base.to_string(), "histogram"),
-            None if name.ends_with("_total") => (name.clone(), "counter"),
-            None => (name.clone(), "counter"),
+            // Counters by name or by use; anything else is read as a level.
+            None if name.ends_with("_total") || counters.contains(name) => {
+                (name.clone(), "counter")
+            }
+            None => (name.clone(), "gauge"),
         };
         let entry = metrics.entry(base).or_insert((kind, Vec::new()));
         // `le` belongs to histograms, `job` and `instance` to the scrape.

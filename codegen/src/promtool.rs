@@ -8,7 +8,7 @@
 //! traffic (none, and no ratio sample at all: never NaN), and no SLI series
 //! (the SLI-missing alert).
 
-use promql_parser::label::Matcher;
+use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::Expr;
 use serde::Serialize;
 
@@ -95,14 +95,87 @@ fn candidates(svc: &Service, label: &str, matchers: &[&Matcher]) -> Vec<String> 
         .map(|vals| vals.iter().map(|x| x.value.clone()).collect())
         .unwrap_or_default();
     for m in matchers.iter().filter(|m| m.name == label) {
-        for lit in m.value.split('|') {
-            if !lit.is_empty() && !v.iter().any(|x| x == lit) {
-                v.push(lit.to_string());
+        let mut add = |lit: String| {
+            if !lit.is_empty() && !v.contains(&lit) {
+                v.push(lit);
             }
+        };
+        if matches!(m.op, MatchOp::Re(_) | MatchOp::NotRe(_)) {
+            // Strings the expression matches (`5..|429` → `500`, `429`).
+            for lit in regex_examples(&m.value) {
+                add(lit);
+            }
+        } else {
+            add(m.value.clone());
         }
     }
     v.push("obspec_other".to_string());
     v
+}
+
+/// A few strings that the (anchored) regular expression matches: one per
+/// branch of a top-level alternation, each the shortest the branch allows.
+pub fn regex_examples(pattern: &str) -> Vec<String> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn shortest(h: &Hir, out: &mut String) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(l) => match std::str::from_utf8(&l.0) {
+                Ok(s) => {
+                    out.push_str(s);
+                    true
+                }
+                Err(_) => false,
+            },
+            HirKind::Class(Class::Unicode(c)) => {
+                // A printable member, preferring digits and letters.
+                let has = |ch: char| c.iter().any(|r| r.start() <= ch && ch <= r.end());
+                let pick = ['0', 'a', 'A', '_', '-', '.']
+                    .into_iter()
+                    .find(|&ch| has(ch))
+                    .or_else(|| c.iter().next().map(|r| r.start()));
+                match pick {
+                    Some(ch) if !ch.is_control() => {
+                        out.push(ch);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            HirKind::Class(Class::Bytes(_)) => false,
+            HirKind::Repetition(r) => {
+                for _ in 0..r.min {
+                    if !shortest(&r.sub, out) {
+                        return false;
+                    }
+                }
+                true
+            }
+            HirKind::Capture(c) => shortest(&c.sub, out),
+            HirKind::Concat(hs) => hs.iter().all(|h| shortest(h, out)),
+            HirKind::Alternation(hs) => hs.first().is_some_and(|h| shortest(h, out)),
+        }
+    }
+    let Ok(hir) = regex_syntax::parse(pattern) else {
+        return Vec::new();
+    };
+    // Top-level branches, through a capture group around them.
+    let mut top = &hir;
+    while let HirKind::Capture(c) = top.kind() {
+        top = &c.sub;
+    }
+    let branches: Vec<&Hir> = match top.kind() {
+        HirKind::Alternation(hs) => hs.iter().take(4).collect(),
+        _ => vec![top],
+    };
+    let mut out = Vec::new();
+    for b in branches {
+        let mut s = String::new();
+        if shortest(b, &mut s) && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// A label assignment over `labels` satisfying `want` (all match) and, when
@@ -587,5 +660,27 @@ impl minijinja::value::Object for TestsValue {
 
     fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
         minijinja::value::Enumerator::Seq(self.0.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn regex_examples_match_their_expression() {
+        for (re, want) in [
+            ("(5..|429)", vec!["500", "429"]),
+            ("5..", vec!["500"]),
+            ("a|b|c", vec!["a"]),
+            ("api|web", vec!["api", "web"]),
+            ("[2-3]xx", vec!["2xx"]),
+            ("x+", vec!["x"]),
+        ] {
+            assert_eq!(super::regex_examples(re), want, "{re}");
+            for ex in super::regex_examples(re) {
+                assert!(regex::Regex::new(&format!("^(?:{re})$"))
+                    .unwrap()
+                    .is_match(&ex));
+            }
+        }
     }
 }

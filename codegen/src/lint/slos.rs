@@ -409,6 +409,15 @@ fn counter_selector<'a>(
     }
     let name = selector_name(vs)?;
     match index.series.get(name) {
+        // A histogram's `_count` counts its observations: events too.
+        Some(Series::Metric {
+            metric,
+            name: n,
+            bucket: false,
+            ..
+        }) if metric.kind.value == MetricType::Histogram && name == format!("{n}_count") => {
+            Some(metric)
+        }
         Some(Series::Metric {
             metric, name: n, ..
         }) if *n == name => {

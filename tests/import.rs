@@ -328,3 +328,55 @@ fn sloth_plugins_are_refused_by_name() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// OpenSLO documents written as one YAML list, and `counter: true` queries that
+/// aggregate raw counters: read as rates over the window, they become events.
+#[test]
+fn openslo_list_and_counter_queries() {
+    let (code, out, err) = import("openslo", &fixtures().join("openslo-list-counter.yaml"));
+    assert_eq!(code, 0, "{err}");
+    let loaded = lints_clean(&out);
+    let slo = loaded.specs.services[0]
+        .slos
+        .get("web-availability")
+        .unwrap();
+    assert_eq!(slo.window.value, "28d");
+    assert_eq!(
+        slo.sli.errors.as_ref().unwrap().value,
+        r#"http_requests_total{code=~"5..",service="web"}"#
+    );
+}
+
+/// Alert names Sloth accepts, obspec's rules need unique identifiers: shared
+/// names get the SLO's name, others become CamelCase, and the note says so.
+#[test]
+fn sloth_alert_names_become_unique_identifiers() {
+    let dir = std::env::temp_dir().join(format!("obspec-import-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("s.yml");
+    std::fs::write(
+        &f,
+        "version: \"prometheus/v1\"\nservice: shop\nslos:\n  - name: checkout\n    objective: 99.9\n    sli: {events: {error_query: 'sum(rate(shop_errors_total[{{.window}}]))', total_query: 'sum(rate(shop_requests_total[{{.window}}]))'}}\n    alerting: {name: ShopBurn}\n  - name: search\n    objective: 99\n    sli: {events: {error_query: 'sum(rate(shop_errors_total[{{.window}}]))', total_query: 'sum(rate(shop_requests_total[{{.window}}]))'}}\n    alerting: {name: ShopBurn}\n  - name: cart\n    objective: 99\n    sli: {events: {error_query: 'sum(rate(shop_errors_total[{{.window}}]))', total_query: 'sum(rate(shop_requests_total[{{.window}}]))'}}\n    alerting: {name: shop-cart-burn}\n",
+    )
+    .unwrap();
+    let (code, out, err) = import("sloth", &f);
+    assert_eq!(code, 0, "{err}");
+    let loaded = lints_clean(&out);
+    let svc = &loaded.specs.services[0];
+    let name = |slo: &str| {
+        svc.slos
+            .get(slo)
+            .unwrap()
+            .alerting
+            .name
+            .as_ref()
+            .unwrap()
+            .value
+            .clone()
+    };
+    assert_eq!(name("checkout"), "ShopBurnCheckout");
+    assert_eq!(name("search"), "ShopBurnSearch");
+    assert_eq!(name("cart"), "ShopCartBurn");
+    assert!(out.contains("renamed `ShopCartBurn`"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

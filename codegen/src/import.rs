@@ -243,7 +243,7 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
         return err("the Sloth spec has no `slos` list");
     };
     let window_re = regex::Regex::new(r"\{\{-?\s*\.window\s*-?\}\}").expect("valid");
-    let mut slos = Vec::new();
+    let mut slos: Vec<Slo> = Vec::new();
     for item in items {
         let name = text(item, "name")
             .ok_or_else(|| ImportError(format!("SLO at {} has no name", at(item))))?;
@@ -352,15 +352,55 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
             notes,
         });
     }
+    // Sloth lets SLOs share an alert name (their `sloth_slo` label tells them
+    // apart) and allows any characters; obspec alert names are unique
+    // identifiers: shared names get the SLO's name, others are made CamelCase.
+    let names: Vec<Option<String>> = slos.iter().map(|s| s.alert_name.clone()).collect();
+    for s in &mut slos {
+        let Some(n) = s.alert_name.clone() else {
+            continue;
+        };
+        let shared = names
+            .iter()
+            .filter(|x| x.as_deref() == Some(n.as_str()))
+            .count()
+            > 1;
+        let ident = n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let mut new = if ident {
+            n.clone()
+        } else {
+            crate::case::upper_camel(&n)
+        };
+        if shared {
+            new.push_str(&crate::case::upper_camel(&s.name));
+        }
+        if new != n {
+            s.notes.push(format!(
+                "Sloth's alert name `{n}` is {}: renamed `{new}` (routes and silences matching `alertname` need the new name)",
+                if shared { "shared by several SLOs" } else { "not an identifier" }
+            ));
+            s.alert_name = Some(new);
+        }
+    }
     Ok((service_name(service), slos))
 }
 
 /// Converts OpenSLO v1 documents (`SLO`, and the `SLI`s they reference).
 pub fn openslo(input: &str) -> Result<String, ImportError> {
-    let docs =
+    let parsed =
         parse_all(FileId(0), input, Limits::default()).map_err(|d| ImportError(d.message))?;
+    // A YAML stream of documents, or documents written as one YAML list
+    // (as `oslo` and several examples write them).
+    let docs: Vec<&Node> = parsed
+        .iter()
+        .flat_map(|d| match &d.kind {
+            NodeKind::Seq(items) => items.iter().collect::<Vec<_>>(),
+            _ => vec![d],
+        })
+        .collect();
     let mut slis: BTreeMap<String, &Node> = BTreeMap::new();
-    for d in &docs {
+    for &d in &docs {
         if text(d, "apiVersion") != Some("openslo/v1") {
             return err(format!(
                 "document at {} is not `apiVersion: openslo/v1`",
@@ -375,7 +415,7 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
     }
     let mut service = None;
     let mut slos = Vec::new();
-    for d in docs.iter().filter(|d| text(d, "kind") == Some("SLO")) {
+    for &d in docs.iter().filter(|d| text(d, "kind") == Some("SLO")) {
         let name = get(d, "metadata")
             .and_then(|m| text(m, "name"))
             .ok_or_else(|| ImportError(format!("SLO at {} has no metadata.name", at(d))))?;
@@ -434,7 +474,8 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
             let q = text(spec, "query")
                 .or_else(|| text(spec, "promql"))
                 .ok_or_else(|| ImportError(format!("SLO `{name}`: {key} has no query")))?;
-            Ok(Some(as_rate(q)))
+            let counter = text(ratio, "counter") == Some("true");
+            Ok(Some(if counter { counter_rate(q) } else { as_rate(q) }))
         };
         let total = query("total")?
             .ok_or_else(|| ImportError(format!("SLO `{name}`: ratioMetric has no total")))?;
@@ -512,6 +553,32 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
 
 /// An OpenSLO query as a rate over `{{window}}`: ranges are replaced by the
 /// placeholder; a plain selector is wrapped in `sum(rate(...))`.
+/// An OpenSLO `counter: true` query: raw counters, to be read as rates over
+/// the window. Every selector not already under a range gets
+/// `rate(…[{{window}}])` (`sum(x_total{…})` → `sum(rate(x_total{…}[{{window}}]))`).
+fn counter_rate(q: &str) -> String {
+    let q = q.trim();
+    let Ok(e) = promql_parser::parser::parse(q) else {
+        return as_rate(q);
+    };
+    // A bare selector is summed as well as rated; ranges are already rates.
+    if q.contains('[') || matches!(e, promql_parser::parser::Expr::VectorSelector(_)) {
+        return as_rate(q);
+    }
+    let text = e.to_string();
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    for vs in crate::analysis::selectors(&e) {
+        let sel = vs.to_string();
+        let Some(i) = rest.find(&sel) else { continue };
+        out.push_str(&rest[..i]);
+        out.push_str(&format!("rate({sel}[{{{{window}}}}])"));
+        rest = &rest[i + sel.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn as_rate(q: &str) -> String {
     let q = q.trim();
     if let Ok(promql_parser::parser::Expr::VectorSelector(_)) = promql_parser::parser::parse(q) {

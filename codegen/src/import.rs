@@ -210,6 +210,34 @@ pub fn sloth(input: &str) -> Result<String, ImportError> {
         .join("---\n"))
 }
 
+/// Every key of a Sloth mapping is one obspec carries: anything else is
+/// refused by name rather than dropped (keys compare in snake_case, so the
+/// Kubernetes resources' camelCase spellings match too).
+fn known_keys(node: &Node, allowed: &[&str], whose: &str) -> Result<(), ImportError> {
+    let NodeKind::Map(entries) = &node.kind else {
+        return Ok(());
+    };
+    for (k, _) in entries {
+        let key = k.as_scalar().unwrap_or("");
+        let mut snake = String::with_capacity(key.len() + 4);
+        for c in key.chars() {
+            if c.is_ascii_uppercase() {
+                snake.push('_');
+                snake.push(c.to_ascii_lowercase());
+            } else {
+                snake.push(c);
+            }
+        }
+        if !allowed.contains(&snake.as_str()) {
+            return err(format!(
+                "{whose}: the Sloth field `{key}` (line {}) cannot be converted: obspec has no equivalent",
+                k.span.line
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Plugins cannot be converted: refused by name.
 fn refuse_plugins(node: &Node, key: &str, whose: &str) -> Result<(), ImportError> {
     let Some(p) = get(node, key) else {
@@ -238,6 +266,11 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
     let service = text(doc, "service")
         .ok_or_else(|| ImportError("the Sloth spec has no `service`".into()))?;
     refuse_plugins(doc, "slo_plugins", &format!("service `{service}`"))?;
+    known_keys(
+        doc,
+        &["version", "service", "labels", "slos", "slo_plugins"],
+        &format!("service `{service}`"),
+    )?;
     let common_labels = entries(get(doc, "labels"));
     let Some(NodeKind::Seq(items)) = get(doc, "slos").map(|n| &n.kind) else {
         return err("the Sloth spec has no `slos` list");
@@ -255,8 +288,31 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
                 "SLO `{name}`: objective `{objective}` is not a number"
             ))
         })?;
+        let whose = format!("SLO `{name}`");
+        known_keys(
+            item,
+            &[
+                "name",
+                "objective",
+                "description",
+                "labels",
+                "sli",
+                "alerting",
+                "plugins",
+            ],
+            &whose,
+        )?;
         let sli_node =
             get(item, "sli").ok_or_else(|| ImportError(format!("SLO `{name}` has no sli")))?;
+        known_keys(sli_node, &["events", "raw", "plugin"], &whose)?;
+        for (k, allowed) in [
+            ("events", &["error_query", "total_query"][..]),
+            ("raw", &["error_ratio_query"][..]),
+        ] {
+            if let Some(n) = get(sli_node, k) {
+                known_keys(n, allowed, &whose)?;
+            }
+        }
         // `{{.window}}`, `{{ .window }}` and every other spacing.
         let window_q = |q: &str| window_re.replace_all(q, "{{window}}").into_owned();
         let sli = if let Some(events) = get(sli_node, "events") {
@@ -288,6 +344,24 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
             ));
         };
         let alerting = get(item, "alerting");
+        if let Some(a) = alerting {
+            known_keys(
+                a,
+                &[
+                    "name",
+                    "labels",
+                    "annotations",
+                    "page_alert",
+                    "ticket_alert",
+                ],
+                &whose,
+            )?;
+            for k in ["page_alert", "ticket_alert"] {
+                if let Some(n) = get(a, k) {
+                    known_keys(n, &["disable", "labels", "annotations"], &whose)?;
+                }
+            }
+        }
         let mut labels = common_labels.clone();
         labels.extend(entries(get(item, "labels")));
         let mut notes = Vec::new();

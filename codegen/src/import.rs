@@ -806,6 +806,31 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
         out,
         "# obspec needs every metric and label declared, with bounded label domains."
     );
+    // The severities the alerts use: the project file must allow them.
+    let mut severities: Vec<String> = Vec::new();
+    for s in slos {
+        let page = (!s.page_disabled)
+            .then(|| s.page_severity.clone().unwrap_or_else(|| "critical".into()));
+        // The SLI-missing alert has the ticket severity while any class is on.
+        let any_on = !(s.page_disabled && s.ticket_disabled);
+        let ticket = any_on.then(|| {
+            s.ticket_severity
+                .clone()
+                .unwrap_or_else(|| "warning".into())
+        });
+        for v in [page, ticket].into_iter().flatten() {
+            if !severities.contains(&v) {
+                severities.push(v);
+            }
+        }
+    }
+    if !severities.is_empty() {
+        let _ = writeln!(
+            out,
+            "# The project file (obspec.yaml) must allow the severities [{}] in `conventions.severities`.",
+            severities.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "obspec: 1\nservice: {}\nnamespace: {}",

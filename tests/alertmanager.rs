@@ -236,6 +236,30 @@ fn credentials_are_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// amtool's verdict on an Alertmanager configuration, and obspec lint's on the
+/// routing section it stands for (with lint's output).
+fn amtool_and_lint(dir: &Path, am: &str, spec: &str) -> (bool, bool, String) {
+    std::fs::write(dir.join("am.yml"), am).unwrap();
+    let theirs = Command::new("amtool")
+        .arg("check-config")
+        .arg(dir.join("am.yml"))
+        .output()
+        .unwrap()
+        .status
+        .success();
+    std::fs::write(dir.join("specs/obspec.yaml"), spec).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .args(["lint", "specs"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        theirs,
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
 /// obspec's Alertmanager value checks (OBS906) agree with amtool's: each case
 /// is written once as an obspec routing section and once as the Alertmanager
 /// configuration it stands for; lint refuses exactly what amtool refuses.
@@ -316,25 +340,10 @@ fn value_checks_agree_with_amtool() {
         let am = format!(
             "route:\n  receiver: hook\n  group_by: {group_by}\n  routes:\n    - receiver: hook\n      matchers: ['severity=\"info\"']\n      mute_time_intervals: [n]\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: {url}\ntime_intervals:\n  - name: n\n    time_intervals:\n      - {interval}\n"
         );
-        std::fs::write(dir.join("am.yml"), &am).unwrap();
-        let theirs = Command::new("amtool")
-            .arg("check-config")
-            .arg(dir.join("am.yml"))
-            .output()
-            .unwrap()
-            .status
-            .success();
         let spec = format!(
             "obspec: 1\nrouting:\n  group_by: {group_by}\n  default_receiver: hook\n  receivers:\n    hook: {{webhook: {{url: {url}}}}}\n  routes:\n    - match: {{severity: info}}\n      receiver: hook\n      mute_time_intervals: [n]\n  time_intervals:\n    n: [{interval}]\n"
         );
-        std::fs::write(dir.join("specs/obspec.yaml"), &spec).unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
-            .args(["lint", "specs"])
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        let out = String::from_utf8_lossy(&o.stdout).into_owned();
-        let ours = o.status.success();
+        let (theirs, ours, out) = amtool_and_lint(&dir, &am, &spec);
         // Where obspec is knowingly stricter than amtool 0.25: a URL with white
         // space (a typo the HTTP request then fails on) and month 13 (which
         // never matches).
@@ -391,28 +400,13 @@ fn matcher_and_receiver_checks_agree_with_amtool() {
             "route:\n  receiver: mail\n  routes:\n    - receiver: mail\n      matchers: ['service=~{}']\nreceivers:\n  - name: mail\n    email_configs:\n      - {{to: ops@example.com, from: am@example.com, smarthost: {smarthost}}}\ninhibit_rules:\n  - source_matchers: ['severity=\"critical\"']\n    target_matchers: ['severity=\"warning\"']\n    equal: [{equal}]\n",
             serde_json::to_string(&format!("\"{}\"", re.trim_matches('\''))).unwrap()
         );
-        std::fs::write(dir.join("am.yml"), &am).unwrap();
-        let theirs = Command::new("amtool")
-            .arg("check-config")
-            .arg(dir.join("am.yml"))
-            .output()
-            .unwrap()
-            .status
-            .success();
         let spec = format!(
             "obspec: 1\nrouting:\n  default_receiver: mail\n  receivers:\n    mail: {{email: {{to: ops@example.com, from: am@example.com, smarthost: {smarthost}}}}}\n  routes:\n    - match_re: {{service: {re}}}\n      receiver: mail\n  inhibit:\n    - source: {{severity: critical}}\n      target: {{severity: warning}}\n      equal: [{equal}]\n"
         );
-        std::fs::write(dir.join("specs/obspec.yaml"), &spec).unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
-            .args(["lint", "specs"])
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        let ours = o.status.success();
+        let (theirs, ours, out) = amtool_and_lint(&dir, &am, &spec);
         if theirs != ours {
             disagree.push(format!(
-                "{re} | {equal} | {smarthost}: amtool {theirs}, obspec {ours}\n{}",
-                String::from_utf8_lossy(&o.stdout)
+                "{re} | {equal} | {smarthost}: amtool {theirs}, obspec {ours}\n{out}"
             ));
         }
     }

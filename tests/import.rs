@@ -22,6 +22,29 @@ fn import(kind: &str, file: &Path) -> (i32, String, String) {
     )
 }
 
+/// Runs `promtool test rules` on generated test files in `dir`; promtool is
+/// required under `CI=true`.
+fn promtool_test(dir: &Path, files: &[&str]) {
+    if !Command::new("promtool")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "promtool is required under CI=true"
+        );
+        return;
+    }
+    let o = Command::new("promtool")
+        .args(["test", "rules"])
+        .args(files)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
 fn lints_clean(spec: &str) -> obspec_codegen::Loaded {
     let loaded = obspec_codegen::check_texts([("imported.yaml", spec)]);
     let d: Vec<_> = loaded.diagnostics.iter().cloned().collect();
@@ -154,20 +177,7 @@ slos:
     assert!(!alert_blocks
         .iter()
         .any(|b| b.starts_with("CheckoutSilent\n") || b.starts_with("'CheckoutSilent'")));
-    if Command::new("promtool")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        let o = Command::new("promtool")
-            .args(["test", "rules", "checkout.test.yml"])
-            .current_dir(dir.join("out/prometheus"))
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("promtool is required under CI=true");
-    }
+    promtool_test(&dir.join("out/prometheus"), &["checkout.test.yml"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -293,20 +303,10 @@ fn sloth_kubernetes_and_multi_document_files() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    if Command::new("promtool")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        let o = Command::new("promtool")
-            .args(["test", "rules", "home-wifi.test.yml", "myservice.test.yml"])
-            .current_dir(dir.join("out/prometheus"))
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
-    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("promtool is required under CI=true");
-    }
+    promtool_test(
+        &dir.join("out/prometheus"),
+        &["home-wifi.test.yml", "myservice.test.yml"],
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

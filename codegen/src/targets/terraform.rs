@@ -28,16 +28,7 @@ pub struct Secret {
 }
 
 fn ident(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut out = crate::case::snake(s);
     while out.contains("__") {
         out = out.replace("__", "_");
     }

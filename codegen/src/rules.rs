@@ -36,6 +36,9 @@ pub struct Rule {
     pub alert: Option<String>,
     pub expr: String,
     pub r#for: Option<String>,
+    /// `keep_firing_for`, for an alerting rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep_firing_for: Option<String>,
     pub labels: Vec<(String, String)>,
     pub annotations: Vec<(String, String)>,
 }
@@ -427,6 +430,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 alert: None,
                 expr: p.sli.errors_rate(BASE, &g).expect("not raw"),
                 r#for: None,
+                keep_firing_for: None,
                 labels: id.clone(),
                 annotations: vec![],
             });
@@ -435,6 +439,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 alert: None,
                 expr: p.sli.total_rate(BASE, &g).expect("not raw"),
                 r#for: None,
+                keep_firing_for: None,
                 labels: id.clone(),
                 annotations: vec![],
             });
@@ -453,6 +458,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 alert: None,
                 expr,
                 r#for: None,
+                keep_firing_for: None,
                 labels: labels_with(&id, &[("window", ws.clone())]),
                 annotations: vec![],
             });
@@ -494,6 +500,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 alert: None,
                 expr,
                 r#for: None,
+                keep_firing_for: None,
                 labels: id.clone(),
                 annotations: vec![],
             });
@@ -551,6 +558,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 alert: Some(p.alert.clone()),
                 expr,
                 r#for: Some(format_duration(for_ms)),
+                keep_firing_for: None,
                 labels: as_text(labels),
                 annotations: as_text(annotations),
             });
@@ -571,6 +579,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
             alert: Some(format!("{}SLIMissing", p.alert)),
             expr: p.sli.absent_expr(),
             r#for: Some(format_duration(missing_for)),
+            keep_firing_for: None,
             labels: as_text(labels_with(
                 &p.labels,
                 &[("severity", p.ticket_severity.clone())],
@@ -612,6 +621,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
             alert: Some(name.value.clone()),
             expr: a.expr.value.trim().to_string(),
             r#for: a.for_.as_ref().map(|f| f.value.clone()),
+            keep_firing_for: a.keep_firing_for.as_ref().map(|f| f.value.clone()),
             labels,
             annotations,
         });
@@ -668,6 +678,9 @@ pub fn groups_yaml(groups: &[Group], indent: usize) -> String {
             out.push('\n');
             if let Some(f) = &r.r#for {
                 line(&mut out, "      for: ", f);
+            }
+            if let Some(k) = &r.keep_firing_for {
+                line(&mut out, "      keep_firing_for: ", k);
             }
             for (title, pairs) in [("labels", &r.labels), ("annotations", &r.annotations)] {
                 if pairs.is_empty() {

@@ -1066,6 +1066,7 @@ fn alert_from(cx: &mut Cx<'_>, node: &Node) -> Option<Alert> {
     let mut f = Fields::new(cx, node, "an alert")?;
     let expr = f.req(cx, "expr");
     let for_ = f.opt(cx, "for");
+    let keep_firing_for = f.opt(cx, "keep_firing_for");
     let severity = f.req(cx, "severity");
     let summary = f.opt(cx, "summary");
     let description = f.opt(cx, "description");
@@ -1078,6 +1079,7 @@ fn alert_from(cx: &mut Cx<'_>, node: &Node) -> Option<Alert> {
         infrastructure,
         expr: expr.ok()?,
         for_,
+        keep_firing_for,
         severity: severity.ok()?,
         summary,
         description,

@@ -690,6 +690,9 @@ pub struct Alert {
     /// How long the condition holds before firing, e.g. `10m`.
     #[cfg_attr(feature = "serde", serde(rename = "for"))]
     pub for_: Option<Spanned<String>>,
+    /// How long the alert keeps firing after its condition stopped holding
+    /// (Prometheus 2.42 and later), e.g. `15m`: no flapping resolve and re-fire.
+    pub keep_firing_for: Option<Spanned<String>>,
     /// One of the project's severities (default: critical, warning, info).
     pub severity: Spanned<String>,
     /// One-line summary; may use Prometheus templating (`{{ $value }}`).

@@ -367,6 +367,21 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
                 );
             }
         }
+        if let Some(k) = &alert.keep_firing_for {
+            if parse_duration(k).is_none() && !is_zero_duration(k) {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_FOR,
+                        k.span,
+                        format!(
+                            "`keep_firing_for: {}` is not a Prometheus duration",
+                            k.value
+                        ),
+                    )
+                    .help("write a duration such as `15m`"),
+                );
+            }
+        }
         match &alert.summary {
             Some(s) if !s.trim().is_empty() => {}
             other => diags.push(

@@ -1143,6 +1143,22 @@ pub static RULES: &[Rule] = &[
         ],
     },
     Rule {
+        code: "OBS711",
+        title: "invalid recording rule name",
+        severity: "error",
+        explanation: "A recording rule under `recordings:` records a series named like a metric; by convention `level:metric:operations` (`job:api_requests:rate5m`), with colons telling recorded series from scraped ones. Prometheus refuses other names. Alerts and other expressions of the specs may use the recorded names.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "recordings:\n  job-api-requests-rate5m: # <- OBS711\n    expr: 'sum by (job) (rate(api_requests_total[5m]))'\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "recordings:\n  job:api_requests:rate5m:\n    expr: 'sum by (job) (rate(api_requests_total[5m]))'\n",
+            "alerts:\n  ApiBusy:\n    expr: 'job:api_requests:rate5m > 100'\n",
+            "    severity: warning\n    summary: Busy.\n",
+        ))],
+    },
+    Rule {
         code: "OBS801",
         title: "metric defined twice",
         severity: "error",

@@ -628,6 +628,28 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
     }
 
     let mut groups = Vec::new();
+    if !svc.recordings.is_empty() {
+        groups.push(Group {
+            name: format!("{service}-recordings"),
+            rules: svc
+                .recordings
+                .iter()
+                .map(|(name, r)| Rule {
+                    record: Some(name.value.clone()),
+                    alert: None,
+                    expr: r.expr.value.trim().to_string(),
+                    r#for: None,
+                    keep_firing_for: None,
+                    labels: r
+                        .labels
+                        .iter()
+                        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                        .collect(),
+                    annotations: Vec::new(),
+                })
+                .collect(),
+        });
+    }
     if !recordings.is_empty() {
         groups.push(Group {
             name: format!("{service}-slo-recordings"),

@@ -708,6 +708,28 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
         .get("alerts")
         .map(|n| named_map(cx, n, "alert", CODE_DUP_ALERT, &mut broken, alert_from))
         .unwrap_or_default();
+    let recordings = f
+        .get("recordings")
+        .map(|n| {
+            named_map(
+                cx,
+                n,
+                "recording rule",
+                CODE_DUP_KEY,
+                &mut broken,
+                |cx, v| {
+                    let mut f = Fields::new(cx, v, "a recording rule")?;
+                    let expr = f.req(cx, "expr");
+                    let labels = string_map(cx, f.get("labels"), "recording label");
+                    f.finish(cx);
+                    Some(Recording {
+                        expr: expr.ok()?,
+                        labels,
+                    })
+                },
+            )
+        })
+        .unwrap_or_default();
     f.finish(cx);
     Some(Service {
         obspec: obspec.ok()?,
@@ -720,6 +742,7 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
         metrics,
         slos,
         alerts,
+        recordings,
         depends_on,
         file: None,
         broken,

@@ -459,6 +459,10 @@ pub struct Service {
     /// Alerting rules, by alert name.
     #[cfg_attr(feature = "serde", serde(default))]
     pub alerts: NamedMap<Alert>,
+    /// Recording rules the service keeps, by the name of the series they
+    /// record (`level:metric:operations`, e.g. `job:http_requests:rate5m`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub recordings: NamedMap<Recording>,
     /// Services this one depends on: their `infrastructure` alerts inhibit this
     /// service's alerts (Alertmanager target).
     #[cfg_attr(feature = "serde", serde(default))]
@@ -710,6 +714,19 @@ pub struct Alert {
     /// An infrastructure-level alert: while it fires, the alerts of the
     /// services that `depends_on` this one are inhibited.
     pub infrastructure: Option<Spanned<bool>>,
+}
+
+/// A recording rule the spec keeps.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Recording {
+    /// The PromQL expression whose result is recorded.
+    pub expr: Spanned<String>,
+    /// Labels added to the recorded series.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub labels: NamedMap<Spanned<String>>,
 }
 
 /// Everything loaded from one spec directory.

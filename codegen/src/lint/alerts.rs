@@ -16,6 +16,7 @@ pub const CODE_TEMPLATE: &str = "OBS706";
 pub const CODE_NO_CONDITION: &str = "OBS708";
 pub const CODE_TEMPLATE_LABEL: &str = "OBS709";
 pub const CODE_ROUTING_LABEL: &str = "OBS710";
+pub const CODE_RECORDING: &str = "OBS711";
 
 /// The matchers of the project's routes and inhibitions, compiled once.
 struct Matchers {
@@ -214,6 +215,35 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
     } else {
         RoutingReads::new(index.specs)
     };
+    for (name, rec) in svc.recordings.iter() {
+        // A recorded series is named like a metric; colons mark recordings
+        // (`level:metric:operations`).
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+        if !valid {
+            diags.push(
+                Diagnostic::error(
+                    CODE_RECORDING,
+                    name.span,
+                    format!("`{}` is not a name for a recorded series", name.value),
+                )
+                .help("recording rules are named `level:metric:operations`, e.g. `job:http_requests:rate5m`"),
+            );
+        }
+        if let Some(e) = checker.check(&rec.expr, "recording rule expression", diags) {
+            checker.analyze(&e, &rec.expr, diags);
+        }
+        for (k, _) in rec.labels.iter() {
+            for v in check_label_name(k) {
+                diags.push(Diagnostic::from_violation(v, k.span));
+            }
+        }
+    }
     for (name, alert) in svc.alerts.iter() {
         let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');

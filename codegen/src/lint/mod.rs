@@ -122,6 +122,13 @@ impl<'a> Index<'a> {
         for name in crate::slo::recording_rule_names(specs) {
             series.entry(name).or_insert(Series::Recording);
         }
+        for svc in &specs.services {
+            for (name, _) in svc.recordings.iter() {
+                series
+                    .entry(name.value.clone())
+                    .or_insert(Series::Recording);
+            }
+        }
         Index {
             specs,
             sources,

@@ -382,3 +382,69 @@ fn sloth_alert_names_become_unique_identifiers() {
     assert!(out.contains("renamed `ShopCartBurn`"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An existing Prometheus rule file: alerts (with `for`, `keep_firing_for`,
+/// labels, annotations), recording rules, and the metrics they read, which lint
+/// clean against a project allowing the severities the import names, and
+/// generate rules promtool accepts.
+#[test]
+fn prometheus_rule_file_imports() {
+    let (code, out, err) = import("prometheus", &fixtures().join("checkout.rules.yml"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("must allow the severities [page, none, ticket]"),
+        "{out}"
+    );
+    let loaded = obspec_codegen::check_texts([
+        ("checkout.yaml", out.as_str()),
+        (
+            "obspec.yaml",
+            "obspec: 1\nconventions:\n  severities: [page, ticket, none]\n",
+        ),
+    ]);
+    assert!(
+        !loaded.diagnostics.has_errors() && loaded.diagnostics.iter().next().is_none(),
+        "{}",
+        obspec_codegen::report::render(
+            obspec_codegen::report::Format::Human,
+            &loaded.diagnostics.clone().into_sorted(),
+            &loaded.sources,
+            false
+        )
+    );
+    let svc = &loaded.specs.services[0];
+    assert_eq!(svc.service.value, "checkout");
+    let high = svc.alerts.get("CheckoutErrorsHigh").unwrap();
+    assert_eq!(high.for_.as_ref().unwrap().value, "10m");
+    assert_eq!(high.keep_firing_for.as_ref().unwrap().value, "5m");
+    assert_eq!(high.severity.value, "page");
+    assert_eq!(high.labels.get("team").unwrap().value, "payments");
+    assert!(high.runbook.is_some() && high.annotations.get("dashboard").is_some());
+    assert!(
+        svc.alerts.get("CheckoutQueueDeep").is_some(),
+        "renamed to an identifier"
+    );
+    assert!(svc.recordings.get("job:checkout_requests:rate5m").is_some());
+    let kinds: Vec<(String, obspec_codegen::model::MetricType)> = svc
+        .metrics
+        .iter()
+        .map(|(k, m)| (k.value.clone(), m.kind.value))
+        .collect();
+    assert!(kinds.contains(&(
+        "checkout_queue_depth".into(),
+        obspec_codegen::model::MetricType::Gauge
+    )));
+    assert!(kinds.contains(&(
+        "checkout_requests_total".into(),
+        obspec_codegen::model::MetricType::Counter
+    )));
+    // Groups with their own interval are refused by name.
+    let dir = std::env::temp_dir().join(format!("obspec-import-prom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("x.rules.yml");
+    std::fs::write(&f, "groups:\n  - name: g\n    interval: 30s\n    rules:\n      - alert: A\n        expr: up == 0\n").unwrap();
+    let (code, _, err) = import("prometheus", &f);
+    assert_eq!(code, 1);
+    assert!(err.contains("interval"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -741,34 +741,20 @@ fn common_prefix(names: &[&String]) -> String {
     prefix
 }
 
-fn print(service: &str, slos: &[Slo], from: &str) -> String {
-    let mut refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    // Series used as counters: the events of an SLI, and what rates read.
-    let mut counters = std::collections::BTreeSet::new();
-    for s in slos {
-        match &s.sli {
-            Sli::Events { errors, total } => {
-                for sel in [errors, total] {
-                    if let Ok(p) = promql_parser::parser::parse(sel) {
-                        for vs in crate::analysis::selectors(&p) {
-                            if let Some(n) = crate::analysis::selector_name(vs) {
-                                counters.insert(n.to_string());
-                            }
-                        }
-                    }
-                }
-                references(errors, &mut refs);
-                references(total, &mut refs);
-            }
-            Sli::Ratio(r) => {
-                counters_in(r, &mut counters);
-                references(r, &mut refs);
-            }
-        }
-    }
+/// The header, `labels:` and `metrics:` of an imported spec: every series the
+/// expressions reference (`refs`, with the labels they match on) declared with
+/// its inferred type (`counters` are the series used as counters), and the
+/// severities the project file must allow.
+fn declarations(
+    service: &str,
+    from: &str,
+    refs: &BTreeMap<String, Vec<String>>,
+    counters: &std::collections::BTreeSet<String>,
+    severities: &[String],
+) -> String {
     // Histogram series are declared as their histogram.
     let mut metrics: BTreeMap<String, (&str, Vec<String>)> = BTreeMap::new();
-    for (name, labels) in &refs {
+    for (name, labels) in refs {
         let (base, kind) = match ["_bucket", "_count", "_sum"]
             .iter()
             .find_map(|s| name.strip_suffix(s))
@@ -806,24 +792,6 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
         out,
         "# obspec needs every metric and label declared, with bounded label domains."
     );
-    // The severities the alerts use: the project file must allow them.
-    let mut severities: Vec<String> = Vec::new();
-    for s in slos {
-        let page = (!s.page_disabled)
-            .then(|| s.page_severity.clone().unwrap_or_else(|| "critical".into()));
-        // The SLI-missing alert has the ticket severity while any class is on.
-        let any_on = !(s.page_disabled && s.ticket_disabled);
-        let ticket = any_on.then(|| {
-            s.ticket_severity
-                .clone()
-                .unwrap_or_else(|| "warning".into())
-        });
-        for v in [page, ticket].into_iter().flatten() {
-            if !severities.contains(&v) {
-                severities.push(v);
-            }
-        }
-    }
     if !severities.is_empty() {
         let _ = writeln!(
             out,
@@ -874,6 +842,52 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
             }
         }
     }
+    out
+}
+
+fn print(service: &str, slos: &[Slo], from: &str) -> String {
+    let mut refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Series used as counters: the events of an SLI, and what rates read.
+    let mut counters = std::collections::BTreeSet::new();
+    for s in slos {
+        match &s.sli {
+            Sli::Events { errors, total } => {
+                for sel in [errors, total] {
+                    if let Ok(p) = promql_parser::parser::parse(sel) {
+                        for vs in crate::analysis::selectors(&p) {
+                            if let Some(n) = crate::analysis::selector_name(vs) {
+                                counters.insert(n.to_string());
+                            }
+                        }
+                    }
+                }
+                references(errors, &mut refs);
+                references(total, &mut refs);
+            }
+            Sli::Ratio(r) => {
+                counters_in(r, &mut counters);
+                references(r, &mut refs);
+            }
+        }
+    }
+    let mut severities: Vec<String> = Vec::new();
+    for s in slos {
+        let page = (!s.page_disabled)
+            .then(|| s.page_severity.clone().unwrap_or_else(|| "critical".into()));
+        // The SLI-missing alert has the ticket severity while any class is on.
+        let any_on = !(s.page_disabled && s.ticket_disabled);
+        let ticket = any_on.then(|| {
+            s.ticket_severity
+                .clone()
+                .unwrap_or_else(|| "warning".into())
+        });
+        for v in [page, ticket].into_iter().flatten() {
+            if !severities.contains(&v) {
+                severities.push(v);
+            }
+        }
+    }
+    let mut out = declarations(service, from, &refs, &counters, &severities);
     let _ = writeln!(out, "slos:");
     for s in slos {
         let _ = writeln!(out, "  {}:", yaml_scalar(&s.name));
@@ -968,4 +982,181 @@ fn kv(pairs: &[(String, String)]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Converts a Prometheus rule file (`groups:`, or a PrometheusRule resource's
+/// `spec.groups`) into a service spec: alerting rules become `alerts:` (with
+/// `for`, `keep_firing_for`, labels and annotations), recording rules
+/// `recordings:`, and the series their expressions read a starting `metrics:`
+/// section with inferred types, marked for review.
+pub fn prometheus(input: &str, service: &str) -> Result<String, ImportError> {
+    let docs =
+        parse_all(FileId(0), input, Limits::default()).map_err(|d| ImportError(d.message))?;
+    let mut rules: Vec<&Node> = Vec::new();
+    for doc in &docs {
+        let body = match (text(doc, "kind"), get(doc, "spec")) {
+            (Some("PrometheusRule"), Some(spec)) => spec,
+            _ => doc,
+        };
+        let Some(NodeKind::Seq(groups)) = get(body, "groups").map(|n| &n.kind) else {
+            return err(format!(
+                "not a Prometheus rule file at {}: no `groups` list",
+                at(doc)
+            ));
+        };
+        for g in groups {
+            known_keys(
+                g,
+                &[
+                    "name",
+                    "interval",
+                    "rules",
+                    "limit",
+                    "labels",
+                    "query_offset",
+                ],
+                "a rule group",
+            )?;
+            for k in ["interval", "limit", "labels", "query_offset"] {
+                if get(g, k).is_some() {
+                    return err(format!(
+                        "group `{}`: `{k}` cannot be converted: obspec writes the groups itself",
+                        text(g, "name").unwrap_or("?")
+                    ));
+                }
+            }
+            if let Some(NodeKind::Seq(rs)) = get(g, "rules").map(|n| &n.kind) {
+                rules.extend(rs.iter());
+            }
+        }
+    }
+    let mut alerts = String::new();
+    let mut recordings = String::new();
+    let mut refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut counters = std::collections::BTreeSet::new();
+    let mut recorded = std::collections::BTreeSet::new();
+    let mut severities: Vec<String> = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
+    for r in &rules {
+        let expr =
+            text(r, "expr").ok_or_else(|| ImportError(format!("rule at {} has no expr", at(r))))?;
+        known_keys(
+            r,
+            &[
+                "alert",
+                "record",
+                "expr",
+                "for",
+                "keep_firing_for",
+                "labels",
+                "annotations",
+            ],
+            &format!("the rule at {}", at(r)),
+        )?;
+        counters_in(expr, &mut counters);
+        references(expr, &mut refs);
+        let labels = entries(get(r, "labels"));
+        if let Some(rec) = text(r, "record") {
+            recorded.insert(rec.to_string());
+            let _ = writeln!(recordings, "  {}:", yaml_scalar(rec));
+            let _ = writeln!(recordings, "    expr: {}", yaml_scalar(expr.trim()));
+            if !labels.is_empty() {
+                let _ = writeln!(recordings, "    labels: {{{}}}", kv(&labels));
+            }
+            continue;
+        }
+        let Some(alert) = text(r, "alert") else {
+            return err(format!("rule at {} is neither `alert` nor `record`", at(r)));
+        };
+        // obspec alert names are unique identifiers.
+        let ident = alert
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && alert.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let mut name = if ident {
+            alert.to_string()
+        } else {
+            crate::case::upper_camel(alert)
+        };
+        let mut n = 2;
+        while !names.insert(name.clone()) {
+            name = format!("{}{n}", name.trim_end_matches(|c: char| c.is_ascii_digit()));
+            n += 1;
+        }
+        let _ = writeln!(alerts, "  {}:", yaml_scalar(&name));
+        if name != alert {
+            let _ = writeln!(
+                alerts,
+                "    # TODO: renamed from `{}` (routes and silences matching `alertname` need the new name)",
+                alert.replace('\n', " ")
+            );
+        }
+        let _ = writeln!(alerts, "    expr: {}", yaml_scalar(expr.trim()));
+        for k in ["for", "keep_firing_for"] {
+            if let Some(v) = text(r, k) {
+                let _ = writeln!(alerts, "    {k}: {}", yaml_scalar(v));
+            }
+        }
+        let severity = labels
+            .iter()
+            .find(|(k, _)| k == "severity")
+            .map(|(_, v)| v.clone());
+        match &severity {
+            Some(s) => {
+                let _ = writeln!(alerts, "    severity: {}", yaml_scalar(s));
+                if !severities.contains(s) {
+                    severities.push(s.clone());
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    alerts,
+                    "    severity: none  # TODO: the rule had no severity label"
+                );
+                if !severities.iter().any(|s| s == "none") {
+                    severities.push("none".into());
+                }
+            }
+        }
+        let mut annotations = entries(get(r, "annotations"));
+        for (key, field) in [
+            ("summary", "summary"),
+            ("description", "description"),
+            ("runbook_url", "runbook"),
+        ] {
+            if let Some(i) = annotations.iter().position(|(k, _)| k == key) {
+                let (_, v) = annotations.remove(i);
+                let _ = writeln!(alerts, "    {field}: {}", yaml_scalar(&v));
+            }
+        }
+        let rest: Vec<(String, String)> = labels
+            .into_iter()
+            .filter(|(k, _)| k != "severity")
+            .collect();
+        if !rest.is_empty() {
+            let _ = writeln!(alerts, "    labels: {{{}}}", kv(&rest));
+        }
+        if !annotations.is_empty() {
+            let _ = writeln!(alerts, "    annotations: {{{}}}", kv(&annotations));
+        }
+    }
+    // Recorded series are the spec's own; the rest are the service's metrics.
+    refs.retain(|name, _| !recorded.contains(name));
+    let mut out = declarations(
+        &service_name(service),
+        "Prometheus rules",
+        &refs,
+        &counters,
+        &severities,
+    );
+    if !recordings.is_empty() {
+        out.push_str("recordings:\n");
+        out.push_str(&recordings);
+    }
+    if !alerts.is_empty() {
+        out.push_str("alerts:\n");
+        out.push_str(&alerts);
+    }
+    Ok(out)
 }

@@ -70,6 +70,9 @@ enum ImportFormat {
     Sloth,
     /// OpenSLO v1 `SLO` (and `SLI`) documents.
     Openslo,
+    /// A Prometheus rule file (or PrometheusRule resource): its alerting and
+    /// recording rules, for the service named after the file.
+    Prometheus,
 }
 
 #[derive(clap::Args)]
@@ -247,6 +250,11 @@ fn main() -> ExitCode {
             if let Some(dir) = out {
                 let services = match from {
                     ImportFormat::Sloth => obspec_codegen::import::sloth_services(&input),
+                    ImportFormat::Prometheus => {
+                        let service = file_service(&file);
+                        obspec_codegen::import::prometheus(&input, &service)
+                            .map(|spec| vec![(service, spec)])
+                    }
                     ImportFormat::Openslo => obspec_codegen::import::openslo(&input).map(|spec| {
                         let service = spec
                             .lines()
@@ -284,6 +292,9 @@ fn main() -> ExitCode {
             let result = match from {
                 ImportFormat::Sloth => obspec_codegen::import::sloth(&input),
                 ImportFormat::Openslo => obspec_codegen::import::openslo(&input),
+                ImportFormat::Prometheus => {
+                    obspec_codegen::import::prometheus(&input, &file_service(&file))
+                }
             };
             match result {
                 Ok(spec) => {
@@ -305,6 +316,15 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// The service an imported rule file is for: the file's name without its
+/// extensions (`checkout.rules.yml` → `checkout`).
+fn file_service(file: &Path) -> String {
+    let name = file
+        .file_name()
+        .map_or("imported".into(), |n| n.to_string_lossy().into_owned());
+    name.split('.').next().unwrap_or("imported").to_string()
 }
 
 fn print_out(s: &str) {

@@ -456,7 +456,28 @@ pub fn detect(value: &str) -> Option<Hit> {
     value
         .split_whitespace()
         .filter(|w| w.len() >= 20 && !w.contains("://"))
-        .find_map(random_token)
+        .map(strip_digests)
+        .find_map(|w| random_token(&w))
+}
+
+/// `w` without content digests (`sha256:<hex>`, `sha512:…`, `sha1:…`, as in
+/// pinned image references): they are public identifiers, not credentials.
+fn strip_digests(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut rest = w;
+    while let Some(i) = ["sha256:", "sha512:", "sha384:", "sha1:"]
+        .iter()
+        .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
+        .min()
+    {
+        let (at, n) = i;
+        out.push_str(&rest[..at]);
+        let after = &rest[at + n..];
+        let hex = after.bytes().take_while(u8::is_ascii_hexdigit).count();
+        rest = &after[hex..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A credential found in a spec file.
@@ -764,6 +785,7 @@ mod tests {
             "arn:aws:iam::123456789012:role/alertmanager-sns",
             "eu-west-1",
             "Payment attempts by outcome.",
+            "otel/opentelemetry-collector-contrib:0.112.0@sha256:3f2a9c1e5b7d4a6f8e0c2b4d6f8a0c2e4b6d8f0a3f2a9c1e5b7d4a6f8e0c2b4d",
         ] {
             assert_eq!(detect(v), None, "{v}");
         }

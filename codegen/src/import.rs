@@ -874,9 +874,8 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
     for s in slos {
         let page = (!s.page_disabled)
             .then(|| s.page_severity.clone().unwrap_or_else(|| "critical".into()));
-        // The SLI-missing alert has the ticket severity while any class is on.
-        let any_on = !(s.page_disabled && s.ticket_disabled);
-        let ticket = any_on.then(|| {
+        // The SLI-missing alert goes with the ticket class.
+        let ticket = (!s.ticket_disabled).then(|| {
             s.ticket_severity
                 .clone()
                 .unwrap_or_else(|| "warning".into())

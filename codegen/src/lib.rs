@@ -6,7 +6,7 @@
 //! Every problem is a located [`diag::Diagnostic`] with a stable code from the
 //! [`catalog`].
 
-pub use obspec_spec::{diag, load, model, secrets, source, yaml};
+pub use obspec_spec::{diag, duration, load, model, secrets, source, yaml};
 
 pub mod analysis;
 pub mod build;

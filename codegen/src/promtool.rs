@@ -456,17 +456,23 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
             alertname: p.alert.clone(),
             exp_alerts: expected(r),
         };
-        let missing_quiet = AlertTest {
+        // The SLI-missing alert stays quiet while data flows (when it exists).
+        let with_quiet = |burn: AlertTest, quiet: &Option<AlertTest>| {
+            let mut v = vec![burn];
+            v.extend(quiet.clone());
+            v
+        };
+        let missing_quiet = p.sli_missing.then(|| AlertTest {
             eval_time: eval.clone(),
             alertname: format!("{}SLIMissing", p.alert),
             exp_alerts: vec![],
-        };
+        });
         let one = Decimal::from_int(1);
         groups.push(TestGroup {
             name: format!("{}: no errors", p.name),
             interval: interval.clone(),
             input_series: inputs(&f, Decimal::from_int(0), n, samples),
-            alert_rule_test: vec![burn_test(Decimal::from_int(0)), missing_quiet.clone()],
+            alert_rule_test: with_quiet(burn_test(Decimal::from_int(0)), &missing_quiet),
             promql_expr_test: vec![ExprTest {
                 expr: ratio_sel.clone(),
                 eval_time: eval.clone(),
@@ -515,7 +521,7 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
                     ),
                     interval: interval.clone(),
                     input_series: inputs(&f, r, n, samples),
-                    alert_rule_test: vec![burn_test(r), missing_quiet.clone()],
+                    alert_rule_test: with_quiet(burn_test(r), &missing_quiet),
                     promql_expr_test: vec![],
                 });
             }
@@ -524,13 +530,16 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
             name: format!("{}: zero traffic", p.name),
             interval: interval.clone(),
             input_series: inputs(&f, Decimal::from_int(0), 0, samples),
-            alert_rule_test: vec![burn_test(Decimal::from_int(0)), missing_quiet],
+            alert_rule_test: with_quiet(burn_test(Decimal::from_int(0)), &missing_quiet),
             promql_expr_test: vec![ExprTest {
                 expr: ratio_sel,
                 eval_time: eval.clone(),
                 exp_samples: vec![],
             }],
         });
+        if !p.sli_missing {
+            continue;
+        }
         let missing_for = p.sli_missing_for_ms;
         let absent_labels = p.sli.absent_labels();
         let missing_eval = format_duration(round_up(missing_for + 3 * step, step));

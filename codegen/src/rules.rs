@@ -71,6 +71,9 @@ pub struct SloPlan {
     pub period_ms: u64,
     pub disabled: bool,
     pub sli_missing_for_ms: u64,
+    /// Whether the SLI-missing alert is generated: it goes with the ticket
+    /// class (a ticket, never a page), so it is off when tickets are.
+    pub sli_missing: bool,
 }
 
 /// How events are counted.
@@ -353,6 +356,7 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
             || [&a.page, &a.ticket]
                 .iter()
                 .all(|c| c.disabled.as_ref().is_some_and(|d| d.value)),
+        sli_missing: !a.ticket.disabled.as_ref().is_some_and(|d| d.value),
         sli_missing_for_ms: a
             .sli_missing_for
             .as_ref()
@@ -562,6 +566,9 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 labels: as_text(labels),
                 annotations: as_text(annotations),
             });
+        }
+        if !p.sli_missing {
+            continue;
         }
         let missing_for = p.sli_missing_for_ms;
         let annotations = crate::rules::merge(

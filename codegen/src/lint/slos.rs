@@ -275,6 +275,10 @@ fn check_alerting(index: &Index<'_>, name: &Spanned<String>, slo: &Slo, diags: &
         ("page", &a.page, "critical"),
         ("ticket", &a.ticket, "warning"),
     ] {
+        // A class that is off has no severity to check.
+        if burn.disabled.as_ref().is_some_and(|d| d.value) {
+            continue;
+        }
         let sev = burn.severity.as_ref().map_or(default, |s| s.as_str());
         if !severities.contains(&sev) {
             let span = burn.severity.as_ref().map_or(name.span, |s| s.span);

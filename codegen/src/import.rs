@@ -97,7 +97,127 @@ struct Slo {
     /// Alert classes the source turned off: they stay off.
     page_disabled: bool,
     ticket_disabled: bool,
+    /// Custom burn windows per class (`long`, `short`, `budget_percent`).
+    page_windows: Vec<Window>,
+    ticket_windows: Vec<Window>,
+    /// Labels of the SLO's metadata series (Sloth's `info_labels`).
+    info_labels: Vec<(String, String)>,
+    /// The source's burn alerts fire without `for` (Sloth's do): written as
+    /// `for: 0s` so that the imported alerts fire at the same evaluation.
+    no_for: bool,
     notes: Vec<String>,
+}
+
+/// One burn window pair as written in a spec: long, short, budget percent.
+#[derive(Debug, Clone, PartialEq)]
+struct Window {
+    long: String,
+    short: String,
+    budget_percent: String,
+}
+
+/// How Sloth was run: its SLO period (`--default-slo-period`, default 30d)
+/// and its SLO period windows (`--slo-period-windows-path`: the texts of
+/// `kind: AlertWindows` files).
+#[derive(Debug, Clone, Default)]
+pub struct SlothOptions {
+    pub period: Option<String>,
+    pub windows: Vec<String>,
+}
+
+/// The page and ticket windows of one Sloth `AlertWindows` catalogue entry.
+#[derive(Debug, Clone)]
+struct Catalogue {
+    period_ms: u64,
+    page: Vec<Window>,
+    ticket: Vec<Window>,
+}
+
+/// Reads a `kind: AlertWindows` document (`spec.sloPeriod`, `spec.page` and
+/// `spec.ticket`, each with `quick` and `slow` windows).
+fn alert_windows(doc: &Node) -> Result<Catalogue, ImportError> {
+    let spec = get(doc, "spec")
+        .ok_or_else(|| ImportError(format!("the AlertWindows at {} has no `spec`", at(doc))))?;
+    known_keys(spec, &["slo_period", "page", "ticket"], "AlertWindows")?;
+    let period = text(spec, "slo_period").ok_or_else(|| {
+        ImportError(format!(
+            "the AlertWindows at {} has no `sloPeriod`",
+            at(spec)
+        ))
+    })?;
+    let period_ms = obspec_spec::duration::parse_duration(period).ok_or_else(|| {
+        ImportError(format!(
+            "AlertWindows: sloPeriod `{period}` is not a duration"
+        ))
+    })?;
+    let mut classes = Vec::new();
+    for class in ["page", "ticket"] {
+        let c = get(spec, class).ok_or_else(|| {
+            ImportError(format!(
+                "the AlertWindows for {period} has no `{class}` windows"
+            ))
+        })?;
+        known_keys(c, &["quick", "slow"], "AlertWindows")?;
+        let mut out = Vec::new();
+        for speed in ["quick", "slow"] {
+            let w = get(c, speed).ok_or_else(|| {
+                ImportError(format!(
+                    "the AlertWindows for {period} has no `{class}.{speed}`"
+                ))
+            })?;
+            known_keys(
+                w,
+                &["error_budget_percent", "short_window", "long_window"],
+                "AlertWindows",
+            )?;
+            let field = |k: &str| {
+                text(w, k).map(str::to_string).ok_or_else(|| {
+                    ImportError(format!(
+                        "AlertWindows {period} `{class}.{speed}` has no `{k}`"
+                    ))
+                })
+            };
+            let budget = field("error_budget_percent")?;
+            if Decimal::parse(&budget).is_none() {
+                return err(format!(
+                    "AlertWindows {period} `{class}.{speed}`: errorBudgetPercent `{budget}` is not a number"
+                ));
+            }
+            out.push(Window {
+                long: field("long_window")?,
+                short: field("short_window")?,
+                budget_percent: budget,
+            });
+        }
+        classes.push(out);
+    }
+    let ticket = classes.pop().expect("two classes");
+    let page = classes.pop().expect("two classes");
+    Ok(Catalogue {
+        period_ms,
+        page,
+        ticket,
+    })
+}
+
+/// Sloth's built-in catalogue: the SRE Workbook's windows for 30 days, and
+/// the same windows for 28 days (Sloth does not scale them). obspec's own
+/// defaults are the 30-day windows, so a 30-day SLO needs no `windows`.
+fn builtin_windows(period_ms: u64) -> Option<(Vec<Window>, Vec<Window>)> {
+    let w = |long: &str, short: &str, b: &str| Window {
+        long: long.into(),
+        short: short.into(),
+        budget_percent: b.into(),
+    };
+    match period_ms / 86_400_000 {
+        _ if period_ms % 86_400_000 != 0 => None,
+        30 => Some((Vec::new(), Vec::new())),
+        28 => Some((
+            vec![w("1h", "5m", "2"), w("6h", "30m", "5")],
+            vec![w("1d", "2h", "10"), w("3d", "6h", "10")],
+        )),
+        _ => None,
+    }
 }
 
 enum Sli {
@@ -149,14 +269,89 @@ fn service_name(s: &str) -> String {
 /// the same service are merged; each service becomes one obspec spec.
 /// Returns `(service, spec)` pairs in the order the services first appear.
 pub fn sloth_services(input: &str) -> Result<Vec<(String, String)>, ImportError> {
+    sloth_services_with(input, &SlothOptions::default())
+}
+
+/// [`sloth_services`] for a Sloth run with a period and windows other than
+/// the defaults. `kind: AlertWindows` documents in the input count as part of
+/// the windows catalogue.
+pub fn sloth_services_with(
+    input: &str,
+    options: &SlothOptions,
+) -> Result<Vec<(String, String)>, ImportError> {
     let docs =
         parse_all(FileId(0), input, Limits::default()).map_err(|d| ImportError(d.message))?;
     if docs.is_empty() {
         return err("the file holds no YAML document");
     }
+    let mut catalogue = Vec::new();
+    for text_ in &options.windows {
+        let parsed = parse_all(FileId(0), text_, Limits::default())
+            .map_err(|d| ImportError(format!("windows file: {}", d.message)))?;
+        for d in &parsed {
+            if text(d, "kind") != Some("AlertWindows") {
+                return err(format!(
+                    "windows file: the document at {} is not a Sloth `kind: AlertWindows`",
+                    at(d)
+                ));
+            }
+            catalogue.push(alert_windows(d)?);
+        }
+    }
+    for d in &docs {
+        if text(d, "apiVersion") == Some("sloth.slok.dev/v1")
+            && text(d, "kind") == Some("AlertWindows")
+        {
+            catalogue.push(alert_windows(d)?);
+        }
+    }
+    let period = options.period.as_deref().unwrap_or("30d");
+    let period_ms = obspec_spec::duration::parse_duration(period)
+        .ok_or_else(|| ImportError(format!("the SLO period `{period}` is not a duration")))?;
+    let (page_windows, ticket_windows) = match catalogue.iter().rev().find(|c| c.period_ms == period_ms) {
+        Some(c) => (c.page.clone(), c.ticket.clone()),
+        None => builtin_windows(period_ms).ok_or_else(|| {
+            ImportError(format!(
+                "Sloth has no alert windows for a {period} SLO period: pass the AlertWindows file Sloth was run with (`--windows FILE`)"
+            ))
+        })?,
+    };
+    // Windows equal to obspec's defaults for the period need not be written.
+    let defaults = |class: &str| -> Vec<Window> {
+        crate::slo::burn_windows(period_ms)
+            .iter()
+            .filter(|w| w.kind == class)
+            .map(|w| Window {
+                long: crate::slo::format_duration(w.long_ms),
+                short: crate::slo::format_duration(w.short_ms),
+                budget_percent: w.budget_percent.to_string(),
+            })
+            .collect()
+    };
+    let same = |a: &[Window], b: &[Window]| {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                obspec_spec::duration::parse_duration(&x.long)
+                    == obspec_spec::duration::parse_duration(&y.long)
+                    && obspec_spec::duration::parse_duration(&x.short)
+                        == obspec_spec::duration::parse_duration(&y.short)
+                    && Decimal::parse(&x.budget_percent) == Decimal::parse(&y.budget_percent)
+            })
+    };
+    let page_windows = if same(&page_windows, &defaults("page")) {
+        Vec::new()
+    } else {
+        page_windows
+    };
+    let ticket_windows = if same(&ticket_windows, &defaults("ticket")) {
+        Vec::new()
+    } else {
+        ticket_windows
+    };
     let mut services: Vec<(String, Vec<Slo>)> = Vec::new();
     for doc in &docs {
         let body = match (text(doc, "version"), text(doc, "apiVersion"), text(doc, "kind")) {
+            (_, Some("sloth.slok.dev/v1"), Some("AlertWindows")) => continue,
             (Some("prometheus/v1"), _, _) => doc,
             (_, Some("sloth.slok.dev/v1"), Some("PrometheusServiceLevel")) => get(doc, "spec")
                 .ok_or_else(|| ImportError(format!("the PrometheusServiceLevel at {} has no `spec`", at(doc))))?,
@@ -180,7 +375,12 @@ pub fn sloth_services(input: &str) -> Result<Vec<(String, String)>, ImportError>
                 ))
             }
         };
-        let (service, slos) = sloth_body(body)?;
+        let (service, mut slos) = sloth_body(body)?;
+        for s in &mut slos {
+            s.window = crate::slo::format_duration(period_ms);
+            s.page_windows = page_windows.clone();
+            s.ticket_windows = ticket_windows.clone();
+        }
         match services.iter_mut().find(|(s, _)| *s == service) {
             Some((_, existing)) => existing.extend(slos),
             None => services.push((service, slos)),
@@ -202,7 +402,12 @@ pub fn sloth_services(input: &str) -> Result<Vec<(String, String)>, ImportError>
 /// separated by `---` when the input holds several services (write them to
 /// files of their own with `obspec import sloth FILE --out DIR`).
 pub fn sloth(input: &str) -> Result<String, ImportError> {
-    let services = sloth_services(input)?;
+    sloth_with(input, &SlothOptions::default())
+}
+
+/// [`sloth`] with Sloth's period and windows.
+pub fn sloth_with(input: &str, options: &SlothOptions) -> Result<String, ImportError> {
+    let services = sloth_services_with(input, options)?;
     Ok(services
         .iter()
         .map(|(_, spec)| spec.as_str())
@@ -299,6 +504,7 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
                 "sli",
                 "alerting",
                 "plugins",
+                "info_labels",
             ],
             &whose,
         )?;
@@ -423,6 +629,10 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
             ticket_labels,
             page_disabled,
             ticket_disabled,
+            page_windows: Vec::new(),
+            ticket_windows: Vec::new(),
+            info_labels: entries(get(item, "info_labels")),
+            no_for: true,
             notes,
         });
     }
@@ -611,6 +821,10 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
                 ticket_labels: Vec::new(),
                 page_disabled: false,
                 ticket_disabled: false,
+                page_windows: Vec::new(),
+                ticket_windows: Vec::new(),
+                info_labels: Vec::new(),
+                no_for: false,
                 notes: Vec::new(),
             });
         }
@@ -898,6 +1112,9 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
         }
         let _ = writeln!(out, "    objective: {}", s.objective);
         let _ = writeln!(out, "    window: {}", yaml_scalar(&s.window));
+        if !s.info_labels.is_empty() {
+            let _ = writeln!(out, "    info_labels: {{{}}}", kv(&s.info_labels));
+        }
         let _ = writeln!(out, "    sli:");
         match &s.sli {
             Sli::Events { errors, total } => {
@@ -916,22 +1133,37 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
             || !s.page_labels.is_empty()
             || !s.ticket_labels.is_empty()
             || s.page_disabled
-            || s.ticket_disabled;
+            || s.ticket_disabled
+            || !s.page_windows.is_empty()
+            || !s.ticket_windows.is_empty()
+            || s.no_for;
         if has_alerting {
             let _ = writeln!(out, "    alerting:");
             if let Some(n) = &s.alert_name {
                 let _ = writeln!(out, "      name: {}", yaml_scalar(n));
             }
-            for (key, sev, labels, disabled) in [
-                ("page", &s.page_severity, &s.page_labels, s.page_disabled),
+            for (key, sev, labels, disabled, windows) in [
+                (
+                    "page",
+                    &s.page_severity,
+                    &s.page_labels,
+                    s.page_disabled,
+                    &s.page_windows,
+                ),
                 (
                     "ticket",
                     &s.ticket_severity,
                     &s.ticket_labels,
                     s.ticket_disabled,
+                    &s.ticket_windows,
                 ),
             ] {
-                if sev.is_none() && labels.is_empty() && !disabled {
+                if sev.is_none()
+                    && labels.is_empty()
+                    && !disabled
+                    && windows.is_empty()
+                    && !s.no_for
+                {
                     continue;
                 }
                 let _ = writeln!(out, "      {key}:");
@@ -948,8 +1180,26 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
                         yaml_scalar(v)
                     );
                 }
+                if s.no_for && !disabled {
+                    let _ = writeln!(
+                        out,
+                        "        for: 0s  # as in {from}: its burn alerts fire without `for`"
+                    );
+                }
                 if !labels.is_empty() {
                     let _ = writeln!(out, "        labels: {{{}}}", kv(labels));
+                }
+                if !windows.is_empty() {
+                    let _ = writeln!(out, "        windows:");
+                    for w in windows {
+                        let _ = writeln!(
+                            out,
+                            "          - {{long: {}, short: {}, budget_percent: {}}}",
+                            yaml_scalar(&w.long),
+                            yaml_scalar(&w.short),
+                            w.budget_percent
+                        );
+                    }
                 }
             }
             if !s.labels.is_empty() {

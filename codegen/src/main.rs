@@ -61,6 +61,13 @@ enum Command {
         /// instead of printing them.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Sloth: the SLO period Sloth was run with (`--default-slo-period`).
+        #[arg(long)]
+        period: Option<String>,
+        /// Sloth: an `AlertWindows` file, or a directory of them, as Sloth's
+        /// `--slo-period-windows-path` (repeatable).
+        #[arg(long)]
+        windows: Vec<PathBuf>,
     },
 }
 
@@ -242,14 +249,35 @@ fn main() -> ExitCode {
             print_out(&s);
             ExitCode::SUCCESS
         }
-        Command::Import { from, file, out } => {
+        Command::Import {
+            from,
+            file,
+            out,
+            period,
+            windows,
+        } => {
             let input = match std::fs::read_to_string(&file) {
                 Ok(t) => t,
                 Err(e) => return fail(format!("{}: {e}", file.display())),
             };
+            if !matches!(from, ImportFormat::Sloth) && (period.is_some() || !windows.is_empty()) {
+                return fail("--period and --windows describe a Sloth run: they apply to `import sloth` only");
+            }
+            let mut options = obspec_codegen::import::SlothOptions {
+                period,
+                windows: Vec::new(),
+            };
+            for w in &windows {
+                match windows_files(w) {
+                    Ok(texts) => options.windows.extend(texts),
+                    Err(e) => return fail(e),
+                }
+            }
             if let Some(dir) = out {
                 let services = match from {
-                    ImportFormat::Sloth => obspec_codegen::import::sloth_services(&input),
+                    ImportFormat::Sloth => {
+                        obspec_codegen::import::sloth_services_with(&input, &options)
+                    }
                     ImportFormat::Prometheus => {
                         let service = file_service(&file);
                         obspec_codegen::import::prometheus(&input, &service)
@@ -290,7 +318,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let result = match from {
-                ImportFormat::Sloth => obspec_codegen::import::sloth(&input),
+                ImportFormat::Sloth => obspec_codegen::import::sloth_with(&input, &options),
                 ImportFormat::Openslo => obspec_codegen::import::openslo(&input),
                 ImportFormat::Prometheus => {
                     obspec_codegen::import::prometheus(&input, &file_service(&file))
@@ -316,6 +344,30 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// The texts of an AlertWindows file, or of the `.yaml`/`.yml` files of a
+/// directory (sorted by name, not recursive, like Sloth's windows path).
+fn windows_files(path: &std::path::Path) -> Result<Vec<String>, String> {
+    let read = |p: &std::path::Path| {
+        std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    if !path.is_dir() {
+        return Ok(vec![read(path)?]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!(
+            "{}: no .yaml or .yml AlertWindows file in the directory",
+            path.display()
+        ));
+    }
+    files.iter().map(|p| read(p)).collect()
 }
 
 /// The service an imported rule file is for: the file's name without its

@@ -89,6 +89,33 @@ impl Decimal {
         )
     }
 
+    /// `self × num / den`, rounded half up to `digits` decimals (`None` on
+    /// overflow or a zero denominator).
+    pub fn mul_ratio(self, num: u64, den: u64, digits: u32) -> Option<Decimal> {
+        if den == 0 {
+            return None;
+        }
+        let up = 10i128.checked_pow(digits)?;
+        let n = self
+            .mantissa
+            .checked_mul(i128::from(num))?
+            .checked_mul(up)?;
+        let d = i128::from(den).checked_mul(10i128.checked_pow(self.scale)?)?;
+        let q = (n.checked_mul(2)? + d).div_euclid(d.checked_mul(2)?);
+        Some(
+            Decimal {
+                mantissa: q,
+                scale: digits,
+            }
+            .normalized(),
+        )
+    }
+
+    /// The nearest float.
+    pub fn to_f64(self) -> f64 {
+        self.to_string().parse().unwrap_or(f64::NAN)
+    }
+
     /// Divides by `10^n` exactly (percent → ratio is `shift(2)`).
     pub fn shift(self, n: u32) -> Decimal {
         Decimal {
@@ -96,6 +123,23 @@ impl Decimal {
             scale: self.scale + n,
         }
         .normalized()
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let scale = self.scale.max(other.scale);
+        match (self.rescale(scale), other.rescale(scale)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            // Too large to rescale exactly: compare as floats.
+            _ => self.to_f64().total_cmp(&other.to_f64()),
+        }
     }
 }
 

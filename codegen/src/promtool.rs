@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::model::Service;
 use crate::num::Decimal;
 use crate::rules::{burn_factor, plan, SliPlan, SloPlan};
-use crate::slo::{format_duration, slo_windows};
+use crate::slo::format_duration;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
@@ -379,12 +379,12 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
     // it): often enough for every SLO's shortest window to hold several samples.
     let step = plans
         .iter()
-        .map(|(_, _, p)| (slo_windows(p.period_ms)[0] / 5).clamp(1000, 60_000) / 1000 * 1000)
+        .map(|(_, _, p)| (p.record_windows[0] / 5).clamp(1000, 60_000) / 1000 * 1000)
         .min()
         .unwrap_or(60_000);
     let interval = format_duration(step);
     for (slo, f, p) in plans {
-        let windows = slo_windows(p.period_ms);
+        let windows = &p.record_windows;
         let warmup = windows[0].max(3 * step);
         let eval_ms = round_up(warmup + p.page_for_ms.max(p.ticket_for_ms) + 2 * step, step);
         let eval = format_duration(eval_ms);
@@ -580,18 +580,23 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
 }
 
 fn dec_lt(a: Decimal, b: Decimal) -> bool {
-    b.checked_sub(a)
-        .is_some_and(|d| d.to_string() != "0" && !d.to_string().starts_with('-'))
+    a < b
 }
 
 /// The test file in the layout of `prometheus/tests.yml.j2`, written directly.
-pub fn tests_yaml(rule_file: &str, tests: &[TestGroup]) -> String {
+pub fn tests_yaml(rule_file: &str, group_order: &[String], tests: &[TestGroup]) -> String {
     use crate::escape::{yaml_key, yaml_scalar};
     use std::fmt::Write as _;
     let mut out = String::new();
     let _ = writeln!(out, "rule_files:\n  - {}", yaml_scalar(rule_file));
     let interval = tests.first().map_or("1m", |t| t.interval.as_str());
     let _ = writeln!(out, "evaluation_interval: {}", yaml_scalar(interval));
+    if !group_order.is_empty() {
+        let _ = writeln!(out, "group_eval_order:");
+        for g in group_order {
+            let _ = writeln!(out, "  - {}", yaml_scalar(g));
+        }
+    }
     let _ = writeln!(out, "tests:");
     for t in tests {
         let _ = writeln!(out, "  - name: {}", yaml_scalar(&t.name));

@@ -23,7 +23,7 @@ use crate::analysis::{selector_name, selectors};
 use crate::model::{Service, Slo};
 use crate::num::{error_budget_percent, fmt_f64, Decimal};
 use crate::slo::{
-    alert_name, burn_windows, error_ratio_rule, format_duration, slo_windows, BurnWindow,
+    alert_name, error_ratio_rule, format_duration, record_windows, windows_for, BurnWindow,
 };
 use obspec_spec::duration::parse_duration;
 
@@ -69,6 +69,9 @@ pub struct SloPlan {
     pub grouping: Vec<String>,
     pub sli: SliPlan,
     pub period_ms: u64,
+    /// Every window the error-ratio recordings cover (the alert windows of
+    /// both classes, disabled or not, and the period), shortest first.
+    pub record_windows: Vec<u64>,
     pub disabled: bool,
     pub sli_missing_for_ms: u64,
     /// Whether the SLI-missing alert is generated: it goes with the ticket
@@ -321,12 +324,15 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
             .and_then(|f| parse_duration(f).or(if f.value == "0s" { Some(0) } else { None }))
             .unwrap_or_else(|| scaled(default, period_ms))
     };
+    let all_windows = windows_for(period_ms, slo);
     Some(SloPlan {
+        record_windows: record_windows(period_ms, &all_windows),
         name: name.to_string(),
         alert: alert_name(name, slo),
         budget,
-        windows: burn_windows(period_ms)
-            .into_iter()
+        windows: all_windows
+            .iter()
+            .copied()
             .filter(|w| {
                 let class = if w.kind == "page" { &a.page } else { &a.ticket };
                 !class.disabled.as_ref().is_some_and(|d| d.value)
@@ -367,7 +373,7 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
 
 /// The burn factor of a window pair (14.4 for 2% of a 30-day budget in 1h).
 pub fn burn_factor(w: &BurnWindow) -> Decimal {
-    Decimal::parse(w.factor).expect("workbook factors are decimals")
+    w.factor
 }
 
 /// Label or annotation values that are plain text, written so that Prometheus's
@@ -425,7 +431,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
             ("slo".to_string(), p.name.clone()),
             ("service".to_string(), service.to_string()),
         ];
-        let windows = slo_windows(p.period_ms);
+        let windows = &p.record_windows;
         let chain =
             !matches!(p.sli, SliPlan::Raw { .. }) && windows.iter().any(|w| *w >= CHAIN_FROM_MS);
         if chain {
@@ -448,7 +454,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 annotations: vec![],
             });
         }
-        for w in &windows {
+        for w in windows {
             let ws = format_duration(*w);
             let expr = if chain && *w >= CHAIN_FROM_MS {
                 format!(
@@ -498,14 +504,23 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 format!("1 - slo:period_burn_rate:ratio{sel}"),
             ),
         ];
-        for (record, expr) in meta {
+        // Info labels never replace the SLO's identity (lint refuses them).
+        let mut info = id.clone();
+        info.extend(
+            slo.info_labels
+                .iter()
+                .filter(|(k, _)| !id.iter().any(|(i, _)| *i == k.value))
+                .map(|(k, v)| (k.value.clone(), v.value.clone())),
+        );
+        for (i, (record, expr)) in meta.into_iter().enumerate() {
             recordings.push(Rule {
                 record: Some(record.to_string()),
                 alert: None,
                 expr,
                 r#for: None,
                 keep_firing_for: None,
-                labels: id.clone(),
+                // The three constant series carry the info labels.
+                labels: if i < 3 { info.clone() } else { id.clone() },
                 annotations: vec![],
             });
         }

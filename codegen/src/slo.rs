@@ -4,7 +4,8 @@
 //! Windows follow the SRE Workbook's multi-window multi-burn-rate alerts, defined
 //! for a 30-day period and scaled linearly for other periods.
 
-use crate::model::Specs;
+use crate::model::{Slo, Specs};
+use crate::num::Decimal;
 use obspec_spec::duration::parse_duration;
 
 const MINUTE: u64 = 60_000;
@@ -21,19 +22,22 @@ pub struct BurnWindow {
     pub long_ms: u64,
     pub short_ms: u64,
     /// Share of the period's error budget, in percent.
-    pub budget_percent: u64,
+    pub budget_percent: Decimal,
     /// The burn rate that spends `budget_percent` in the long window: the
     /// alert threshold is `factor × error budget`.
-    pub factor: &'static str,
+    pub factor: Decimal,
 }
 
 /// The four SRE Workbook conditions for a 30-day period.
-const WORKBOOK: [(&str, u64, u64, u64, &str); 4] = [
+const WORKBOOK: [(&str, u64, u64, i64, &str); 4] = [
     ("page", HOUR, 5 * MINUTE, 2, "14.4"),
     ("page", 6 * HOUR, 30 * MINUTE, 5, "6"),
     ("ticket", DAY, 2 * HOUR, 10, "3"),
     ("ticket", 3 * DAY, 6 * HOUR, 10, "1"),
 ];
+
+/// Decimals kept in a burn factor computed from custom windows.
+const FACTOR_DIGITS: u32 = 6;
 
 /// The burn-rate windows for an SLO period (`period_ms`), scaled from 30 days
 /// and rounded to whole seconds.
@@ -48,17 +52,72 @@ pub fn burn_windows(period_ms: u64) -> Vec<BurnWindow> {
             kind,
             long_ms: scale(long),
             short_ms: scale(short),
-            budget_percent: budget,
-            factor,
+            budget_percent: Decimal::from_int(budget),
+            factor: Decimal::parse(factor).expect("workbook factors are decimals"),
         })
         .collect()
+}
+
+/// A custom window pair: the factor spends `budget_percent` of the period's
+/// budget over `long` (`budget_percent / 100 × period / long`).
+pub fn custom_window(
+    kind: &'static str,
+    period_ms: u64,
+    long_ms: u64,
+    short_ms: u64,
+    budget_percent: f64,
+) -> Option<BurnWindow> {
+    let budget = Decimal::from_f64(budget_percent)?;
+    let factor = budget
+        .shift(2)
+        .mul_ratio(period_ms, long_ms, FACTOR_DIGITS)?;
+    Some(BurnWindow {
+        kind,
+        long_ms,
+        short_ms,
+        budget_percent: budget,
+        factor,
+    })
+}
+
+/// The burn windows of an SLO: each class's custom `windows`, or the
+/// workbook's scaled for its period. `None` when the SLO window is not a
+/// duration; custom windows that do not parse are left out (lint reports them).
+pub fn slo_burn_windows(slo: &Slo) -> Option<Vec<BurnWindow>> {
+    let period = parse_duration(&slo.window)?;
+    Some(windows_for(period, slo))
+}
+
+/// [`slo_burn_windows`] for a known period.
+pub fn windows_for(period_ms: u64, slo: &Slo) -> Vec<BurnWindow> {
+    let defaults = burn_windows(period_ms);
+    let mut out = Vec::new();
+    for (kind, class) in [
+        ("page", &slo.alerting.page),
+        ("ticket", &slo.alerting.ticket),
+    ] {
+        if class.windows.is_empty() {
+            out.extend(defaults.iter().filter(|w| w.kind == kind));
+            continue;
+        }
+        for w in &class.windows {
+            let (Some(long), Some(short)) = (parse_duration(&w.long), parse_duration(&w.short))
+            else {
+                continue;
+            };
+            if let Some(b) = custom_window(kind, period_ms, long, short, w.budget_percent.value) {
+                out.push(b);
+            }
+        }
+    }
+    out
 }
 
 pub use obspec_spec::duration::format_duration;
 
 /// Every window an SLO's recording rules cover: its alert windows and its period.
-pub fn slo_windows(period_ms: u64) -> Vec<u64> {
-    let mut w: Vec<u64> = burn_windows(period_ms)
+pub fn record_windows(period_ms: u64, windows: &[BurnWindow]) -> Vec<u64> {
+    let mut w: Vec<u64> = windows
         .iter()
         .flat_map(|b| [b.long_ms, b.short_ms])
         .chain([period_ms])
@@ -66,6 +125,11 @@ pub fn slo_windows(period_ms: u64) -> Vec<u64> {
     w.sort_unstable();
     w.dedup();
     w
+}
+
+/// The recorded windows of the workbook's alerts for a period.
+pub fn slo_windows(period_ms: u64) -> Vec<u64> {
+    record_windows(period_ms, &burn_windows(period_ms))
 }
 
 /// The error-ratio recording rule of one window.
@@ -101,7 +165,12 @@ pub fn recording_rule_names(specs: &Specs) -> Vec<String> {
     for svc in &specs.services {
         for (_, slo) in svc.slos.iter() {
             if let Some(period) = parse_duration(&slo.window) {
-                names.extend(slo_windows(period).into_iter().map(error_ratio_rule));
+                let windows = windows_for(period, slo);
+                names.extend(
+                    record_windows(period, &windows)
+                        .into_iter()
+                        .map(error_ratio_rule),
+                );
             }
         }
     }
@@ -143,5 +212,27 @@ mod tests {
         assert_eq!(format_duration(28 * DAY), "4w");
         assert_eq!(format_duration(30 * DAY), "30d");
         assert_eq!(format_duration(5_400_000), "1h30m");
+    }
+
+    #[test]
+    fn custom_window_factors() {
+        // The workbook's own windows give the workbook's factors.
+        for w in burn_windows(PERIOD_30D) {
+            let c = custom_window(
+                w.kind,
+                PERIOD_30D,
+                w.long_ms,
+                w.short_ms,
+                w.budget_percent.to_f64(),
+            )
+            .unwrap();
+            assert_eq!(c.factor, w.factor, "{w:?}");
+        }
+        // Sloth's 28-day catalogue keeps the 30-day windows: 2% in 1h of 28d.
+        let c = custom_window("page", 28 * DAY, HOUR, 5 * MINUTE, 2.0).unwrap();
+        assert_eq!(c.factor.to_string(), "13.44");
+        // Not a terminating decimal: rounded to six places.
+        let c = custom_window("page", 30 * DAY, 7 * HOUR, 35 * MINUTE, 2.0).unwrap();
+        assert_eq!(c.factor.to_string(), "2.057143");
     }
 }

@@ -789,6 +789,7 @@ fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
     let sli = f.req::<Sli>(cx, "sli");
     let grouping = f.opt(cx, "grouping").unwrap_or_default();
     let alerting = f.opt(cx, "alerting").unwrap_or_default();
+    let info_labels = string_map(cx, f.get("info_labels"), "info label");
     f.finish(cx);
     Some(Slo {
         description,
@@ -797,6 +798,7 @@ fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
         sli: sli.ok()?,
         grouping,
         alerting,
+        info_labels,
     })
 }
 
@@ -1027,9 +1029,26 @@ impl FromNode for BurnAlert {
             for_: f.opt(cx, "for"),
             labels: string_map(cx, f.get("labels"), "alert label"),
             disabled: f.opt(cx, "disabled"),
+            windows: f.opt(cx, "windows").unwrap_or_default(),
         };
         f.finish(cx);
         Some(a)
+    }
+}
+
+impl FromNode for BurnWindowSpec {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "a burn window")?;
+        let long = f.req(cx, "long");
+        let short = f.req(cx, "short");
+        let budget_percent = f.req(cx, "budget_percent");
+        f.finish(cx);
+        Some(BurnWindowSpec {
+            long: long.ok()?,
+            short: short.ok()?,
+            budget_percent: budget_percent.ok()?,
+            span: Some(node.span),
+        })
     }
 }
 

@@ -595,6 +595,11 @@ pub struct Slo {
     /// How the burn-rate alerts of this SLO look.
     #[cfg_attr(feature = "serde", serde(default))]
     pub alerting: SloAlerting,
+    /// Labels on the SLO's constant metadata series (`slo:objective:ratio`,
+    /// `slo:error_budget:ratio`, `slo:time_period:days`), for dashboards and
+    /// reports to select or group SLOs by (Sloth's `info_labels`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub info_labels: NamedMap<Spanned<String>>,
 }
 
 /// Burn-rate alerting of an SLO (multi-window, multi-burn-rate).
@@ -648,6 +653,31 @@ pub struct BurnAlert {
     /// Turns this class of alert off (the other class and the recording rules
     /// stay): `page: {disabled: true}` keeps only the tickets.
     pub disabled: Option<Spanned<bool>>,
+    /// Custom burn windows for this class, replacing the SRE Workbook's
+    /// (scaled for the SLO window). Each fires when `budget_percent` of the
+    /// period's budget would be spent in `long`, confirmed over `short`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub windows: Vec<BurnWindowSpec>,
+}
+
+/// One custom burn-rate window pair.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct BurnWindowSpec {
+    /// The long window, e.g. `1h`; at most the SLO window.
+    pub long: Spanned<String>,
+    /// The short window that confirms the burn is still going on, e.g. `5m`;
+    /// shorter than `long`.
+    pub short: Spanned<String>,
+    /// Share of the SLO window's error budget spent over `long` at the alert's
+    /// burn rate, in percent (the burn factor is `budget_percent / 100 ×
+    /// window / long`: 2% in 1h of 30d is 14.4).
+    pub budget_percent: Spanned<f64>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub span: Option<Span>,
 }
 
 /// A service level indicator: exactly one of `errors`+`total`, `latency` or `error_ratio`.

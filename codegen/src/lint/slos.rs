@@ -14,18 +14,32 @@ pub const CODE_LATENCY: &str = "OBS604";
 pub const CODE_SLI_KIND: &str = "OBS605";
 pub const CODE_PLACEHOLDER: &str = "OBS606";
 pub const CODE_GROUPING: &str = "OBS607";
+pub const CODE_BURN_WINDOW: &str = "OBS608";
+pub const CODE_SLO_INFO: &str = "OBS609";
 
 pub use crate::slo::WINDOW_PLACEHOLDERS;
 
 pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) {
     for (name, slo) in svc.slos.iter() {
         check_slo(index, svc, name, slo, diags);
+        for (k, _) in slo.info_labels.iter() {
+            for v in obspec_rules::check_label_name(k) {
+                diags.push(Diagnostic::from_violation(v, k.span));
+            }
+            if ["slo", "service", "window", "__name__"].contains(&k.as_str()) {
+                diags.push(
+                    Diagnostic::error(CODE_SLO_INFO, k.span, format!("info label `{}` would replace a label obspec sets on the SLO's series", k.value))
+                        .help("`slo`, `service` and `window` identify the SLO's series: give the info label another name"),
+                );
+            }
+        }
         let a = &slo.alerting;
         for (what, map) in [
             ("label", &a.labels),
             ("annotation", &a.annotations),
             ("page label", &a.page.labels),
             ("ticket label", &a.ticket.labels),
+            ("info label", &slo.info_labels),
         ] {
             for (k, v) in map.iter() {
                 crate::lint::alerts::check_static(&format!("SLO {what} `{}`", k.value), v, diags);
@@ -68,7 +82,9 @@ fn check_slo(
         Some(period) => {
             // The burn windows scale with the SLO window: a short SLO window
             // makes the fast-burn short window shorter than two scrapes.
-            let shortest = crate::slo::slo_windows(period)[0];
+            check_windows(slo, period, diags);
+            let windows = crate::slo::windows_for(period, slo);
+            let shortest = crate::slo::record_windows(period, &windows)[0];
             let scrape = index.registry.scrape_ms;
             if shortest < 2 * scrape {
                 diags.push(
@@ -267,6 +283,103 @@ fn check_slo(
 }
 
 /// The alerting section: severities, durations, URLs, the alert name.
+/// Custom burn windows that cannot work, and burn thresholds no error ratio
+/// reaches (an alert that can never fire).
+fn check_windows(slo: &Slo, period: u64, diags: &mut Diagnostics) {
+    use crate::slo::format_duration;
+    for burn in [&slo.alerting.page, &slo.alerting.ticket] {
+        for w in &burn.windows {
+            let (long, short) = (parse_duration(&w.long), parse_duration(&w.short));
+            for (d, v) in [(&w.long, long), (&w.short, short)] {
+                if v.is_none() {
+                    diags.push(
+                        Diagnostic::error(
+                            CODE_BURN_WINDOW,
+                            d.span,
+                            format!("`{}` is not a Prometheus duration", d.value),
+                        )
+                        .help("write a duration such as `1h` or `5m`"),
+                    );
+                }
+            }
+            let b = w.budget_percent.value;
+            if !(b > 0.0 && b <= 100.0) {
+                diags.push(
+                    Diagnostic::error(CODE_BURN_WINDOW, w.budget_percent.span, format!("`budget_percent: {b}` is not in (0, 100]"))
+                        .help("the share of the SLO window's error budget the alert lets the long window spend, e.g. 2"),
+                );
+            }
+            let (Some(long), Some(short)) = (long, short) else {
+                continue;
+            };
+            if short >= long {
+                diags.push(
+                    Diagnostic::error(CODE_BURN_WINDOW, w.short.span, format!("the short window `{}` is not shorter than the long window `{}`", w.short.value, w.long.value))
+                        .help("the short window confirms that a burn seen over the long window is still going on: make it about 1/12 of the long one"),
+                );
+            }
+            if long > period {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_BURN_WINDOW,
+                        w.long.span,
+                        format!(
+                            "the long window `{}` is longer than the SLO window `{}`",
+                            w.long.value, slo.window.value
+                        ),
+                    )
+                    .help("a burn window looks at part of the SLO window: shorten it"),
+                );
+            }
+        }
+    }
+    let Some(budget) = crate::num::error_budget_percent(slo.objective.value) else {
+        return;
+    };
+    let budget = budget.shift(2);
+    let one = crate::num::Decimal::from_int(1);
+    for w in crate::slo::windows_for(period, slo) {
+        let class = if w.kind == "page" {
+            &slo.alerting.page
+        } else {
+            &slo.alerting.ticket
+        };
+        if class.disabled.as_ref().is_some_and(|d| d.value)
+            || slo.alerting.disabled.as_ref().is_some_and(|d| d.value)
+        {
+            continue;
+        }
+        let Some(t) = w.factor.checked_mul(budget) else {
+            continue;
+        };
+        if t >= one {
+            let span = class
+                .windows
+                .iter()
+                .find(|c| {
+                    parse_duration(&c.long) == Some(w.long_ms)
+                        && parse_duration(&c.short) == Some(w.short_ms)
+                })
+                .map_or(slo.objective.span, |c| c.budget_percent.span);
+            diags.push(
+                Diagnostic::error(
+                    CODE_BURN_WINDOW,
+                    span,
+                    format!(
+                        "the {} alert over {} and {} fires above an error ratio of {t} ({}× the {}% budget): no error ratio exceeds 1, it can never fire",
+                        w.kind,
+                        format_duration(w.long_ms),
+                        format_duration(w.short_ms),
+                        w.factor,
+                        budget.checked_mul(crate::num::Decimal::from_int(100)).unwrap_or(budget)
+                    ),
+                )
+                .help("raise the objective, give this class `windows` with a smaller `budget_percent` or longer windows, or set `disabled: true` on the class"),
+            );
+        }
+    }
+}
+
 fn check_alerting(index: &Index<'_>, name: &Spanned<String>, slo: &Slo, diags: &mut Diagnostics) {
     use crate::lint::alerts::{is_url, CODE_ALERT_NAME, CODE_FOR, CODE_RUNBOOK, CODE_SEVERITY};
     let a = &slo.alerting;
@@ -313,7 +426,7 @@ fn check_alerting(index: &Index<'_>, name: &Spanned<String>, slo: &Slo, diags: &
                     // window waits past that point, and makes the generated
                     // promtool tests run for minutes.
                     let period = parse_duration(&slo.window).unwrap_or(crate::slo::PERIOD_30D);
-                    let limit = crate::slo::burn_windows(period)
+                    let limit = crate::slo::windows_for(period, slo)
                         .iter()
                         .filter(|w| w.kind == class)
                         .map(|w| w.short_ms)

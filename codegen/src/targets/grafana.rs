@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use crate::generate::{OutFile, MARKER};
 use crate::load::Loaded;
 use crate::model::{MetricType, Service};
-use crate::slo::{burn_windows, error_ratio_rule, format_duration};
+use crate::slo::{error_ratio_rule, format_duration};
 
 /// A stable dashboard uid (≤ 40 characters) from a name.
 pub fn uid(name: &str) -> String {
@@ -376,7 +376,8 @@ fn slo_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Option<Value> 
             6,
         );
         let budget = plan.budget.to_string();
-        let targets: Vec<Value> = burn_windows(plan.period_ms)
+        let targets: Vec<Value> = plan
+            .windows
             .iter()
             .flat_map(|w| [w.long_ms, w.short_ms])
             .collect::<std::collections::BTreeSet<_>>()
@@ -390,7 +391,21 @@ fn slo_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Option<Value> 
                 )
             })
             .collect();
-        p.panel(timeseries("Burn rate per alert window", "Error ratio over each alert window ÷ error budget; the alerts fire at 14.4, 6, 3 and 1.", "short", targets), 12);
+        let factors: Vec<String> = plan.windows.iter().map(|w| w.factor.to_string()).collect();
+        let fire = match factors.as_slice() {
+            [] => "no burn alert is enabled".to_string(),
+            [one] => format!("the alert fires at {one}"),
+            [rest @ .., last] => format!("the alerts fire at {} and {last}", rest.join(", ")),
+        };
+        p.panel(
+            timeseries(
+                "Burn rate per alert window",
+                &format!("Error ratio over each alert window ÷ error budget; {fire}."),
+                "short",
+                targets,
+            ),
+            12,
+        );
         p.panel(
             timeseries(
                 "Firing burn-rate alerts",

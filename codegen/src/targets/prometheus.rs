@@ -20,6 +20,10 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
             continue;
         }
         let name = &svc.service.value;
+        // The tests evaluate the groups in file order at every step, as a
+        // Prometheus whose groups keep pace would: alerts read this step's
+        // recordings, not the previous one's.
+        let order: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
         out.push(OutFile {
             path: format!("prometheus/{name}.rules.yml"),
             content: tpl.render(context! {
@@ -45,8 +49,9 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
             out.push(OutFile {
                 path: format!("prometheus/{name}.test.yml"),
                 content: tests.render(context! {
-                    tests_yaml => minijinja::Value::from_safe_string(crate::promtool::tests_yaml(&format!("{name}.rules.yml"), &cases)),
+                    tests_yaml => minijinja::Value::from_safe_string(crate::promtool::tests_yaml(&format!("{name}.rules.yml"), &order, &cases)),
                     rule_file => format!("{name}.rules.yml"),
+                    group_eval_order => order,
                     tests => minijinja::Value::from_object(crate::promtool::TestsValue(cases)),
                     service => name,
                 })?,

@@ -100,6 +100,10 @@ struct Slo {
     /// Custom burn windows per class (`long`, `short`, `budget_percent`).
     page_windows: Vec<Window>,
     ticket_windows: Vec<Window>,
+    /// `day`, `week` or `month` for calendar-aligned windows.
+    calendar: Option<String>,
+    /// Time-slice budgeting: slice length and target percent.
+    timeslice: Option<(String, String)>,
     /// Labels of the SLO's metadata series (Sloth's `info_labels`).
     info_labels: Vec<(String, String)>,
     /// The source's burn alerts fire without `for` (Sloth's do): written as
@@ -631,6 +635,8 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
             ticket_disabled,
             page_windows: Vec::new(),
             ticket_windows: Vec::new(),
+            calendar: None,
+            timeslice: None,
             info_labels: entries(get(item, "info_labels")),
             no_for: true,
             notes,
@@ -708,20 +714,23 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
         if let Some(s) = text(spec, "service") {
             service.get_or_insert_with(|| s.to_string());
         }
-        match text(spec, "budgetingMethod") {
-            Some("Occurrences") | None => {}
-            Some(m) => return err(format!("SLO `{name}`: budgetingMethod `{m}` cannot be converted: obspec SLOs count occurrences (events)")),
-        }
-        let window = match get(spec, "timeWindow").map(|n| &n.kind) {
+        let timeslices = match text(spec, "budgetingMethod") {
+            Some("Occurrences") | None => false,
+            Some("Timeslices") => true,
+            Some(m) => return err(format!("SLO `{name}`: budgetingMethod `{m}` cannot be converted: obspec counts occurrences or time slices")),
+        };
+        let (window, calendar) = match get(spec, "timeWindow").map(|n| &n.kind) {
             Some(NodeKind::Seq(w)) if w.len() == 1 => {
+                let duration = text(&w[0], "duration").ok_or_else(|| {
+                    ImportError(format!("SLO `{name}`: time window without duration"))
+                })?;
                 if text(&w[0], "isRolling") == Some("false") || get(&w[0], "calendar").is_some() {
-                    return err(format!("SLO `{name}`: calendar-aligned time windows cannot be converted: obspec windows are rolling"));
+                    let (window, calendar) =
+                        openslo_calendar(name, duration, get(&w[0], "calendar"))?;
+                    (window.to_string(), Some(calendar.to_string()))
+                } else {
+                    (duration.to_string(), None)
                 }
-                text(&w[0], "duration")
-                    .ok_or_else(|| {
-                        ImportError(format!("SLO `{name}`: time window without duration"))
-                    })?
-                    .to_string()
             }
             _ => return err(format!("SLO `{name}`: expected exactly one timeWindow")),
         };
@@ -790,6 +799,26 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
                 .ok_or_else(|| {
                     ImportError(format!("SLO `{name}`: target `{target}` is not a number"))
                 })?;
+            let timeslice = if timeslices {
+                let slice = text(o, "timeSliceWindow").ok_or_else(|| {
+                    ImportError(format!(
+                        "SLO `{name}`: Timeslices budgeting without `timeSliceWindow`"
+                    ))
+                })?;
+                let slice_target = text(o, "timeSliceTarget").ok_or_else(|| {
+                    ImportError(format!("SLO `{name}`: Timeslices budgeting without `timeSliceTarget` (a ratio SLI's slices need one)"))
+                })?;
+                let percent = Decimal::parse(slice_target)
+                    .and_then(|d| d.checked_mul(Decimal::from_int(100)))
+                    .ok_or_else(|| {
+                        ImportError(format!(
+                            "SLO `{name}`: timeSliceTarget `{slice_target}` is not a number"
+                        ))
+                    })?;
+                Some((slice.to_string(), percent.to_string()))
+            } else {
+                None
+            };
             let slo_name = if objectives.len() == 1 {
                 name.to_string()
             } else {
@@ -805,6 +834,8 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
                 description: text(spec, "description").map(str::to_string),
                 objective,
                 window: window.clone(),
+                calendar: calendar.clone(),
+                timeslice,
                 sli: match &sli {
                     Sli::Events { errors, total } => Sli::Events {
                         errors: errors.clone(),
@@ -837,6 +868,76 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
         &slos,
         "OpenSLO",
     ))
+}
+
+/// An OpenSLO calendar-aligned time window as an obspec `window` and
+/// `calendar`: `1d`, `1w` and `1M` periods starting at a period boundary in
+/// UTC (PromQL's calendar functions are UTC). Anything else is refused.
+fn openslo_calendar(
+    name: &str,
+    duration: &str,
+    calendar: Option<&Node>,
+) -> Result<(&'static str, &'static str), ImportError> {
+    let (window, unit) = match duration {
+        "1d" => ("1d", "day"),
+        "1w" | "7d" => ("7d", "week"),
+        "1M" => ("30d", "month"),
+        d => {
+            return err(format!(
+                "SLO `{name}`: a calendar-aligned window of `{d}` cannot be converted: obspec aligns windows to UTC days (`1d`), weeks (`1w`) and months (`1M`)"
+            ))
+        }
+    };
+    if let Some(c) = calendar {
+        if let Some(tz) = text(c, "timeZone") {
+            if !["UTC", "Etc/UTC", "GMT", "Z"].contains(&tz) {
+                return err(format!(
+                    "SLO `{name}`: calendar time zone `{tz}` cannot be converted: PromQL's calendar functions are UTC, so obspec aligns calendar windows in UTC"
+                ));
+            }
+        }
+        if let Some(start) = text(c, "startTime") {
+            // `2022-01-01 00:00:00` or `2022-01-01T00:00:00Z`: the period
+            // must start at a boundary of its unit.
+            let start = start.trim();
+            let (date, time) = start.split_once([' ', 'T']).unwrap_or((start, "00:00:00"));
+            let time = time.trim_end_matches('Z');
+            let ymd: Vec<i64> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+            let midnight = time
+                .split(':')
+                .all(|p| p.parse::<f64>().is_ok_and(|v| v == 0.0));
+            let ok = match (ymd.as_slice(), unit) {
+                ([_, _, _], "day") => midnight,
+                ([_, _, 1], "month") => midnight,
+                ([y, m, d], "week") => midnight && weekday(*y, *m, *d) == 0,
+                _ => false,
+            };
+            if !ok {
+                return err(format!(
+                    "SLO `{name}`: a calendar {unit} starting at `{start}` cannot be converted: obspec's calendar {unit}s start at {} in UTC",
+                    match unit {
+                        "day" => "midnight",
+                        "week" => "Monday midnight",
+                        _ => "midnight on the 1st",
+                    }
+                ));
+            }
+        }
+    }
+    Ok((window, unit))
+}
+
+/// Day of the week of a proleptic Gregorian date, Monday 0 … Sunday 6.
+fn weekday(y: i64, m: i64, d: i64) -> i64 {
+    // Days from the civil date (Howard Hinnant's algorithm), 1970-01-01 a Thursday.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    (days + 3).rem_euclid(7)
 }
 
 /// An OpenSLO query as a rate over `{{window}}`: ranges are replaced by the
@@ -1112,6 +1213,16 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
         }
         let _ = writeln!(out, "    objective: {}", s.objective);
         let _ = writeln!(out, "    window: {}", yaml_scalar(&s.window));
+        if let Some(c) = &s.calendar {
+            let _ = writeln!(out, "    calendar: {c}");
+        }
+        if let Some((slice, target)) = &s.timeslice {
+            let _ = writeln!(
+                out,
+                "    timeslice: {{window: {}, target: {target}}}",
+                yaml_scalar(slice)
+            );
+        }
         if !s.info_labels.is_empty() {
             let _ = writeln!(out, "    info_labels: {{{}}}", kv(&s.info_labels));
         }

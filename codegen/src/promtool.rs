@@ -379,13 +379,21 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
     // it): often enough for every SLO's shortest window to hold several samples.
     let step = plans
         .iter()
-        .map(|(_, _, p)| (p.record_windows[0] / 5).clamp(1000, 60_000) / 1000 * 1000)
+        .map(|(_, _, p)| {
+            // A slice's rate needs several samples too.
+            let shortest = p
+                .timeslice
+                .map_or(p.record_windows[0], |t| t.slice_ms.min(p.record_windows[0]));
+            (shortest / 5).clamp(1000, 60_000) / 1000 * 1000
+        })
         .min()
         .unwrap_or(60_000);
     let interval = format_duration(step);
     for (slo, f, p) in plans {
         let windows = &p.record_windows;
-        let warmup = windows[0].max(3 * step);
+        let warmup = windows[0]
+            .max(3 * step)
+            .max(p.timeslice.map_or(0, |t| t.slice_ms + 2 * step));
         let eval_ms = round_up(warmup + p.page_for_ms.max(p.ticket_for_ms) + 2 * step, step);
         let eval = format_duration(eval_ms);
         let samples = eval_ms / step + 5;
@@ -406,7 +414,16 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
             crate::escape::promql_str(&p.name),
             crate::escape::promql_str(&svc.service.value)
         );
+        // The SLO's error ratio under a steady share `r` of errors: `r` when
+        // events are counted; with time slices every slice is bad (1) or
+        // good (0).
+        let slo_ratio = |r: Decimal| match p.timeslice {
+            None => r,
+            Some(t) if t.bad_above < r => Decimal::from_int(1),
+            Some(_) => Decimal::from_int(0),
+        };
         let expected = |r: Decimal| -> Vec<ExpAlert> {
+            let r = slo_ratio(r);
             p.windows
                 .iter()
                 .filter(|w| burn_factor(w).checked_mul(p.budget).is_some_and(|t| dec_lt(t, r)))
@@ -503,7 +520,31 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
                 )],
             }],
         });
-        for w in &p.windows {
+        if let Some(t) = p.timeslice {
+            // Every slice just bad: every pair fires; every slice just good: none.
+            for (label, scale) in [("just bad", "1.1"), ("just good", "0.9")] {
+                let r = t
+                    .bad_above
+                    .checked_mul(Decimal::parse(scale).expect("decimal"))
+                    .expect("small");
+                if !dec_lt(r, one) {
+                    continue;
+                }
+                groups.push(TestGroup {
+                    name: format!(
+                        "{}: every {} slice {label} (errors {r}, bad above {})",
+                        p.name,
+                        format_duration(t.slice_ms),
+                        t.bad_above
+                    ),
+                    interval: interval.clone(),
+                    input_series: inputs(&f, r, n, samples),
+                    alert_rule_test: with_quiet(burn_test(r), &missing_quiet),
+                    promql_expr_test: vec![],
+                });
+            }
+        }
+        for w in p.windows.iter().filter(|_| p.timeslice.is_none()) {
             let threshold = burn_factor(w).checked_mul(p.budget).expect("small");
             let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
             for (label, scale) in [("just above", "1.1"), ("just below", "0.9")] {

@@ -24,6 +24,7 @@ use crate::model::{Service, Slo};
 use crate::num::{error_budget_percent, fmt_f64, Decimal};
 use crate::slo::{
     alert_name, error_ratio_rule, format_duration, record_windows, windows_for, BurnWindow,
+    TIMESLICE_RULE,
 };
 use obspec_spec::duration::parse_duration;
 
@@ -77,6 +78,88 @@ pub struct SloPlan {
     /// Whether the SLI-missing alert is generated: it goes with the ticket
     /// class (a ticket, never a page), so it is off when tickets are.
     pub sli_missing: bool,
+    /// Time-slice budgeting: the error ratio is the share of bad slices.
+    pub timeslice: Option<TimeslicePlan>,
+    /// Calendar alignment of the period rules.
+    pub calendar: Option<Calendar>,
+}
+
+/// Time-slice budgeting: a slice of `slice_ms` is bad when its own error
+/// ratio exceeds `bad_above` (`1 - target`).
+#[derive(Debug, Clone, Copy)]
+pub struct TimeslicePlan {
+    pub slice_ms: u64,
+    pub bad_above: Decimal,
+}
+
+/// A calendar period (UTC) the period rules count from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Calendar {
+    Day,
+    Week,
+    Month,
+}
+
+impl Calendar {
+    pub fn parse(s: &str) -> Option<Calendar> {
+        match s {
+            "day" => Some(Calendar::Day),
+            "week" => Some(Calendar::Week),
+            "month" => Some(Calendar::Month),
+            _ => None,
+        }
+    }
+
+    /// The nominal lengths (ms) a `window` of this calendar may have.
+    pub fn lengths(self) -> std::ops::RangeInclusive<u64> {
+        const DAY: u64 = 86_400_000;
+        match self {
+            Calendar::Day => DAY..=DAY,
+            Calendar::Week => 7 * DAY..=7 * DAY,
+            Calendar::Month => 28 * DAY..=31 * DAY,
+        }
+    }
+
+    /// The step of the period rules' subquery: each step reads one
+    /// recording over exactly that window, so the steps tile the period
+    /// (and stay within promtool's sample limit for a month).
+    pub fn step_ms(self) -> u64 {
+        match self {
+            Calendar::Day => 300_000,
+            Calendar::Week | Calendar::Month => 1_800_000,
+        }
+    }
+
+    /// The longest period: the range the period rules look back over.
+    fn range(self) -> &'static str {
+        match self {
+            Calendar::Day => "1d",
+            Calendar::Week => "1w",
+            Calendar::Month => "31d",
+        }
+    }
+
+    /// The period a Unix timestamp (seconds, an instant vector) falls in,
+    /// as one number: days since the epoch, ISO weeks (from Monday
+    /// 1970-01-05), or `year × 12 + month`.
+    fn index(self, ts: &str) -> String {
+        match self {
+            Calendar::Day => format!("floor({ts} / 86400)"),
+            Calendar::Week => format!("floor(({ts} - 345600) / 604800)"),
+            Calendar::Month => format!("(year({ts}) * 12 + month({ts}))"),
+        }
+    }
+
+    /// A condition, evaluated at the steps of a subquery, that holds while
+    /// the step is in the same period as the rule's evaluation time (read as
+    /// the timestamp of `anchor`, a series recorded earlier in the group).
+    fn same_period(self, anchor: &str) -> String {
+        format!(
+            "{} == on() {}",
+            self.index("vector(time())"),
+            self.index(&format!("timestamp({anchor} @ end())"))
+        )
+    }
 }
 
 /// How events are counted.
@@ -325,8 +408,21 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
             .unwrap_or_else(|| scaled(default, period_ms))
     };
     let all_windows = windows_for(period_ms, slo);
+    let calendar = match &slo.calendar {
+        Some(c) => Some(Calendar::parse(c)?),
+        None => None,
+    };
+    let mut windows = record_windows(period_ms, &all_windows);
+    // Ratio SLIs (raw, time slices) read the calendar step's error ratio.
+    if let Some(c) = calendar {
+        if matches!(sli, SliPlan::Raw { .. }) || slo.timeslice.is_some() {
+            windows.push(c.step_ms());
+            windows.sort_unstable();
+            windows.dedup();
+        }
+    }
     Some(SloPlan {
-        record_windows: record_windows(period_ms, &all_windows),
+        record_windows: windows,
         name: name.to_string(),
         alert: alert_name(name, slo),
         budget,
@@ -363,6 +459,14 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
                 .iter()
                 .all(|c| c.disabled.as_ref().is_some_and(|d| d.value)),
         sli_missing: !a.ticket.disabled.as_ref().is_some_and(|d| d.value),
+        timeslice: match &slo.timeslice {
+            Some(t) => Some(TimeslicePlan {
+                slice_ms: parse_duration(&t.window)?,
+                bad_above: error_budget_percent(t.target.value)?.shift(2),
+            }),
+            None => None,
+        },
+        calendar,
         sli_missing_for_ms: a
             .sli_missing_for
             .as_ref()
@@ -432,8 +536,21 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
             ("service".to_string(), service.to_string()),
         ];
         let windows = &p.record_windows;
-        let chain =
-            !matches!(p.sli, SliPlan::Raw { .. }) && windows.iter().any(|w| *w >= CHAIN_FROM_MS);
+        let chain = !matches!(p.sli, SliPlan::Raw { .. })
+            && p.timeslice.is_none()
+            && windows.iter().any(|w| *w >= CHAIN_FROM_MS);
+        if let Some(ts) = &p.timeslice {
+            let slice = format_duration(ts.slice_ms);
+            recordings.push(Rule {
+                record: Some(TIMESLICE_RULE.to_string()),
+                alert: None,
+                expr: format!("{} > bool {}", p.sli.raw_ratio(&slice, &g), ts.bad_above),
+                r#for: None,
+                keep_firing_for: None,
+                labels: labels_with(&id, &[("window", slice.clone())]),
+                annotations: vec![],
+            });
+        }
         if chain {
             recordings.push(Rule {
                 record: Some(format!("slo:sli_errors:rate{BASE}")),
@@ -454,9 +571,34 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 annotations: vec![],
             });
         }
+        // Event rates over the calendar step, which the period rules sum.
+        let calendar_rates = p
+            .calendar
+            .filter(|_| !matches!(p.sli, SliPlan::Raw { .. }) && p.timeslice.is_none());
+        if let Some(c) = calendar_rates {
+            let step = format_duration(c.step_ms());
+            if !(chain && step == BASE) {
+                for (what, expr) in [
+                    ("errors", p.sli.errors_rate(&step, &g)),
+                    ("total", p.sli.total_rate(&step, &g)),
+                ] {
+                    recordings.push(Rule {
+                        record: Some(format!("slo:sli_{what}:rate{step}")),
+                        alert: None,
+                        expr: expr.expect("not raw"),
+                        r#for: None,
+                        keep_firing_for: None,
+                        labels: id.clone(),
+                        annotations: vec![],
+                    });
+                }
+            }
+        }
         for w in windows {
             let ws = format_duration(*w);
-            let expr = if chain && *w >= CHAIN_FROM_MS {
+            let expr = if p.timeslice.is_some() {
+                format!("avg_over_time({TIMESLICE_RULE}{sel}[{ws}])")
+            } else if chain && *w >= CHAIN_FROM_MS {
                 format!(
                     "sum_over_time(slo:sli_errors:rate{BASE}{sel}[{ws}]) / (sum_over_time(slo:sli_total:rate{BASE}{sel}[{ws}]) > 0)"
                 )
@@ -497,7 +639,31 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
             ),
             (
                 "slo:period_burn_rate:ratio",
-                format!("max without (window) (slo:sli_error:ratio_rate{period}{sel}) / {budget}"),
+                match p.calendar {
+                    None => format!(
+                        "max without (window) (slo:sli_error:ratio_rate{period}{sel}) / {budget}"
+                    ),
+                    Some(c) => {
+                        let same = c.same_period(&format!("slo:objective:ratio{sel}"));
+                        let range = c.range();
+                        let step = format_duration(c.step_ms());
+                        let to_date = |series: &str, f: &str| {
+                            format!("{f}(({series}{sel} and on() {same})[{range}:{step}])")
+                        };
+                        let ratio = if calendar_rates.is_some() {
+                            format!(
+                                "{} / ({} > 0)",
+                                to_date(&format!("slo:sli_errors:rate{step}"), "sum_over_time"),
+                                to_date(&format!("slo:sli_total:rate{step}"), "sum_over_time")
+                            )
+                        } else {
+                            // Time slices: the share of bad slices; raw
+                            // ratios: the mean of the steps' ratios.
+                            to_date(&error_ratio_rule(c.step_ms()), "avg_over_time")
+                        };
+                        format!("max without (window) ({ratio}) / {budget}")
+                    }
+                },
             ),
             (
                 "slo:period_error_budget_remaining:ratio",

@@ -137,6 +137,10 @@ pub fn error_ratio_rule(window_ms: u64) -> String {
     format!("slo:sli_error:ratio_rate{}", format_duration(window_ms))
 }
 
+/// The recording of time-slice SLOs: 1 while the slice ending now is bad,
+/// 0 while it is good, nothing without traffic.
+pub const TIMESLICE_RULE: &str = "slo:sli_timeslice_bad:bool";
+
 /// Metadata recording rules, one series per SLO.
 pub const METADATA_RULES: [&str; 8] = [
     "slo:objective:ratio",
@@ -162,6 +166,7 @@ pub fn alert_name(name: &str, slo: &crate::model::Slo) -> String {
 /// in specs may use them.
 pub fn recording_rule_names(specs: &Specs) -> Vec<String> {
     let mut names: Vec<String> = METADATA_RULES.iter().map(|s| s.to_string()).collect();
+    names.push(TIMESLICE_RULE.to_string());
     for svc in &specs.services {
         for (_, slo) in svc.slos.iter() {
             if let Some(period) = parse_duration(&slo.window) {

@@ -790,6 +790,8 @@ fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
     let grouping = f.opt(cx, "grouping").unwrap_or_default();
     let alerting = f.opt(cx, "alerting").unwrap_or_default();
     let info_labels = string_map(cx, f.get("info_labels"), "info label");
+    let calendar = f.opt(cx, "calendar");
+    let timeslice = f.opt(cx, "timeslice");
     f.finish(cx);
     Some(Slo {
         description,
@@ -798,6 +800,8 @@ fn slo_from(cx: &mut Cx<'_>, node: &Node) -> Option<Slo> {
         sli: sli.ok()?,
         grouping,
         alerting,
+        calendar,
+        timeslice,
         info_labels,
     })
 }
@@ -1033,6 +1037,20 @@ impl FromNode for BurnAlert {
         };
         f.finish(cx);
         Some(a)
+    }
+}
+
+impl FromNode for Timeslice {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "time-slice budgeting")?;
+        let window = f.req(cx, "window");
+        let target = f.req(cx, "target");
+        f.finish(cx);
+        Some(Timeslice {
+            window: window.ok()?,
+            target: target.ok()?,
+            span: Some(node.span),
+        })
     }
 }
 

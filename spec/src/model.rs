@@ -595,11 +595,36 @@ pub struct Slo {
     /// How the burn-rate alerts of this SLO look.
     #[cfg_attr(feature = "serde", serde(default))]
     pub alerting: SloAlerting,
+    /// Aligns the SLO's compliance period with the calendar: `day`, `week`
+    /// (ISO, from Monday) or `month`, in UTC. The budget then restarts at each
+    /// period start (the period rules count from it); `window` stays the
+    /// nominal length the burn windows scale with (`1d`, `7d`, `30d`).
+    pub calendar: Option<Spanned<String>>,
+    /// Time-slice budgeting (OpenSLO `Timeslices`): the SLO counts good
+    /// slices instead of good events. A slice is good when its own SLI meets
+    /// `target`; `objective` is then the percentage of good slices.
+    pub timeslice: Option<Timeslice>,
     /// Labels on the SLO's constant metadata series (`slo:objective:ratio`,
     /// `slo:error_budget:ratio`, `slo:time_period:days`), for dashboards and
     /// reports to select or group SLOs by (Sloth's `info_labels`).
     #[cfg_attr(feature = "serde", serde(default))]
     pub info_labels: NamedMap<Spanned<String>>,
+}
+
+/// Time-slice budgeting of an SLO.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Timeslice {
+    /// The length of one slice, e.g. `1m` (OpenSLO `timeSliceWindow`).
+    pub window: Spanned<String>,
+    /// The percentage of good events that makes a slice good, e.g. 95
+    /// (OpenSLO `timeSliceTarget` 0.95).
+    pub target: Spanned<f64>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub span: Option<Span>,
 }
 
 /// Burn-rate alerting of an SLO (multi-window, multi-burn-rate).

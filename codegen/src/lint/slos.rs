@@ -16,6 +16,7 @@ pub const CODE_PLACEHOLDER: &str = "OBS606";
 pub const CODE_GROUPING: &str = "OBS607";
 pub const CODE_BURN_WINDOW: &str = "OBS608";
 pub const CODE_SLO_INFO: &str = "OBS609";
+pub const CODE_BUDGETING: &str = "OBS610";
 
 pub use crate::slo::WINDOW_PLACEHOLDERS;
 
@@ -83,6 +84,7 @@ fn check_slo(
             // The burn windows scale with the SLO window: a short SLO window
             // makes the fast-burn short window shorter than two scrapes.
             check_windows(slo, period, diags);
+            check_budgeting(index, slo, period, diags);
             let windows = crate::slo::windows_for(period, slo);
             let shortest = crate::slo::record_windows(period, &windows)[0];
             let scrape = index.registry.scrape_ms;
@@ -283,6 +285,74 @@ fn check_slo(
 }
 
 /// The alerting section: severities, durations, URLs, the alert name.
+/// Calendar alignment and time-slice budgeting that cannot work.
+fn check_budgeting(index: &Index<'_>, slo: &Slo, period: u64, diags: &mut Diagnostics) {
+    use crate::slo::format_duration;
+    if let Some(c) = &slo.calendar {
+        match crate::rules::Calendar::parse(c) {
+            None => diags.push(
+                Diagnostic::error(CODE_BUDGETING, c.span, format!("calendar `{}` is not one of day, week, month", c.value))
+                    .help("PromQL's calendar functions are UTC days, weeks and months: use one of them, or a rolling `window` alone"),
+            ),
+            Some(cal) if !cal.lengths().contains(&period) => diags.push(
+                Diagnostic::error(CODE_BUDGETING, slo.window.span, format!("window `{}` is not the length of a calendar {}", slo.window.value, c.value))
+                    .help(format!("the window is the nominal period the burn windows scale with: {}", match cal {
+                        crate::rules::Calendar::Day => "`1d`",
+                        crate::rules::Calendar::Week => "`7d`",
+                        crate::rules::Calendar::Month => "`30d` (28d to 31d)",
+                    })),
+            ),
+            Some(_) => {}
+        }
+    }
+    let Some(ts) = &slo.timeslice else { return };
+    let t = ts.target.value;
+    if !(t > 0.0 && t < 100.0) {
+        diags.push(
+            Diagnostic::error(
+                CODE_BUDGETING,
+                ts.target.span,
+                format!("time-slice target {t} is not strictly between 0 and 100"),
+            )
+            .help("the percentage of good events that makes a slice good, e.g. 95"),
+        );
+    }
+    let Some(slice) = parse_duration(&ts.window) else {
+        diags.push(
+            Diagnostic::error(
+                CODE_BUDGETING,
+                ts.window.span,
+                format!("`{}` is not a Prometheus duration", ts.window.value),
+            )
+            .help("give the length of one slice, e.g. `1m`"),
+        );
+        return;
+    };
+    let scrape = index.registry.scrape_ms;
+    if slice < 2 * scrape {
+        diags.push(
+            Diagnostic::error(CODE_BUDGETING, ts.window.span, format!("a slice of {} holds fewer than two scrapes ({} apart): its rate has no value and no slice is ever counted", ts.window.value, format_duration(scrape)))
+                .help("make slices at least two scrape intervals long, e.g. `1m` at a 30s scrape interval"),
+        );
+    }
+    let windows = crate::slo::windows_for(period, slo);
+    let shortest = crate::slo::record_windows(period, &windows)[0];
+    if slice > shortest {
+        diags.push(
+            Diagnostic::error(
+                CODE_BUDGETING,
+                ts.window.span,
+                format!(
+                    "a slice of {} is longer than the SLO's shortest burn window ({})",
+                    ts.window.value,
+                    format_duration(shortest)
+                ),
+            )
+            .help("the burn windows count slices: make a slice shorter than every window"),
+        );
+    }
+}
+
 /// Custom burn windows that cannot work, and burn thresholds no error ratio
 /// reaches (an alert that can never fire).
 fn check_windows(slo: &Slo, period: u64, diags: &mut Diagnostics) {

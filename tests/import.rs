@@ -229,6 +229,7 @@ fn what_cannot_be_converted_is_an_error() {
     let cases = [
         ("sloth", "version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: 99\n    sli:\n      plugin: {id: \"sloth-common/x\"}\n", "plugin"),
         ("sloth", "version: \"prometheus/v2\"\nservice: x\nslos: []\n", "version"),
+        ("sloth", "version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: 99\n    interval: {all: 5m}\n    sli: {raw: {error_ratio_query: x}}\n", "interval"),
         ("sloth", "version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: 99\n    time_window: 7d\n    sli: {raw: {error_ratio_query: x}}\n", "time_window"),
         ("sloth", "version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: 99\n    sli: {raw: {error_ratio_query: x}}\n    alerting: {name: A, page_alert: {disabled: true}}\n", "disabled"),
         ("openslo", "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a}\nspec:\n  budgetingMethod: RatioTimeslices\n  timeWindow: [{duration: 30d, isRolling: true}]\n  objectives: [{target: 0.9}]\n", "RatioTimeslices"),

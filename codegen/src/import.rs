@@ -357,8 +357,14 @@ pub fn sloth_services_with(
         let body = match (text(doc, "version"), text(doc, "apiVersion"), text(doc, "kind")) {
             (_, Some("sloth.slok.dev/v1"), Some("AlertWindows")) => continue,
             (Some("prometheus/v1"), _, _) => doc,
-            (_, Some("sloth.slok.dev/v1"), Some("PrometheusServiceLevel")) => get(doc, "spec")
-                .ok_or_else(|| ImportError(format!("the PrometheusServiceLevel at {} has no `spec`", at(doc))))?,
+            // Google Managed Prometheus's resource has the same spec.
+            (
+                _,
+                Some("sloth.slok.dev/v1"),
+                Some(kind @ ("PrometheusServiceLevel" | "ManagedPrometheusServiceLevel")),
+            ) => get(doc, "spec").ok_or_else(|| {
+                ImportError(format!("the {kind} at {} has no `spec`", at(doc)))
+            })?,
             (Some(v), _, _) => {
                 return err(format!(
                     "unsupported Sloth spec version `{v}` at {}: obspec reads `prometheus/v1` and `sloth.slok.dev/v1` PrometheusServiceLevel",
@@ -490,6 +496,12 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
         let name = text(item, "name")
             .ok_or_else(|| ImportError(format!("SLO at {} has no name", at(item))))?;
         refuse_plugins(item, "plugins", &format!("SLO `{name}`"))?;
+        if let Some(i) = get(item, "interval") {
+            return err(format!(
+                "SLO `{name}`: `interval` (line {}) cannot be converted: obspec's rule groups are per service and run at the project's `prometheus.evaluation_interval`",
+                i.span.line
+            ));
+        }
         let objective = text(item, "objective")
             .ok_or_else(|| ImportError(format!("SLO `{name}` has no objective")))?;
         let objective_num: f64 = objective.parse().map_err(|_| {
@@ -1151,8 +1163,15 @@ fn declarations(
                         .join(", ")
                 );
             }
+            // The unit its name ends with (before `_total`), as lint wants it.
+            let stem = name.strip_suffix("_total").unwrap_or(name);
+            if let Some(unit) = obspec_rules::BASE_UNITS
+                .iter()
+                .find(|u| stem.ends_with(&format!("_{u}")))
+            {
+                let _ = writeln!(out, "    unit: {unit}");
+            }
             if *kind == "histogram" {
-                let _ = writeln!(out, "    unit: seconds  # TODO");
                 let _ = writeln!(out, "    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]  # TODO: the real bucket bounds");
             }
         }

@@ -225,6 +225,39 @@ fn time_slices_count_slices_not_events() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Ratio time slices (OpenSLO `RatioTimeslices`): the SLO is the mean of the
+/// slices' ratios, so a quiet minute weighs as much as a busy one. Busy
+/// minutes without errors alternate with quiet minutes at 50% errors: the
+/// events fail at under 1% (0.8%), the mean slice at over 5% (7.3%).
+#[test]
+fn ratio_time_slices_weigh_quiet_minutes_equally() {
+    if !has_promtool() {
+        return;
+    }
+    let dir = temp("ratio-slices");
+    let sli =
+        "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n";
+    std::fs::write(
+        dir.join("specs/shop.yaml"),
+        format!("{SHOP}slos:\n  events:\n    objective: 99\n    window: 30d\n{sli}  slices:\n    objective: 99\n    window: 30d\n    timeslice: {{window: 1m}}\n{sli}"),
+    )
+    .unwrap();
+    generate(&dir);
+    // 15-second samples; two-minute cycles: a busy minute (250 orders a
+    // sample, none failed), then a quiet one (4 orders a sample, 2 failed).
+    let busy = |i: usize| (i / 4) % 2 == 0;
+    let steps = 4 * 90;
+    let failed = counter(steps, |i| if busy(i) { 0 } else { 2 });
+    let ok = counter(steps, |i| if busy(i) { 250 } else { 2 });
+    let test = format!(
+        "rule_files: [out/prometheus/shop.rules.yml]\nevaluation_interval: 15s\ntests:\n  - interval: 15s\n    input_series:\n      - series: 'shop_orders_total{{status=\"failed\"}}'\n        values: '{failed}'\n      - series: 'shop_orders_total{{status=\"ok\"}}'\n        values: '{ok}'\n    promql_expr_test:\n      - {{expr: 'slo:sli_error:ratio_rate1h{{slo=\"events\"}} < bool 0.01', eval_time: 80m, exp_samples: [{{labels: '{{service=\"shop\", slo=\"events\", window=\"1h\"}}', value: 1}}]}}\n      - {{expr: 'slo:sli_error:ratio_rate1h{{slo=\"slices\"}} > bool 0.05', eval_time: 80m, exp_samples: [{{labels: '{{service=\"shop\", slo=\"slices\", window=\"1h\"}}', value: 1}}]}}\n    alert_rule_test:\n      - {{eval_time: 80m, alertname: EventsBudgetBurn, exp_alerts: []}}\n"
+    );
+    std::fs::write(dir.join("ratio.test.yml"), test).unwrap();
+    promtool_test(&dir, "ratio.test.yml");
+    promtool_test(&dir.join("out/prometheus"), "shop.test.yml");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// OpenSLO's own shape of a Timeslices SLO over a calendar month imports,
 /// lints clean, and generates rules whose promtool tests pass; calendar
 /// windows obspec cannot align are refused by name.
@@ -263,6 +296,21 @@ fn openslo_timeslices_and_calendar_windows_import() {
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     }
+    // RatioTimeslices: slices without a target.
+    let ratio = std::fs::read_to_string(&fixture).unwrap().replace(
+        "budgetingMethod: Timeslices",
+        "budgetingMethod: RatioTimeslices",
+    );
+    let f = dir.join("ratio.yaml");
+    std::fs::write(&f, ratio).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .args(["import", "openslo"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("timeslice: {window: '1m'}\n"), "{out}");
     let refused = [
         ("duration: 1Q", "1Q"),
         ("duration: 1M\n      calendar: {startTime: 2022-01-15 00:00:00, timeZone: UTC}", "starting at"),

@@ -232,7 +232,7 @@ fn what_cannot_be_converted_is_an_error() {
         ("sloth", "version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: 99\n    interval: {all: 5m}\n    sli: {raw: {error_ratio_query: x}}\n", "interval"),
         ("sloth", "version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: 99\n    time_window: 7d\n    sli: {raw: {error_ratio_query: x}}\n", "time_window"),
         ("sloth", "version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: 99\n    sli: {raw: {error_ratio_query: x}}\n    alerting: {name: A, page_alert: {disabled: true}}\n", "disabled"),
-        ("openslo", "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a}\nspec:\n  budgetingMethod: RatioTimeslices\n  timeWindow: [{duration: 30d, isRolling: true}]\n  objectives: [{target: 0.9}]\n", "RatioTimeslices"),
+        ("openslo", "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a}\nspec:\n  budgetingMethod: Weighted\n  timeWindow: [{duration: 30d, isRolling: true}]\n  objectives: [{target: 0.9}]\n", "Weighted"),
         ("openslo", "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a}\nspec:\n  timeWindow: [{duration: 1Y, calendar: {startTime: 2020-01-01}, isRolling: false}]\n  objectives: [{target: 0.9}]\n", "calendar-aligned window of `1Y`"),
         ("openslo", "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a}\nspec:\n  timeWindow: [{duration: 30d, isRolling: true}]\n  indicator: {spec: {thresholdMetric: {metricSource: {type: Prometheus, spec: {query: x}}}}}\n  objectives: [{target: 0.9}]\n", "thresholdMetric"),
     ];

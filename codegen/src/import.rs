@@ -102,8 +102,9 @@ struct Slo {
     ticket_windows: Vec<Window>,
     /// `day`, `week` or `month` for calendar-aligned windows.
     calendar: Option<String>,
-    /// Time-slice budgeting: slice length and target percent.
-    timeslice: Option<(String, String)>,
+    /// Time-slice budgeting: slice length and target percent (none: the
+    /// mean of the slices' ratios).
+    timeslice: Option<(String, Option<String>)>,
     /// Labels of the SLO's metadata series (Sloth's `info_labels`).
     info_labels: Vec<(String, String)>,
     /// The source's burn alerts fire without `for` (Sloth's do): written as
@@ -726,10 +727,13 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
         if let Some(s) = text(spec, "service") {
             service.get_or_insert_with(|| s.to_string());
         }
+        // None: occurrences; Some(true): good slices; Some(false): the mean
+        // of the slices' ratios.
         let timeslices = match text(spec, "budgetingMethod") {
-            Some("Occurrences") | None => false,
-            Some("Timeslices") => true,
-            Some(m) => return err(format!("SLO `{name}`: budgetingMethod `{m}` cannot be converted: obspec counts occurrences or time slices")),
+            Some("Occurrences") | None => None,
+            Some("Timeslices") => Some(true),
+            Some("RatioTimeslices") => Some(false),
+            Some(m) => return err(format!("SLO `{name}`: budgetingMethod `{m}` cannot be converted: obspec counts occurrences, time slices or ratio time slices")),
         };
         let (window, calendar) = match get(spec, "timeWindow").map(|n| &n.kind) {
             Some(NodeKind::Seq(w)) if w.len() == 1 => {
@@ -811,25 +815,31 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
                 .ok_or_else(|| {
                     ImportError(format!("SLO `{name}`: target `{target}` is not a number"))
                 })?;
-            let timeslice = if timeslices {
-                let slice = text(o, "timeSliceWindow").ok_or_else(|| {
-                    ImportError(format!(
-                        "SLO `{name}`: Timeslices budgeting without `timeSliceWindow`"
-                    ))
-                })?;
-                let slice_target = text(o, "timeSliceTarget").ok_or_else(|| {
-                    ImportError(format!("SLO `{name}`: Timeslices budgeting without `timeSliceTarget` (a ratio SLI's slices need one)"))
-                })?;
-                let percent = Decimal::parse(slice_target)
-                    .and_then(|d| d.checked_mul(Decimal::from_int(100)))
-                    .ok_or_else(|| {
+            let timeslice = match timeslices {
+                None => None,
+                Some(counted) => {
+                    let slice = text(o, "timeSliceWindow").ok_or_else(|| {
                         ImportError(format!(
-                            "SLO `{name}`: timeSliceTarget `{slice_target}` is not a number"
+                            "SLO `{name}`: time-slice budgeting without `timeSliceWindow`"
                         ))
                     })?;
-                Some((slice.to_string(), percent.to_string()))
-            } else {
-                None
+                    let percent = if counted {
+                        let slice_target = text(o, "timeSliceTarget").ok_or_else(|| {
+                            ImportError(format!("SLO `{name}`: Timeslices budgeting without `timeSliceTarget` (a ratio SLI's slices need one)"))
+                        })?;
+                        Some(
+                            Decimal::parse(slice_target)
+                                .and_then(|d| d.checked_mul(Decimal::from_int(100)))
+                                .ok_or_else(|| {
+                                    ImportError(format!("SLO `{name}`: timeSliceTarget `{slice_target}` is not a number"))
+                                })?
+                                .to_string(),
+                        )
+                    } else {
+                        None
+                    };
+                    Some((slice.to_string(), percent))
+                }
             };
             let slo_name = if objectives.len() == 1 {
                 name.to_string()
@@ -1235,12 +1245,18 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
         if let Some(c) = &s.calendar {
             let _ = writeln!(out, "    calendar: {c}");
         }
-        if let Some((slice, target)) = &s.timeslice {
-            let _ = writeln!(
-                out,
-                "    timeslice: {{window: {}, target: {target}}}",
-                yaml_scalar(slice)
-            );
+        match &s.timeslice {
+            Some((slice, Some(target))) => {
+                let _ = writeln!(
+                    out,
+                    "    timeslice: {{window: {}, target: {target}}}",
+                    yaml_scalar(slice)
+                );
+            }
+            Some((slice, None)) => {
+                let _ = writeln!(out, "    timeslice: {{window: {}}}", yaml_scalar(slice));
+            }
+            None => {}
         }
         if !s.info_labels.is_empty() {
             let _ = writeln!(out, "    info_labels: {{{}}}", kv(&s.info_labels));

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::model::Service;
 use crate::num::Decimal;
-use crate::rules::{burn_factor, plan, SliPlan, SloPlan};
+use crate::rules::{burn_factor, plan, SliPlan, SloPlan, TimeslicePlan};
 use crate::slo::format_duration;
 
 #[derive(Debug, Clone, Serialize)]
@@ -419,8 +419,14 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
         // good (0).
         let slo_ratio = |r: Decimal| match p.timeslice {
             None => r,
-            Some(t) if t.bad_above < r => Decimal::from_int(1),
-            Some(_) => Decimal::from_int(0),
+            Some(TimeslicePlan {
+                bad_above: Some(b), ..
+            }) if b < r => Decimal::from_int(1),
+            Some(TimeslicePlan {
+                bad_above: Some(_), ..
+            }) => Decimal::from_int(0),
+            // The mean of steady slices' ratios is the ratio itself.
+            Some(_) => r,
         };
         let expected = |r: Decimal| -> Vec<ExpAlert> {
             let r = slo_ratio(r);
@@ -520,11 +526,11 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
                 )],
             }],
         });
-        if let Some(t) = p.timeslice {
+        let counted = p.timeslice.and_then(|t| Some((t.slice_ms, t.bad_above?)));
+        if let Some((slice_ms, bad_above)) = counted {
             // Every slice just bad: every pair fires; every slice just good: none.
             for (label, scale) in [("just bad", "1.1"), ("just good", "0.9")] {
-                let r = t
-                    .bad_above
+                let r = bad_above
                     .checked_mul(Decimal::parse(scale).expect("decimal"))
                     .expect("small");
                 if !dec_lt(r, one) {
@@ -534,8 +540,8 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
                     name: format!(
                         "{}: every {} slice {label} (errors {r}, bad above {})",
                         p.name,
-                        format_duration(t.slice_ms),
-                        t.bad_above
+                        format_duration(slice_ms),
+                        bad_above
                     ),
                     interval: interval.clone(),
                     input_series: inputs(&f, r, n, samples),
@@ -544,7 +550,7 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
                 });
             }
         }
-        for w in p.windows.iter().filter(|_| p.timeslice.is_none()) {
+        for w in p.windows.iter().filter(|_| counted.is_none()) {
             let threshold = burn_factor(w).checked_mul(p.budget).expect("small");
             let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
             for (label, scale) in [("just above", "1.1"), ("just below", "0.9")] {

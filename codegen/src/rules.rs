@@ -24,7 +24,7 @@ use crate::model::{Service, Slo};
 use crate::num::{error_budget_percent, fmt_f64, Decimal};
 use crate::slo::{
     alert_name, error_ratio_rule, format_duration, record_windows, windows_for, BurnWindow,
-    TIMESLICE_RULE,
+    TIMESLICE_RATIO_RULE, TIMESLICE_RULE,
 };
 use obspec_spec::duration::parse_duration;
 
@@ -85,11 +85,23 @@ pub struct SloPlan {
 }
 
 /// Time-slice budgeting: a slice of `slice_ms` is bad when its own error
-/// ratio exceeds `bad_above` (`1 - target`).
+/// ratio exceeds `bad_above` (`1 - target`); without a target, the SLO's
+/// error ratio is the mean of the slices' error ratios.
 #[derive(Debug, Clone, Copy)]
 pub struct TimeslicePlan {
     pub slice_ms: u64,
-    pub bad_above: Decimal,
+    pub bad_above: Option<Decimal>,
+}
+
+impl TimeslicePlan {
+    /// The name of the slice recording.
+    pub fn rule(&self) -> &'static str {
+        if self.bad_above.is_some() {
+            TIMESLICE_RULE
+        } else {
+            TIMESLICE_RATIO_RULE
+        }
+    }
 }
 
 /// A calendar period (UTC) the period rules count from.
@@ -462,7 +474,10 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
         timeslice: match &slo.timeslice {
             Some(t) => Some(TimeslicePlan {
                 slice_ms: parse_duration(&t.window)?,
-                bad_above: error_budget_percent(t.target.value)?.shift(2),
+                bad_above: match &t.target {
+                    Some(target) => Some(error_budget_percent(target.value)?.shift(2)),
+                    None => None,
+                },
             }),
             None => None,
         },
@@ -542,9 +557,12 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
         if let Some(ts) = &p.timeslice {
             let slice = format_duration(ts.slice_ms);
             recordings.push(Rule {
-                record: Some(TIMESLICE_RULE.to_string()),
+                record: Some(ts.rule().to_string()),
                 alert: None,
-                expr: format!("{} > bool {}", p.sli.raw_ratio(&slice, &g), ts.bad_above),
+                expr: match ts.bad_above {
+                    Some(b) => format!("{} > bool {b}", p.sli.raw_ratio(&slice, &g)),
+                    None => p.sli.raw_ratio(&slice, &g),
+                },
                 r#for: None,
                 keep_firing_for: None,
                 labels: labels_with(&id, &[("window", slice.clone())]),
@@ -596,8 +614,8 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
         }
         for w in windows {
             let ws = format_duration(*w);
-            let expr = if p.timeslice.is_some() {
-                format!("avg_over_time({TIMESLICE_RULE}{sel}[{ws}])")
+            let expr = if let Some(ts) = &p.timeslice {
+                format!("avg_over_time({}{sel}[{ws}])", ts.rule())
             } else if chain && *w >= CHAIN_FROM_MS {
                 format!(
                     "sum_over_time(slo:sli_errors:rate{BASE}{sel}[{ws}]) / (sum_over_time(slo:sli_total:rate{BASE}{sel}[{ws}]) > 0)"

@@ -141,6 +141,10 @@ pub fn error_ratio_rule(window_ms: u64) -> String {
 /// 0 while it is good, nothing without traffic.
 pub const TIMESLICE_RULE: &str = "slo:sli_timeslice_bad:bool";
 
+/// The recording of ratio time-slice SLOs: the error ratio of the slice
+/// ending now.
+pub const TIMESLICE_RATIO_RULE: &str = "slo:sli_timeslice_error:ratio";
+
 /// Metadata recording rules, one series per SLO.
 pub const METADATA_RULES: [&str; 8] = [
     "slo:objective:ratio",
@@ -167,6 +171,7 @@ pub fn alert_name(name: &str, slo: &crate::model::Slo) -> String {
 pub fn recording_rule_names(specs: &Specs) -> Vec<String> {
     let mut names: Vec<String> = METADATA_RULES.iter().map(|s| s.to_string()).collect();
     names.push(TIMESLICE_RULE.to_string());
+    names.push(TIMESLICE_RATIO_RULE.to_string());
     for svc in &specs.services {
         for (_, slo) in svc.slos.iter() {
             if let Some(period) = parse_duration(&slo.window) {

@@ -1044,11 +1044,11 @@ impl FromNode for Timeslice {
     fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
         let mut f = Fields::new(cx, node, "time-slice budgeting")?;
         let window = f.req(cx, "window");
-        let target = f.req(cx, "target");
+        let target = f.opt(cx, "target");
         f.finish(cx);
         Some(Timeslice {
             window: window.ok()?,
-            target: target.ok()?,
+            target,
             span: Some(node.span),
         })
     }

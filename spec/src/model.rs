@@ -602,7 +602,8 @@ pub struct Slo {
     pub calendar: Option<Spanned<String>>,
     /// Time-slice budgeting (OpenSLO `Timeslices`): the SLO counts good
     /// slices instead of good events. A slice is good when its own SLI meets
-    /// `target`; `objective` is then the percentage of good slices.
+    /// `target`; `objective` is then the percentage of good slices. Without
+    /// `target`, the mean of the slices' ratios (OpenSLO `RatioTimeslices`).
     pub timeslice: Option<Timeslice>,
     /// Labels on the SLO's constant metadata series (`slo:objective:ratio`,
     /// `slo:error_budget:ratio`, `slo:time_period:days`), for dashboards and
@@ -620,8 +621,10 @@ pub struct Timeslice {
     /// The length of one slice, e.g. `1m` (OpenSLO `timeSliceWindow`).
     pub window: Spanned<String>,
     /// The percentage of good events that makes a slice good, e.g. 95
-    /// (OpenSLO `timeSliceTarget` 0.95).
-    pub target: Spanned<f64>,
+    /// (OpenSLO `timeSliceTarget` 0.95): the SLO counts good slices. Without
+    /// it the SLO is the mean of the slices' own ratios (OpenSLO
+    /// `RatioTimeslices`).
+    pub target: Option<Spanned<f64>>,
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Option<Span>,

@@ -306,16 +306,18 @@ fn check_budgeting(index: &Index<'_>, slo: &Slo, period: u64, diags: &mut Diagno
         }
     }
     let Some(ts) = &slo.timeslice else { return };
-    let t = ts.target.value;
-    if !(t > 0.0 && t < 100.0) {
-        diags.push(
-            Diagnostic::error(
-                CODE_BUDGETING,
-                ts.target.span,
-                format!("time-slice target {t} is not strictly between 0 and 100"),
-            )
-            .help("the percentage of good events that makes a slice good, e.g. 95"),
-        );
+    if let Some(target) = &ts.target {
+        let t = target.value;
+        if !(t > 0.0 && t < 100.0) {
+            diags.push(
+                Diagnostic::error(
+                    CODE_BUDGETING,
+                    target.span,
+                    format!("time-slice target {t} is not strictly between 0 and 100"),
+                )
+                .help("the percentage of good events that makes a slice good, e.g. 95"),
+            );
+        }
     }
     let Some(slice) = parse_duration(&ts.window) else {
         diags.push(

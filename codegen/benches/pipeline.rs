@@ -134,3 +134,54 @@ fn commit_tree_1000_metrics(bencher: divan::Bencher) {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A Sloth `prometheus/v1` spec of `n` SLOs (events over one counter per SLO,
+/// page and ticket alerts).
+fn sloth_spec(n: usize) -> String {
+    let mut s =
+        String::from("version: prometheus/v1\nservice: shop\nlabels: {owner: shop}\nslos:\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "  - name: route-{i}\n    objective: 99.9\n    sli:\n      events:\n        error_query: sum(rate(shop_requests_total{{route=\"r{i}\",code=~\"5..\"}}[{{{{.window}}}}]))\n        total_query: sum(rate(shop_requests_total{{route=\"r{i}\"}}[{{{{.window}}}}]))\n    alerting:\n      name: Route{i}Burn\n      page_alert: {{labels: {{severity: critical}}}}\n      ticket_alert: {{labels: {{severity: warning}}}}\n"
+        ));
+    }
+    s
+}
+
+/// Issue 10: `obspec import sloth` of 1,000 SLOs (parse, convert, print).
+#[divan::bench(args = [100, 1000])]
+fn import_sloth(bencher: divan::Bencher, n: usize) {
+    let text = sloth_spec(n);
+    bencher.bench_local(|| {
+        obspec_codegen::import::sloth(divan::black_box(&text))
+            .unwrap()
+            .len()
+    });
+}
+
+/// Issue 10: the rule groups of 100 SLOs, counted as events over a rolling
+/// window, and as time slices over a calendar month (the period rules then
+/// read a stepped subquery).
+#[divan::bench(args = ["rolling", "calendar-timeslices"])]
+fn slo_rules_100(bencher: divan::Bencher, kind: &str) {
+    let extra = if kind == "rolling" {
+        ""
+    } else {
+        "    calendar: month\n    timeslice: {window: 1m, target: 95}\n"
+    };
+    let mut s = String::from("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  route: {max_cardinality: 100}\n  code: {values: ['200', '500']}\nmetrics:\n  shop_requests_total: {type: counter, help: Requests., labels: [route, code]}\nslos:\n");
+    for i in 0..100 {
+        s.push_str(&format!(
+            "  route-{i}:\n    objective: 99.9\n    window: 30d\n{extra}    sli: {{errors: 'shop_requests_total{{route=\"r{i}\",code=\"500\"}}', total: 'shop_requests_total{{route=\"r{i}\"}}'}}\n"
+        ));
+    }
+    let loaded = check_texts([("shop.yaml", s.as_str())]);
+    assert!(loaded.diagnostics.iter().count() == 0);
+    let svc = &loaded.specs.services[0];
+    bencher.bench_local(|| {
+        obspec_codegen::rules::service_groups(divan::black_box(svc))
+            .iter()
+            .map(|g| g.rules.len())
+            .sum::<usize>()
+    });
+}

@@ -258,6 +258,36 @@ fn ratio_time_slices_weigh_quiet_minutes_equally() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A threshold SLI (OpenSLO `thresholdMetric`): good while the query meets
+/// its bound, every evaluation one event. A p99 gauge above its 0.5 s bound
+/// for the last half hour: half the last hour was bad, and every pair fires.
+#[test]
+fn threshold_slis_count_evaluations_that_miss_the_bound() {
+    if !has_promtool() {
+        return;
+    }
+    let dir = temp("threshold");
+    std::fs::write(
+        dir.join("specs/shop.yaml"),
+        "obspec: 1\nservice: shop\nnamespace: shop\nmetrics:\n  shop_search_p99_seconds: {type: gauge, unit: seconds, help: 99th percentile search latency.}\nslos:\n  search:\n    objective: 99\n    window: 30d\n    sli:\n      threshold: {query: max(shop_search_p99_seconds), op: lt, value: 0.5}\n",
+    )
+    .unwrap();
+    let (ok, out) = obspec(&dir, &["lint", "specs"]);
+    assert!(ok && !out.contains("warning"), "{out}");
+    generate(&dir);
+    // One sample a minute: 0.2 s for 90 minutes, then 0.8 s for 30.
+    let values: Vec<&str> = (0..=120)
+        .map(|m| if m < 90 { "0.2" } else { "0.8" })
+        .collect();
+    let test = format!(
+        "rule_files: [out/prometheus/shop.rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n      - series: 'shop_search_p99_seconds'\n        values: '{}'\n    promql_expr_test:\n      - {{expr: 'slo:sli_error:ratio_rate1h{{slo=\"search\"}} > bool 0.45 and slo:sli_error:ratio_rate1h{{slo=\"search\"}} < bool 0.55', eval_time: 2h, exp_samples: [{{labels: '{{service=\"shop\", slo=\"search\", window=\"1h\"}}', value: 1}}]}}\n      - {{expr: 'slo:sli_error:ratio_rate1h{{slo=\"search\"}}', eval_time: 80m, exp_samples: [{{labels: 'slo:sli_error:ratio_rate1h{{service=\"shop\", slo=\"search\", window=\"1h\"}}', value: 0}}]}}\n    alert_rule_test:\n      - eval_time: 80m\n        alertname: SearchBudgetBurn\n        exp_alerts: []\n      - eval_time: 2h\n        alertname: SearchBudgetBurn\n        exp_alerts:\n          - exp_labels: {{slo: search, service: shop, severity: critical, long_window: '1h', short_window: '5m', burn_rate: '14.4'}}\n            exp_annotations: {{summary: 'search of shop burns its error budget 14.4× too fast (1h and 5m windows)', description: 'search of shop: objective 99% over 30d'}}\n          - exp_labels: {{slo: search, service: shop, severity: critical, long_window: '6h', short_window: '30m', burn_rate: '6'}}\n            exp_annotations: {{summary: 'search of shop burns its error budget 6× too fast (6h and 30m windows)', description: 'search of shop: objective 99% over 30d'}}\n          - exp_labels: {{slo: search, service: shop, severity: warning, long_window: '1d', short_window: '2h', burn_rate: '3'}}\n            exp_annotations: {{summary: 'search of shop burns its error budget 3× too fast (1d and 2h windows)', description: 'search of shop: objective 99% over 30d'}}\n          - exp_labels: {{slo: search, service: shop, severity: warning, long_window: '3d', short_window: '6h', burn_rate: '1'}}\n            exp_annotations: {{summary: 'search of shop burns its error budget 1× too fast (3d and 6h windows)', description: 'search of shop: objective 99% over 30d'}}\n      - eval_time: 2h\n        alertname: SearchBudgetBurnSLIMissing\n        exp_alerts: []\n",
+        values.join(" ")
+    );
+    std::fs::write(dir.join("threshold.test.yml"), test).unwrap();
+    promtool_test(&dir, "threshold.test.yml");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// OpenSLO's own shape of a Timeslices SLO over a calendar month imports,
 /// lints clean, and generates rules whose promtool tests pass; calendar
 /// windows obspec cannot align are refused by name.
@@ -296,6 +326,25 @@ fn openslo_timeslices_and_calendar_windows_import() {
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     }
+    // A threshold metric on a Prometheus source.
+    let threshold = "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: search}\nspec:\n  service: shop\n  indicator:\n    spec:\n      thresholdMetric:\n        metricSource: {type: Prometheus, spec: {query: 'max(shop_search_p99_seconds)'}}\n  timeWindow: [{duration: 28d, isRolling: true}]\n  budgetingMethod: Occurrences\n  objectives:\n    - {op: lte, value: 0.5, target: 0.99}\n";
+    let f = dir.join("threshold.yaml");
+    std::fs::write(&f, threshold).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .args(["import", "openslo"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        out.contains("threshold: {query: 'max(shop_search_p99_seconds)', op: lte, value: 0.5}"),
+        "{out}"
+    );
+    assert!(
+        out.contains("type: gauge") && out.contains("unit: seconds"),
+        "{out}"
+    );
     // RatioTimeslices: slices without a target.
     let ratio = std::fs::read_to_string(&fixture).unwrap().replace(
         "budgetingMethod: Timeslices",

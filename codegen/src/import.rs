@@ -226,8 +226,17 @@ fn builtin_windows(period_ms: u64) -> Option<(Vec<Window>, Vec<Window>)> {
 }
 
 enum Sli {
-    Events { errors: String, total: String },
+    Events {
+        errors: String,
+        total: String,
+    },
     Ratio(String),
+    /// Good while `query op value` holds.
+    Threshold {
+        query: String,
+        op: String,
+        value: String,
+    },
 }
 
 /// `sum(rate(SEL[{{window}}]))` → `SEL`, when the query is exactly that.
@@ -763,13 +772,37 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
             })?,
             (None, None) => return err(format!("SLO `{name}` has no indicator")),
         };
-        if get(indicator, "thresholdMetric").is_some() {
-            return err(format!("SLO `{name}`: thresholdMetric SLIs cannot be converted: obspec needs good/total events"));
+        // A threshold metric: its query, judged per objective (`op`, `value`).
+        let threshold_query = match get(indicator, "thresholdMetric") {
+            Some(m) => {
+                let source = get(m, "metricSource").unwrap_or(m);
+                match text(source, "type") {
+                    Some(t) if !t.eq_ignore_ascii_case("prometheus") => {
+                        return err(format!("SLO `{name}`: thresholdMetric source `{t}` cannot be converted: obspec reads Prometheus"))
+                    }
+                    _ => {}
+                }
+                let spec = get(source, "spec").unwrap_or(source);
+                Some(
+                    text(spec, "query")
+                        .or_else(|| text(spec, "promql"))
+                        .ok_or_else(|| {
+                            ImportError(format!("SLO `{name}`: thresholdMetric has no query"))
+                        })?
+                        .trim()
+                        .to_string(),
+                )
+            }
+            None => None,
+        };
+        let ratio = get(indicator, "ratioMetric");
+        if ratio.is_none() && threshold_query.is_none() {
+            return err(format!(
+                "SLO `{name}`: no ratioMetric nor thresholdMetric in its indicator"
+            ));
         }
-        let ratio = get(indicator, "ratioMetric")
-            .ok_or_else(|| ImportError(format!("SLO `{name}`: no ratioMetric in its indicator")))?;
         let query = |key: &str| -> Result<Option<String>, ImportError> {
-            let Some(m) = get(ratio, key) else {
+            let Some(m) = ratio.and_then(|r| get(r, key)) else {
                 return Ok(None);
             };
             let source = get(m, "metricSource").unwrap_or(m);
@@ -783,12 +816,17 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
             let q = text(spec, "query")
                 .or_else(|| text(spec, "promql"))
                 .ok_or_else(|| ImportError(format!("SLO `{name}`: {key} has no query")))?;
-            let counter = text(ratio, "counter") == Some("true");
+            let counter = ratio.and_then(|r| text(r, "counter")) == Some("true");
             Ok(Some(if counter { counter_rate(q) } else { as_rate(q) }))
         };
-        let total = query("total")?
-            .ok_or_else(|| ImportError(format!("SLO `{name}`: ratioMetric has no total")))?;
+        let total = if threshold_query.is_some() {
+            String::new()
+        } else {
+            query("total")?
+                .ok_or_else(|| ImportError(format!("SLO `{name}`: ratioMetric has no total")))?
+        };
         let sli = match (query("bad")?, query("good")?) {
+            _ if threshold_query.is_some() => Sli::Ratio(String::new()),
             (Some(bad), _) => match (plain_selector(&bad), plain_selector(&total)) {
                 (Some(errors), Some(total)) => Sli::Events { errors, total },
                 _ => Sli::Ratio(format!("({bad}) / ({total})")),
@@ -858,12 +896,42 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
                 window: window.clone(),
                 calendar: calendar.clone(),
                 timeslice,
-                sli: match &sli {
-                    Sli::Events { errors, total } => Sli::Events {
+                sli: match (&sli, &threshold_query) {
+                    (_, Some(q)) => {
+                        let op = text(o, "op").ok_or_else(|| {
+                            ImportError(format!(
+                                "SLO `{name}`: a thresholdMetric objective needs `op`"
+                            ))
+                        })?;
+                        if crate::slo::threshold_bad_op(op).is_none() {
+                            return err(format!(
+                                "SLO `{name}`: objective op `{op}` is not one of lt, lte, gt, gte"
+                            ));
+                        }
+                        let value = text(o, "value").ok_or_else(|| {
+                            ImportError(format!(
+                                "SLO `{name}`: a thresholdMetric objective needs `value`"
+                            ))
+                        })?;
+                        if value.parse::<f64>().map_or(true, |v| !v.is_finite()) {
+                            return err(format!(
+                                "SLO `{name}`: objective value `{value}` is not a number"
+                            ));
+                        }
+                        Sli::Threshold {
+                            query: q.clone(),
+                            op: op.to_string(),
+                            value: value.to_string(),
+                        }
+                    }
+                    (Sli::Events { errors, total }, None) => Sli::Events {
                         errors: errors.clone(),
                         total: total.clone(),
                     },
-                    Sli::Ratio(r) => Sli::Ratio(r.clone()),
+                    (Sli::Ratio(r), None) => Sli::Ratio(r.clone()),
+                    (Sli::Threshold { .. }, None) => {
+                        unreachable!("thresholds come from objectives")
+                    }
                 },
                 alert_name: None,
                 labels: Vec::new(),
@@ -1212,6 +1280,10 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
                 counters_in(r, &mut counters);
                 references(r, &mut refs);
             }
+            Sli::Threshold { query, .. } => {
+                counters_in(query, &mut counters);
+                references(query, &mut refs);
+            }
         }
     }
     let mut severities: Vec<String> = Vec::new();
@@ -1269,6 +1341,13 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
             }
             Sli::Ratio(r) => {
                 let _ = writeln!(out, "      error_ratio: {}", yaml_scalar(r));
+            }
+            Sli::Threshold { query, op, value } => {
+                let _ = writeln!(
+                    out,
+                    "      threshold: {{query: {}, op: {op}, value: {value}}}",
+                    yaml_scalar(query)
+                );
             }
         }
         let has_alerting = s.alert_name.is_some()

@@ -24,7 +24,7 @@ use crate::model::{Service, Slo};
 use crate::num::{error_budget_percent, fmt_f64, Decimal};
 use crate::slo::{
     alert_name, error_ratio_rule, format_duration, record_windows, windows_for, BurnWindow,
-    TIMESLICE_RATIO_RULE, TIMESLICE_RULE,
+    THRESHOLD_RULE, TIMESLICE_RATIO_RULE, TIMESLICE_RULE,
 };
 use obspec_spec::duration::parse_duration;
 
@@ -82,6 +82,9 @@ pub struct SloPlan {
     pub timeslice: Option<TimeslicePlan>,
     /// Calendar alignment of the period rules.
     pub calendar: Option<Calendar>,
+    /// A threshold SLI: the recorded 0/1 expression and the query it
+    /// judges (its SLI is then the raw mean of that recording).
+    pub threshold: Option<(String, String)>,
 }
 
 /// Time-slice budgeting: a slice of `slice_ms` is bad when its own error
@@ -373,6 +376,14 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
                 .map(|s| inner_matchers(s))
                 .unwrap_or_default(),
         }
+    } else if slo.sli.threshold.is_some() {
+        SliPlan::Raw {
+            expr: format!(
+                "avg_over_time({THRESHOLD_RULE}{{slo={}, service={}}}[{{{{window}}}}])",
+                crate::escape::promql_str(name),
+                crate::escape::promql_str(&svc.service.value)
+            ),
+        }
     } else {
         SliPlan::Raw {
             expr: slo.sli.error_ratio.as_ref()?.value.trim().to_string(),
@@ -482,6 +493,18 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
             None => None,
         },
         calendar,
+        threshold: match &slo.sli.threshold {
+            Some(t) => Some((
+                format!(
+                    "({}) {} bool {}",
+                    t.query.value.trim(),
+                    crate::slo::threshold_bad_op(&t.op)?,
+                    fmt_f64(t.value.value)
+                ),
+                t.query.value.trim().to_string(),
+            )),
+            None => None,
+        },
         sli_missing_for_ms: a
             .sli_missing_for
             .as_ref()
@@ -554,6 +577,17 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
         let chain = !matches!(p.sli, SliPlan::Raw { .. })
             && p.timeslice.is_none()
             && windows.iter().any(|w| *w >= CHAIN_FROM_MS);
+        if let Some((bad, _)) = &p.threshold {
+            recordings.push(Rule {
+                record: Some(THRESHOLD_RULE.to_string()),
+                alert: None,
+                expr: bad.clone(),
+                r#for: None,
+                keep_firing_for: None,
+                labels: id.clone(),
+                annotations: vec![],
+            });
+        }
         if let Some(ts) = &p.timeslice {
             let slice = format_duration(ts.slice_ms);
             recordings.push(Rule {
@@ -783,7 +817,14 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
         slo_alerts.push(Rule {
             record: None,
             alert: Some(format!("{}SLIMissing", p.alert)),
-            expr: p.sli.absent_expr(),
+            expr: match &p.threshold {
+                // The threshold's query, not the recording built from it.
+                Some((_, query)) => SliPlan::Raw {
+                    expr: query.clone(),
+                }
+                .absent_expr(),
+                None => p.sli.absent_expr(),
+            },
             r#for: Some(format_duration(missing_for)),
             keep_firing_for: None,
             labels: as_text(labels_with(

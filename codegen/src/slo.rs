@@ -141,6 +141,22 @@ pub fn error_ratio_rule(window_ms: u64) -> String {
 /// 0 while it is good, nothing without traffic.
 pub const TIMESLICE_RULE: &str = "slo:sli_timeslice_bad:bool";
 
+/// The recording of threshold SLIs: 1 while the query misses its
+/// threshold, 0 while it meets it.
+pub const THRESHOLD_RULE: &str = "slo:sli_threshold_bad:bool";
+
+/// The comparison that makes a threshold SLI's value bad: the negation of
+/// its `op` (`lt` is good below the value, so bad at or above it).
+pub fn threshold_bad_op(op: &str) -> Option<&'static str> {
+    match op {
+        "lt" => Some(">="),
+        "lte" => Some(">"),
+        "gt" => Some("<="),
+        "gte" => Some("<"),
+        _ => None,
+    }
+}
+
 /// The recording of ratio time-slice SLOs: the error ratio of the slice
 /// ending now.
 pub const TIMESLICE_RATIO_RULE: &str = "slo:sli_timeslice_error:ratio";
@@ -172,6 +188,7 @@ pub fn recording_rule_names(specs: &Specs) -> Vec<String> {
     let mut names: Vec<String> = METADATA_RULES.iter().map(|s| s.to_string()).collect();
     names.push(TIMESLICE_RULE.to_string());
     names.push(TIMESLICE_RATIO_RULE.to_string());
+    names.push(THRESHOLD_RULE.to_string());
     for svc in &specs.services {
         for (_, slo) in svc.slos.iter() {
             if let Some(period) = parse_duration(&slo.window) {

@@ -1091,10 +1091,26 @@ impl FromNode for Sli {
             total: f.opt(cx, "total"),
             latency: f.opt(cx, "latency"),
             error_ratio: f.opt(cx, "error_ratio"),
+            threshold: f.opt(cx, "threshold"),
             span: Some(node.span),
         };
         f.finish(cx);
         Some(sli)
+    }
+}
+
+impl FromNode for ThresholdSli {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "a threshold SLI")?;
+        let query = f.req(cx, "query");
+        let op = f.req(cx, "op");
+        let value = f.req(cx, "value");
+        f.finish(cx);
+        Some(ThresholdSli {
+            query: query.ok()?,
+            op: op.ok()?,
+            value: value.ok()?,
+        })
     }
 }
 

@@ -722,9 +722,26 @@ pub struct Sli {
     pub latency: Option<LatencySli>,
     /// A raw PromQL error ratio with a `{{window}}` placeholder for the range.
     pub error_ratio: Option<Spanned<String>>,
+    /// A query that is good while it meets a threshold (OpenSLO
+    /// `thresholdMetric`): every evaluation is one event.
+    pub threshold: Option<ThresholdSli>,
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Option<Span>,
+}
+
+/// A threshold SLI: good while `query op value` holds.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct ThresholdSli {
+    /// An instant PromQL query, e.g. a 99th percentile latency.
+    pub query: Spanned<String>,
+    /// `lt`, `lte`, `gt` or `gte`: how a good value compares with `value`.
+    pub op: Spanned<String>,
+    /// The threshold, in the query's unit.
+    pub value: Spanned<f64>,
 }
 
 /// A latency SLI on a histogram.

@@ -118,6 +118,7 @@ fn check_slo(
         sli.errors.is_some() || sli.total.is_some(),
         sli.latency.is_some(),
         sli.error_ratio.is_some(),
+        sli.threshold.is_some(),
     ];
     let n = kinds.iter().filter(|k| **k).count();
     if n != 1 {
@@ -130,7 +131,7 @@ fn check_slo(
                     name.value
                 ),
             )
-            .help("use `errors` with `total`, or `latency`, or `error_ratio`"),
+            .help("use `errors` with `total`, or `latency`, or `error_ratio`, or `threshold`"),
         );
     }
     // The metrics the SLI counts, for the grouping check.
@@ -261,6 +262,27 @@ fn check_slo(
                     checker.analyze(&e, &substituted, diags);
                 }
             }
+        }
+    }
+    if let Some(t) = &sli.threshold {
+        if crate::slo::threshold_bad_op(&t.op).is_none() {
+            diags.push(
+                Diagnostic::error(CODE_SLI_KIND, t.op.span, format!("threshold op `{}` is not one of lt, lte, gt, gte", t.op.value))
+                    .help("say how a good value compares with `value`: `lt` for a latency that must stay below it"),
+            );
+        }
+        if !t.value.value.is_finite() {
+            diags.push(
+                Diagnostic::error(
+                    CODE_SLI_KIND,
+                    t.value.span,
+                    "the threshold value is not a finite number",
+                )
+                .help("give the bound in the query's unit, e.g. 0.5"),
+            );
+        }
+        if let Some(e) = checker.check(&t.query, "threshold query", diags) {
+            checker.analyze(&e, &t.query, diags);
         }
     }
     check_alerting(index, name, slo, diags);

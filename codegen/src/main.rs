@@ -38,6 +38,12 @@ enum Command {
     },
     /// Lint the specs, then render targets into the output directory atomically.
     Generate(GenArgs),
+    /// Hold a service's spec against what it exposes (`--scrape URL`) or what
+    /// a Prometheus stores for it (`--prometheus URL`). Credentials come from
+    /// OBSPEC_BEARER_TOKEN[_FILE] or OBSPEC_BASIC_AUTH_USERNAME with
+    /// OBSPEC_BASIC_AUTH_PASSWORD[_FILE], never from flags.
+    #[command(name = "live-check")]
+    LiveCheck(LiveArgs),
     /// Exit 1 if the output directory differs from what `generate` would write.
     Check(GenArgs),
     /// Explain a lint code (`obspec explain OBS204`), or list all codes.
@@ -96,6 +102,42 @@ struct GenArgs {
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
     /// Colour for findings.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(clap::Args)]
+struct LiveArgs {
+    /// Spec files or directories (default: specs/).
+    specs: Vec<PathBuf>,
+    /// The service's metrics endpoint, e.g. http://127.0.0.1:9464/metrics.
+    #[arg(long, conflicts_with = "prometheus", required_unless_present = "prometheus")]
+    scrape: Option<String>,
+    /// A Prometheus server, e.g. http://127.0.0.1:9090.
+    #[arg(long)]
+    prometheus: Option<String>,
+    /// The service to check (default: the only one, or the one whose namespace the metrics use).
+    #[arg(long)]
+    service: Option<String>,
+    /// With --prometheus: matchers that select the service's targets, e.g. '{job="checkout"}'.
+    #[arg(long)]
+    selector: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Timeout of each HTTP request, a duration such as `10s`.
+    #[arg(long, default_value = "10s")]
+    timeout: String,
+    /// Most bytes read from one response.
+    #[arg(long, default_value_t = 64 << 20)]
+    max_bytes: u64,
+    /// With --prometheus: how far back series count as stored now.
+    #[arg(long, default_value = "10m")]
+    lookback: String,
+    /// Colour for the human format.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
 }
@@ -221,6 +263,7 @@ fn main() -> ExitCode {
             ExitCode::from(u8::from(failed))
         }
         Command::Generate(args) => generate_or_check(args, false),
+        Command::LiveCheck(args) => live_check(args),
         Command::Check(args) => generate_or_check(args, true),
         Command::Explain { code } => match code {
             Some(code) => match catalog::find(&code) {
@@ -368,6 +411,157 @@ fn windows_files(path: &std::path::Path) -> Result<Vec<String>, String> {
         ));
     }
     files.iter().map(|p| read(p)).collect()
+}
+
+/// `obspec live-check`.
+fn live_check(args: LiveArgs) -> ExitCode {
+    use obspec_codegen::{exposition, fetch, live};
+    let json = args.format == Format::Json;
+    let usage = |message: String| -> ExitCode {
+        if json {
+            print_out(&report::json_error("usage", &message));
+        }
+        fail(message)
+    };
+    let loaded = match load_quiet(args.specs) {
+        Ok(l) => l,
+        Err((code, message)) => {
+            if json {
+                print_out(&report::json_error("io", &message));
+            }
+            eprintln!("obspec: error: {message}");
+            return code;
+        }
+    };
+    if loaded.diagnostics.has_errors() {
+        let diags = loaded.diagnostics.clone().into_sorted();
+        eprint!("{}", report::render(Format::Human, &diags, &loaded.sources, false));
+        return usage("the specs have lint errors: fix them before checking a service against them".into());
+    }
+    let ms = |s: &str, flag: &str| {
+        obspec_codegen::duration::parse_duration(s)
+            .ok_or_else(|| format!("--{flag} `{s}` is not a duration such as `10s`"))
+    };
+    let timeout = match ms(&args.timeout, "timeout") {
+        Ok(t) => std::time::Duration::from_millis(t),
+        Err(e) => return usage(e),
+    };
+    let client = match fetch::Client::from_env(timeout, args.max_bytes) {
+        Ok(c) => c,
+        Err(e) => return usage(e.to_string()),
+    };
+    let mut extra_diags = obspec_codegen::diag::Diagnostics::default();
+    let mut options = live::Options {
+        service: args.service.clone(),
+        target_labels: Vec::new(),
+    };
+    let (expo, svc) = if let Some(url) = &args.scrape {
+        let (body, format) = match client.scrape(url) {
+            Ok(b) => b,
+            Err(e) => return usage(format!("cannot scrape: {e}")),
+        };
+        let expo = match exposition::parse(&body, format) {
+            Ok(e) => e,
+            Err(e) => return usage(format!("{}: not a valid exposition: {e}", fetch::redact_url(url))),
+        };
+        match live::select_service(&loaded.specs, args.service.as_deref(), &expo) {
+            Ok(svc) => (expo, svc),
+            Err(e) => return usage(e),
+        }
+    } else {
+        let base = args.prometheus.clone().expect("clap requires one");
+        let lookback = match ms(&args.lookback, "lookback") {
+            Ok(l) => l / 1000,
+            Err(e) => return usage(e),
+        };
+        // The service must be known before asking: by name, or the only one.
+        let empty = exposition::Exposition::default();
+        let svc = match (args.service.as_deref(), loaded.specs.services.len()) {
+            (None, n) if n > 1 => return usage("several services in the specs: pass --service with --prometheus".into()),
+            (wanted, _) => match live::select_service(&loaded.specs, wanted, &empty) {
+                Ok(s) => s,
+                Err(e) => return usage(e),
+            },
+        };
+        let inner = match &args.selector {
+            Some(sel) => {
+                let t = sel.trim();
+                match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                    Some(inner) if !inner.trim().is_empty() => format!("{}, ", inner.trim()),
+                    Some(_) => String::new(),
+                    None => return usage(format!("--selector `{sel}` is not label matchers in braces, e.g. '{{job=\"checkout\"}}'")),
+                }
+            }
+            None => String::new(),
+        };
+        let started = std::time::Instant::now();
+        let progress = |done: usize, total: usize| {
+            if started.elapsed() > std::time::Duration::from_secs(1) && !json {
+                eprint!("\robspec: querying Prometheus: {done}/{total}");
+            }
+        };
+        let matcher = format!("{{{inner}__name__=~{}}}", obspec_codegen::escape::promql_str(&format!("{}_.+", svc.namespace.value)));
+        let series = match client.series(&base, &matcher, lookback) {
+            Ok(s) => s,
+            Err(e) => return usage(format!("cannot query Prometheus: {e}")),
+        };
+        let metadata = match client.metadata(&base) {
+            Ok(m) => m,
+            Err(e) => return usage(format!("cannot query Prometheus: {e}")),
+        };
+        let expo = live::families_from_series(&series, &metadata);
+        options.target_labels = vec!["job".into(), "instance".into()];
+        let uses = live::selector_uses(svc);
+        let total = uses.len();
+        let mut done = 0;
+        let result = live::check_selectors(
+            &uses,
+            |sel| {
+                done += 1;
+                progress(done, total);
+                client.series(&base, sel, lookback)
+            },
+            &mut extra_diags,
+        );
+        if started.elapsed() > std::time::Duration::from_secs(1) && !json {
+            eprintln!();
+        }
+        if let Err(e) = result {
+            return usage(format!("cannot query Prometheus: {e}"));
+        }
+        (expo, svc)
+    };
+    let mut report = live::check(&loaded.specs, svc, &expo, &options);
+    for d in extra_diags.iter() {
+        report.diagnostics.push(d.clone());
+    }
+    let failed = report.diagnostics.has_errors()
+        || args.deny_warnings && report.diagnostics.count(Severity::Warning) > 0;
+    let diags = report.diagnostics.clone().into_sorted();
+    let color = use_color(args.color, std::io::stdout().is_terminal());
+    let mut out = report::render(args.format, &diags, &loaded.sources, color);
+    match args.format {
+        Format::Human => {
+            // The summary replaces the renderer's count line.
+            if let Some(i) = out.trim_end().rfind('\n').map(|i| i + 1).or(Some(0)) {
+                if out[i..].starts_with("obspec: ") {
+                    out.truncate(i);
+                }
+            }
+            out.push_str(&report.summary());
+            out.push('\n');
+        }
+        Format::Json => {
+            let mut v: serde_json::Value = serde_json::from_str(&out).expect("the JSON renderer writes JSON");
+            v["service"] = report.service.clone().into();
+            v["metrics_checked"] = report.metrics_checked.into();
+            v["series_seen"] = report.series_seen.into();
+            out = serde_json::to_string_pretty(&v).expect("serializable") + "\n";
+        }
+        Format::Github => {}
+    }
+    print_out(&out);
+    ExitCode::from(u8::from(failed))
 }
 
 /// The service an imported rule file is for: the file's name without its

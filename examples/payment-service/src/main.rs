@@ -7,8 +7,13 @@
 //! - `/ready`: 200 once the metrics are registered, 503 before.
 //!
 //! ```text
-//! payment-service [--listen 127.0.0.1:9464] [--error-rate 0.01] [--rate 50] [--latency-ms 200]
+//! payment-service [--listen 127.0.0.1:9464] [--error-rate 0.01] [--rate 50] [--latency-ms 200] [--deviate]
 //! ```
+//!
+//! `--deviate` switches on deliberate deviations from the spec, for
+//! `obspec live-check` to find: a `region` value outside its domain, a `pod`
+//! label the spec does not give `payment_inflight`, and an undeclared metric
+//! in the namespace.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -30,10 +35,11 @@ struct Config {
     error_rate: f64,
     rate: f64,
     latency_ms: f64,
+    deviate: bool,
 }
 
 fn usage() -> ! {
-    eprintln!("usage: payment-service [--listen ADDR] [--error-rate 0..1] [--rate PAYMENTS_PER_SECOND] [--latency-ms MEAN]");
+    eprintln!("usage: payment-service [--listen ADDR] [--error-rate 0..1] [--rate PAYMENTS_PER_SECOND] [--latency-ms MEAN] [--deviate]");
     std::process::exit(2)
 }
 
@@ -43,6 +49,7 @@ fn parse_args() -> Config {
         error_rate: 0.01,
         rate: 50.0,
         latency_ms: 200.0,
+        deviate: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -53,6 +60,7 @@ fn parse_args() -> Config {
             "--error-rate" => c.error_rate = number(value()),
             "--rate" => c.rate = number(value()),
             "--latency-ms" => c.latency_ms = number(value()),
+            "--deviate" => c.deviate = true,
             "-h" | "--help" => usage(),
             _ => usage(),
         }
@@ -99,7 +107,38 @@ fn simulate(m: &PaymentGatewayMetrics, c: &Config) -> ! {
     }
 }
 
-fn respond(mut stream: TcpStream, registry: &Registry, ready: &AtomicBool) {
+/// `--deviate`: what a drifted deployment exposes. One `payment_attempts_total`
+/// series reports the region `mars`, and `payment_inflight` carries a `pod`
+/// label, as a wrapper library adding it would.
+fn deviate(families: &mut [obspec::prometheus::proto::MetricFamily]) {
+    use obspec::prometheus::proto::LabelPair;
+    for f in families.iter_mut() {
+        match f.name() {
+            "payment_attempts_total" => {
+                if let Some(m) = f.mut_metric().first_mut() {
+                    for l in m.mut_label() {
+                        if l.name() == "region" {
+                            l.set_value("mars".into());
+                        }
+                    }
+                }
+            }
+            "payment_inflight" => {
+                for m in f.mut_metric() {
+                    let mut labels = m.take_label();
+                    let mut pod = LabelPair::default();
+                    pod.set_name("pod".into());
+                    pod.set_value("payment-7d9f".into());
+                    labels.push(pod);
+                    m.set_label(labels);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn respond(mut stream: TcpStream, registry: &Registry, ready: &AtomicBool, deviating: bool) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(&stream);
     let mut request_line = String::new();
@@ -118,7 +157,11 @@ fn respond(mut stream: TcpStream, registry: &Registry, ready: &AtomicBool) {
         ("GET", "/metrics") => {
             let mut buf = Vec::new();
             let encoder = TextEncoder::new();
-            match encoder.encode(&registry.gather(), &mut buf) {
+            let mut families = registry.gather();
+            if deviating {
+                deviate(&mut families);
+            }
+            match encoder.encode(&families, &mut buf) {
                 Ok(()) => ("200 OK", encoder.format_type().to_string(), buf),
                 Err(e) => (
                     "500 Internal Server Error",
@@ -179,9 +222,19 @@ fn main() {
         let config = Arc::clone(&config);
         std::thread::spawn(move || simulate(metrics, &config));
     }
+    if config.deviate {
+        let retries = obspec::prometheus::IntCounter::new(
+            "payment_debug_retries_total",
+            "Hand-written next to the generated metrics.",
+        )
+        .expect("valid");
+        retries.inc_by(3);
+        registry.register(Box::new(retries)).expect("unique");
+    }
     for stream in listener.incoming().flatten() {
         let registry = registry.clone();
         let ready = Arc::clone(&ready);
-        std::thread::spawn(move || respond(stream, &registry, &ready));
+        let deviate = config.deviate;
+        std::thread::spawn(move || respond(stream, &registry, &ready, deviate));
     }
 }

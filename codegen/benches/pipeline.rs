@@ -185,3 +185,52 @@ fn slo_rules_100(bencher: divan::Bencher, kind: &str) {
             .sum::<usize>()
     });
 }
+
+/// Issue 11: `obspec live-check` of an exposition of 100,000 series (a
+/// histogram of 6,000 routes × 10 buckets with its sum and count: 72,000
+/// series; a counter of 4,000 routes × 7 codes: 28,000): parse and compare
+/// with the spec.
+#[divan::bench(sample_count = 20)]
+fn live_check_100k_series(bencher: divan::Bencher) {
+    let spec = "obspec: 1\nservice: shop\nnamespace: shop\nconventions: {}\nlabels:\n  route: {max_cardinality: 6000}\n  code: {values: ['200', '404', '500', '503', '429', '302', '301']}\nmetrics:\n  shop_requests_total: {type: counter, help: Requests., labels: [route, code]}\n  shop_latency_seconds: {type: histogram, unit: seconds, help: Latency., labels: [route], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]}\n";
+    let spec = spec.replace("conventions: {}\n", "");
+    let project =
+        "obspec: 1\nconventions: {max_series_per_metric: 200000, max_series_per_service: 300000}\n";
+    let loaded = check_texts([("shop.yaml", spec.as_str()), ("obspec.yaml", project)]);
+    assert!(!loaded.diagnostics.has_errors());
+    let mut text = String::from(
+        "# HELP shop_latency_seconds Latency.\n# TYPE shop_latency_seconds histogram\n",
+    );
+    for r in 0..6000 {
+        for le in [
+            "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf",
+        ] {
+            text.push_str(&format!(
+                "shop_latency_seconds_bucket{{route=\"/api/r{r}\",le=\"{le}\"}} 7\n"
+            ));
+        }
+        text.push_str(&format!("shop_latency_seconds_sum{{route=\"/api/r{r}\"}} 1.5\nshop_latency_seconds_count{{route=\"/api/r{r}\"}} 7\n"));
+    }
+    text.push_str("# HELP shop_requests_total Requests.\n# TYPE shop_requests_total counter\n");
+    for r in 0..4000 {
+        for code in ["200", "404", "500", "503", "429", "302", "301"] {
+            text.push_str(&format!(
+                "shop_requests_total{{route=\"/api/r{r}\",code=\"{code}\"}} 12345\n"
+            ));
+        }
+    }
+    let svc = &loaded.specs.services[0];
+    let expo =
+        obspec_codegen::exposition::parse(&text, obspec_codegen::exposition::Format::Text).unwrap();
+    assert_eq!(expo.series, 100_000);
+    bencher.bench_local(|| {
+        let e = obspec_codegen::exposition::parse(
+            divan::black_box(&text),
+            obspec_codegen::exposition::Format::Text,
+        )
+        .unwrap();
+        obspec_codegen::live::check(&loaded.specs, svc, &e, &Default::default())
+            .diagnostics
+            .len()
+    });
+}

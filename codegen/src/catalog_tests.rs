@@ -4,6 +4,81 @@ use crate::catalog::{find, RULES};
 use crate::check_texts;
 use crate::diag::Severity;
 
+/// Runs an example: the linter over its spec files, and `obspec live-check`
+/// over its exposition (`.prom`) or stored series (`.series`), if any.
+fn run(files: &[(&'static str, &'static str)]) -> crate::Loaded {
+    let specs: Vec<(&str, &str)> = files
+        .iter()
+        .copied()
+        .filter(|(n, _)| n.ends_with(".yaml"))
+        .collect();
+    let mut loaded = check_texts(specs);
+    for (name, text) in files {
+        if name.ends_with(".prom") {
+            let expo = crate::exposition::parse(text, crate::exposition::Format::Text).unwrap();
+            let svc = crate::live::select_service(&loaded.specs, None, &expo).unwrap();
+            let report = crate::live::check(&loaded.specs, svc, &expo, &Default::default());
+            for d in report.diagnostics.iter() {
+                loaded.diagnostics.push(d.clone());
+            }
+        } else if name.ends_with(".series") {
+            // Each line a stored series; a selector matches by its matchers.
+            let stored: Vec<std::collections::BTreeMap<String, String>> = text
+                .lines()
+                .filter_map(|l| {
+                    let sel = l.rsplit_once(' ')?.0;
+                    let promql_parser::parser::Expr::VectorSelector(vs) =
+                        promql_parser::parser::parse(sel).ok()?
+                    else {
+                        return None;
+                    };
+                    let mut m: std::collections::BTreeMap<String, String> = vs
+                        .matchers
+                        .matchers
+                        .iter()
+                        .map(|m| (m.name.clone(), m.value.clone()))
+                        .collect();
+                    m.insert("__name__".into(), vs.name.clone()?);
+                    Some(m)
+                })
+                .collect();
+            let svc = &loaded.specs.services[0];
+            let uses = crate::live::selector_uses(svc);
+            let mut diags = crate::diag::Diagnostics::default();
+            crate::live::check_selectors(
+                &uses,
+                |sel| -> Result<_, String> {
+                    let promql_parser::parser::Expr::VectorSelector(vs) =
+                        promql_parser::parser::parse(sel).unwrap()
+                    else {
+                        panic!("{sel}");
+                    };
+                    Ok(stored
+                        .iter()
+                        .filter(|s| {
+                            vs.name
+                                .as_ref()
+                                .is_none_or(|n| s.get("__name__") == Some(n))
+                                && vs
+                                    .matchers
+                                    .matchers
+                                    .iter()
+                                    .all(|m| m.is_match(s.get(&m.name).map_or("", String::as_str)))
+                        })
+                        .cloned()
+                        .collect())
+                },
+                &mut diags,
+            )
+            .unwrap();
+            for d in diags.iter() {
+                loaded.diagnostics.push(d.clone());
+            }
+        }
+    }
+    loaded
+}
+
 fn describe(l: &crate::Loaded) -> String {
     let d: Vec<_> = l.diagnostics.iter().cloned().collect();
     crate::report::render(crate::report::Format::Human, &d, &l.sources, false)
@@ -12,7 +87,7 @@ fn describe(l: &crate::Loaded) -> String {
 #[test]
 fn every_failing_example_fails_on_the_marked_line() {
     for rule in RULES.iter().filter(|r| !r.bad.is_empty()) {
-        let loaded = check_texts(rule.bad.iter().copied());
+        let loaded = run(rule.bad);
         let marker = format!("# <- {}", rule.code);
         let mut marked = 0;
         for (name, text) in rule.bad {
@@ -67,7 +142,7 @@ fn every_passing_example_is_clean() {
             "{} has no passing example",
             rule.code
         );
-        let loaded = check_texts(rule.good.iter().copied());
+        let loaded = run(rule.good);
         assert!(
             loaded.diagnostics.is_empty(),
             "{}: passing example has findings\n{}",

@@ -225,7 +225,10 @@ impl Parser<'_> {
             self.sample(l, line)?;
         }
         if self.format == Format::OpenMetrics && !eof {
-            return err(self.text.lines().count().max(1), "OpenMetrics text without `# EOF`");
+            return err(
+                self.text.lines().count().max(1),
+                "OpenMetrics text without `# EOF`",
+            );
         }
         Ok(())
     }
@@ -369,7 +372,12 @@ impl Parser<'_> {
                                 Some(b'n') => value.push('\n'),
                                 Some(b'\\') => value.push('\\'),
                                 Some(b'"') => value.push('"'),
-                                _ => return err(line, format!("invalid escape in the value of label `{lname}`")),
+                                _ => {
+                                    return err(
+                                        line,
+                                        format!("invalid escape in the value of label `{lname}`"),
+                                    )
+                                }
                             }
                             j += 2;
                             start = j;
@@ -432,7 +440,9 @@ impl Parser<'_> {
                             f.buckets.push(x);
                         }
                     }
-                    None => return err(line, format!("bucket bound `le=\"{le}\"` is not a number")),
+                    None => {
+                        return err(line, format!("bucket bound `le=\"{le}\"` is not a number"))
+                    }
                 }
             }
         }

@@ -42,7 +42,11 @@ fn base64(input: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for (i, shift) in [18, 12, 6, 0].iter().enumerate() {
             if i <= chunk.len() {
@@ -83,13 +87,17 @@ impl Client {
         ) {
             (Some(_), Some(_)) => {
                 return Err(FetchError(
-                    "both OBSPEC_BEARER_TOKEN and OBSPEC_BASIC_AUTH_USERNAME are set: give one".into(),
+                    "both OBSPEC_BEARER_TOKEN and OBSPEC_BASIC_AUTH_USERNAME are set: give one"
+                        .into(),
                 ))
             }
             (Some(token), None) => Some(format!("Bearer {}", token.trim())),
             (None, Some(user)) => {
                 let password = secret("OBSPEC_BASIC_AUTH_PASSWORD")?.unwrap_or_default();
-                Some(format!("Basic {}", base64(format!("{user}:{password}").as_bytes())))
+                Some(format!(
+                    "Basic {}",
+                    base64(format!("{user}:{password}").as_bytes())
+                ))
             }
             (None, None) => None,
         };
@@ -105,7 +113,9 @@ impl Client {
         if let Some(a) = &self.authorization {
             req = req.header("Authorization", a);
         }
-        let mut resp = req.call().map_err(|e| FetchError(format!("{}: {e}", redact_url(url))))?;
+        let mut resp = req
+            .call()
+            .map_err(|e| FetchError(format!("{}: {e}", redact_url(url))))?;
         let status = resp.status();
         let content_type = resp
             .headers()
@@ -126,12 +136,22 @@ impl Client {
                 e => FetchError(format!("{}: {e}", redact_url(url))),
             })?;
         if !status.is_success() {
-            let first = body.lines().next().unwrap_or("").chars().take(200).collect::<String>();
+            let first = body
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect::<String>();
             return Err(FetchError(format!(
                 "{}: HTTP {}{}",
                 redact_url(url),
                 status.as_u16(),
-                if first.is_empty() { String::new() } else { format!(": {first}") }
+                if first.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {first}")
+                }
             )));
         }
         Ok((content_type, body))
@@ -144,7 +164,12 @@ impl Client {
     }
 
     /// A Prometheus API call: the `data` member of its JSON answer.
-    pub fn api(&self, base: &str, path: &str, params: &[(&str, &str)]) -> Result<serde_json::Value, FetchError> {
+    pub fn api(
+        &self,
+        base: &str,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<serde_json::Value, FetchError> {
         let mut url = format!("{}{path}", base.trim_end_matches('/'));
         for (i, (k, v)) in params.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
@@ -153,8 +178,12 @@ impl Client {
             url.push_str(&encode(v));
         }
         let (_, body) = self.get(&url, "application/json")?;
-        let v: serde_json::Value = serde_json::from_str(&body)
-            .map_err(|e| FetchError(format!("{}: not a Prometheus API answer: {e}", redact_url(&url))))?;
+        let v: serde_json::Value = serde_json::from_str(&body).map_err(|e| {
+            FetchError(format!(
+                "{}: not a Prometheus API answer: {e}",
+                redact_url(&url)
+            ))
+        })?;
         if v["status"] != "success" {
             return Err(FetchError(format!(
                 "{}: {}",
@@ -166,13 +195,22 @@ impl Client {
     }
 
     /// Every series matching `selector` seen in the last `lookback_s` seconds.
-    pub fn series(&self, base: &str, selector: &str, lookback_s: u64) -> Result<Vec<BTreeMap<String, String>>, FetchError> {
+    pub fn series(
+        &self,
+        base: &str,
+        selector: &str,
+        lookback_s: u64,
+    ) -> Result<Vec<BTreeMap<String, String>>, FetchError> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let start = now.saturating_sub(lookback_s).to_string();
         let end = now.to_string();
-        let data = self.api(base, "/api/v1/series", &[("match[]", selector), ("start", &start), ("end", &end)])?;
+        let data = self.api(
+            base,
+            "/api/v1/series",
+            &[("match[]", selector), ("start", &start), ("end", &end)],
+        )?;
         Ok(data
             .as_array()
             .map(|a| {
@@ -191,7 +229,10 @@ impl Client {
     }
 
     /// The metadata Prometheus scraped: `metric → (type, help, unit)`.
-    pub fn metadata(&self, base: &str) -> Result<BTreeMap<String, (String, String, String)>, FetchError> {
+    pub fn metadata(
+        &self,
+        base: &str,
+    ) -> Result<BTreeMap<String, (String, String, String)>, FetchError> {
         let data = self.api(base, "/api/v1/metadata", &[])?;
         let mut out = BTreeMap::new();
         if let Some(m) = data.as_object() {
@@ -211,7 +252,9 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -244,7 +287,10 @@ mod tests {
         assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
         assert_eq!(base64(b"a"), "YQ==");
         assert_eq!(base64(b"ab"), "YWI=");
-        assert_eq!(redact_url("https://u:p@h:9090/metrics?token=x"), "https://h:9090/metrics");
+        assert_eq!(
+            redact_url("https://u:p@h:9090/metrics?token=x"),
+            "https://h:9090/metrics"
+        );
         assert_eq!(redact_url("http://h/a@b"), "http://h/a@b");
         assert_eq!(encode("{job=\"a b\"}"), "%7Bjob%3D%22a%20b%22%7D");
     }

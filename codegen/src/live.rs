@@ -142,7 +142,11 @@ fn family_for<'e>(expo: &'e Exposition, name: &str, m: &Metric) -> Option<&'e Fa
 
 /// `a, b, c` and `… and 7 more`.
 fn some(values: &[&str], limit: usize) -> String {
-    let shown: Vec<String> = values.iter().take(limit).map(|v| format!("`{v}`")).collect();
+    let shown: Vec<String> = values
+        .iter()
+        .take(limit)
+        .map(|v| format!("`{v}`"))
+        .collect();
     if values.len() > limit {
         format!("{} and {} more", shown.join(", "), values.len() - limit)
     } else {
@@ -158,7 +162,8 @@ fn same_bound(a: f64, b: f64) -> bool {
 pub fn check(specs: &Specs, svc: &Service, expo: &Exposition, opts: &Options) -> Report {
     let mut diags = Diagnostics::default();
     let conv = &specs.project.conventions;
-    let mut expected_extra: BTreeSet<&str> = opts.target_labels.iter().map(String::as_str).collect();
+    let mut expected_extra: BTreeSet<&str> =
+        opts.target_labels.iter().map(String::as_str).collect();
     for l in &conv.required_target_labels {
         expected_extra.insert(l.value.as_str());
     }
@@ -201,7 +206,10 @@ pub fn check(specs: &Specs, svc: &Service, expo: &Exposition, opts: &Options) ->
                 )
                 .help("declare it in the spec (type, help, labels with bounded domains), or stop exposing it: dashboards and SLOs built on the spec never read it"),
             );
-        } else if !CLIENT_LIBRARY_PREFIXES.iter().any(|p| f.name.starts_with(p)) {
+        } else if !CLIENT_LIBRARY_PREFIXES
+            .iter()
+            .any(|p| f.name.starts_with(p))
+        {
             foreign.push(f);
         }
     }
@@ -286,8 +294,12 @@ fn check_family(
     if let (Some(want), Some(got)) = (&m.unit, &f.unit) {
         if want.value != *got {
             diags.push(
-                Diagnostic::warning(CODE_METADATA, want.span, format!("unit of `{}` differs: exposed `{got}`", name.value))
-                    .help("the unit in the name and the metadata must agree with the spec"),
+                Diagnostic::warning(
+                    CODE_METADATA,
+                    want.span,
+                    format!("unit of `{}` differs: exposed `{got}`", name.value),
+                )
+                .help("the unit in the name and the metadata must agree with the spec"),
             );
         }
     }
@@ -364,7 +376,10 @@ fn check_family(
                 );
             }
         } else if let Some(max) = &dom.max_cardinality {
-            let overflow = dom.overflow_value.as_ref().map_or("__overflow__", |v| v.value.as_str());
+            let overflow = dom
+                .overflow_value
+                .as_ref()
+                .map_or("__overflow__", |v| v.value.as_str());
             let distinct = seen.iter().filter(|v| v.as_str() != overflow).count() as u64;
             if distinct > max.value {
                 let v: Vec<&str> = seen.iter().map(String::as_str).collect();
@@ -387,11 +402,24 @@ fn check_family(
     }
     for (k, v) in svc.const_labels.iter() {
         if let Some(seen) = f.labels.get(&k.value) {
-            let other: Vec<&str> = seen.iter().map(String::as_str).filter(|s| *s != v.value).collect();
+            let other: Vec<&str> = seen
+                .iter()
+                .map(String::as_str)
+                .filter(|s| *s != v.value)
+                .collect();
             if !other.is_empty() {
                 diags.push(
-                    Diagnostic::error(CODE_DOMAIN_VALUE, v.span, format!("`{}` is exposed with the constant label `{}` = {}", name.value, k.value, some(&other, 3)))
-                        .help("the running service was configured with another value"),
+                    Diagnostic::error(
+                        CODE_DOMAIN_VALUE,
+                        v.span,
+                        format!(
+                            "`{}` is exposed with the constant label `{}` = {}",
+                            name.value,
+                            k.value,
+                            some(&other, 3)
+                        ),
+                    )
+                    .help("the running service was configured with another value"),
                 );
             }
         }
@@ -416,9 +444,15 @@ fn check_family(
             let mut got = f.buckets.clone();
             got.sort_by(f64::total_cmp);
             let want_v: Vec<f64> = want.value.iter().map(|b| b.value).collect();
-            let same = got.len() == want_v.len() && got.iter().zip(&want_v).all(|(a, b)| same_bound(*a, *b));
+            let same = got.len() == want_v.len()
+                && got.iter().zip(&want_v).all(|(a, b)| same_bound(*a, *b));
             if !same || !f.has_inf_bucket {
-                let fmt = |v: &[f64]| v.iter().map(|x| crate::num::fmt_f64(*x)).collect::<Vec<_>>().join(", ");
+                let fmt = |v: &[f64]| {
+                    v.iter()
+                        .map(|x| crate::num::fmt_f64(*x))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 diags.push(
                     Diagnostic::error(
                         CODE_BUCKETS,
@@ -447,7 +481,9 @@ pub fn families_from_series(
     let mut by_family: BTreeMap<String, Family> = BTreeMap::new();
     let mut children: BTreeMap<String, BTreeSet<Vec<(String, String)>>> = BTreeMap::new();
     for s in series {
-        let Some(name) = s.get("__name__") else { continue };
+        let Some(name) = s.get("__name__") else {
+            continue;
+        };
         // Fold `_bucket`/`_sum`/`_count` into a histogram or summary family
         // when the metadata names the base.
         let (family, suffix) = ["_bucket", "_sum", "_count", "_created"]
@@ -455,7 +491,8 @@ pub fn families_from_series(
             .find_map(|suf| {
                 let base = name.strip_suffix(suf)?;
                 let kind = metadata.get(base).map(|m| m.0.as_str());
-                matches!(kind, Some("histogram" | "summary" | "gaugehistogram")).then(|| (base.to_string(), *suf))
+                matches!(kind, Some("histogram" | "summary" | "gaugehistogram"))
+                    .then(|| (base.to_string(), *suf))
             })
             .unwrap_or((name.clone(), ""));
         let f = by_family.entry(family.clone()).or_insert_with(|| {
@@ -530,10 +567,18 @@ pub struct SelectorUse {
 pub fn selector_uses(svc: &Service) -> Vec<SelectorUse> {
     let mut exprs: Vec<(String, crate::source::Span, String)> = Vec::new();
     for (name, a) in svc.alerts.iter() {
-        exprs.push((a.expr.value.clone(), a.expr.span, format!("alert `{}`", name.value)));
+        exprs.push((
+            a.expr.value.clone(),
+            a.expr.span,
+            format!("alert `{}`", name.value),
+        ));
     }
     for (name, r) in svc.recordings.iter() {
-        exprs.push((r.expr.value.clone(), r.expr.span, format!("recording `{}`", name.value)));
+        exprs.push((
+            r.expr.value.clone(),
+            r.expr.span,
+            format!("recording `{}`", name.value),
+        ));
     }
     for (name, slo) in svc.slos.iter() {
         let what = format!("SLO `{}`", name.value);
@@ -542,8 +587,15 @@ pub fn selector_uses(svc: &Service) -> Vec<SelectorUse> {
             exprs.push((e.value.clone(), e.span, what.clone()));
         }
         if let Some(l) = &sli.latency {
-            let sel = l.selector.as_ref().map_or(String::new(), |s| s.value.clone());
-            exprs.push((format!("{}_count{sel}", l.metric.value), l.metric.span, what.clone()));
+            let sel = l
+                .selector
+                .as_ref()
+                .map_or(String::new(), |s| s.value.clone());
+            exprs.push((
+                format!("{}_count{sel}", l.metric.value),
+                l.metric.span,
+                what.clone(),
+            ));
         }
         if let Some(r) = &sli.error_ratio {
             let text = crate::slo::WINDOW_PLACEHOLDERS
@@ -557,9 +609,13 @@ pub fn selector_uses(svc: &Service) -> Vec<SelectorUse> {
     }
     let mut out = Vec::new();
     for (text, span, what) in exprs {
-        let Ok(e) = promql_parser::parser::parse(&text) else { continue };
+        let Ok(e) = promql_parser::parser::parse(&text) else {
+            continue;
+        };
         for vs in crate::analysis::selectors(&e) {
-            let Some(metric) = crate::analysis::selector_name(vs) else { continue };
+            let Some(metric) = crate::analysis::selector_name(vs) else {
+                continue;
+            };
             if metric.contains(':') || metric == "ALERTS" || metric == "ALERTS_FOR_STATE" {
                 continue;
             }
@@ -598,7 +654,8 @@ fn matches(op: &str, pattern: &str, value: &str) -> bool {
         "=" => value == pattern,
         "!=" => value != pattern,
         "=~" | "!~" => {
-            let hit = regex::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|r| r.is_match(value));
+            let hit =
+                regex::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|r| r.is_match(value));
             (op == "=~") == hit
         }
         _ => true,
@@ -628,7 +685,10 @@ pub fn check_selectors<E: std::fmt::Display>(
             continue;
         }
         if !of_metric.contains_key(&u.metric) {
-            let all = series_of(&format!("{{__name__={}}}", crate::escape::promql_str(&u.metric)))?;
+            let all = series_of(&format!(
+                "{{__name__={}}}",
+                crate::escape::promql_str(&u.metric)
+            ))?;
             of_metric.insert(u.metric.clone(), all);
         }
         let all = &of_metric[&u.metric];
@@ -637,11 +697,15 @@ pub fn check_selectors<E: std::fmt::Display>(
         } else {
             // The first matcher no stored series satisfies, with the values seen.
             let failing = u.matchers.iter().find(|(k, op, v)| {
-                !all.iter().any(|s| matches(op, v, s.get(k).map_or("", String::as_str)))
+                !all.iter()
+                    .any(|s| matches(op, v, s.get(k).map_or("", String::as_str)))
             });
             match failing {
                 Some((k, op, v)) => {
-                    let mut seen: Vec<&str> = all.iter().filter_map(|s| s.get(k).map(String::as_str)).collect();
+                    let mut seen: Vec<&str> = all
+                        .iter()
+                        .filter_map(|s| s.get(k).map(String::as_str))
+                        .collect();
                     seen.sort_unstable();
                     seen.dedup();
                     if seen.is_empty() {
@@ -650,7 +714,11 @@ pub fn check_selectors<E: std::fmt::Display>(
                         format!("`{}` has {} series, but its `{k}` values ({}) never satisfy `{k}{op}\"{v}\"`", u.metric, all.len(), some(&seen, 5))
                     }
                 }
-                None => format!("`{}` has {} series, but none satisfies all of the matchers together", u.metric, all.len()),
+                None => format!(
+                    "`{}` has {} series, but none satisfies all of the matchers together",
+                    u.metric,
+                    all.len()
+                ),
             }
         };
         diags.push(
@@ -695,7 +763,10 @@ mod tests {
         let bad = GOOD
             .replace("status=\"failed\"", "status=\"FAILED\"")
             .replace("le=\"0.5\"", "le=\"1\"")
-            .replace("# TYPE shop_orders_total counter", "# TYPE shop_orders_total gauge")
+            .replace(
+                "# TYPE shop_orders_total counter",
+                "# TYPE shop_orders_total gauge",
+            )
             + "# TYPE shop_carts gauge\nshop_carts{pod=\"a\"} 1\nhandmade_total 2\n";
         let r = run(&bad);
         let c = codes(&r);
@@ -704,20 +775,26 @@ mod tests {
         }
         let text: Vec<String> = r.diagnostics.iter().map(|d| d.message.clone()).collect();
         assert!(text.iter().any(|m| m.contains("`FAILED`")), "{text:?}");
-        assert!(text.iter().any(|m| m.contains("handmade_total")), "{text:?}");
+        assert!(
+            text.iter().any(|m| m.contains("handmade_total")),
+            "{text:?}"
+        );
     }
 
     #[test]
     fn labels_and_cardinality() {
-        let bad = GOOD
-            .replace("shop_orders_total{status=\"ok\"} 3", "shop_orders_total{status=\"ok\",pod=\"p1\"} 3")
-            + "";
+        let bad = GOOD.replace(
+            "shop_orders_total{status=\"ok\"} 3",
+            "shop_orders_total{status=\"ok\",pod=\"p1\"} 3",
+        ) + "";
         let r = run(&bad);
         assert!(codes(&r).contains(&CODE_EXTRA_LABEL), "{:?}", codes(&r));
         let mut many = String::from("# TYPE shop_latency_seconds histogram\n");
         for route in ["a", "b", "c"] {
             for le in ["0.1", "0.5", "+Inf"] {
-                many.push_str(&format!("shop_latency_seconds_bucket{{route=\"{route}\",le=\"{le}\"}} 1\n"));
+                many.push_str(&format!(
+                    "shop_latency_seconds_bucket{{route=\"{route}\",le=\"{le}\"}} 1\n"
+                ));
             }
         }
         let r = run(&many);
@@ -734,14 +811,19 @@ mod tests {
         let uses = selector_uses(&loaded.specs.services[0]);
         assert_eq!(uses.len(), 1);
         let mut diags = Diagnostics::default();
-        let stored: Vec<BTreeMap<String, String>> = vec![[("__name__", "shop_orders_total"), ("status", "ok")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()];
+        let stored: Vec<BTreeMap<String, String>> =
+            vec![[("__name__", "shop_orders_total"), ("status", "ok")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()];
         let n = check_selectors(
             &uses,
             |sel| -> Result<_, String> {
-                Ok(if sel.contains("failed") { vec![] } else { stored.clone() })
+                Ok(if sel.contains("failed") {
+                    vec![]
+                } else {
+                    stored.clone()
+                })
             },
             &mut diags,
         )
@@ -749,6 +831,10 @@ mod tests {
         assert_eq!(n, 1);
         let d: Vec<_> = diags.iter().collect();
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("`status` values (`ok`)"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("`status` values (`ok`)"),
+            "{}",
+            d[0].message
+        );
     }
 }

@@ -111,7 +111,11 @@ struct LiveArgs {
     /// Spec files or directories (default: specs/).
     specs: Vec<PathBuf>,
     /// The service's metrics endpoint, e.g. http://127.0.0.1:9464/metrics.
-    #[arg(long, conflicts_with = "prometheus", required_unless_present = "prometheus")]
+    #[arg(
+        long,
+        conflicts_with = "prometheus",
+        required_unless_present = "prometheus"
+    )]
     scrape: Option<String>,
     /// A Prometheus server, e.g. http://127.0.0.1:9090.
     #[arg(long)]
@@ -435,8 +439,13 @@ fn live_check(args: LiveArgs) -> ExitCode {
     };
     if loaded.diagnostics.has_errors() {
         let diags = loaded.diagnostics.clone().into_sorted();
-        eprint!("{}", report::render(Format::Human, &diags, &loaded.sources, false));
-        return usage("the specs have lint errors: fix them before checking a service against them".into());
+        eprint!(
+            "{}",
+            report::render(Format::Human, &diags, &loaded.sources, false)
+        );
+        return usage(
+            "the specs have lint errors: fix them before checking a service against them".into(),
+        );
     }
     let ms = |s: &str, flag: &str| {
         obspec_codegen::duration::parse_duration(s)
@@ -462,7 +471,12 @@ fn live_check(args: LiveArgs) -> ExitCode {
         };
         let expo = match exposition::parse(&body, format) {
             Ok(e) => e,
-            Err(e) => return usage(format!("{}: not a valid exposition: {e}", fetch::redact_url(url))),
+            Err(e) => {
+                return usage(format!(
+                    "{}: not a valid exposition: {e}",
+                    fetch::redact_url(url)
+                ))
+            }
         };
         match live::select_service(&loaded.specs, args.service.as_deref(), &expo) {
             Ok(svc) => (expo, svc),
@@ -473,15 +487,6 @@ fn live_check(args: LiveArgs) -> ExitCode {
         let lookback = match ms(&args.lookback, "lookback") {
             Ok(l) => l / 1000,
             Err(e) => return usage(e),
-        };
-        // The service must be known before asking: by name, or the only one.
-        let empty = exposition::Exposition::default();
-        let svc = match (args.service.as_deref(), loaded.specs.services.len()) {
-            (None, n) if n > 1 => return usage("several services in the specs: pass --service with --prometheus".into()),
-            (wanted, _) => match live::select_service(&loaded.specs, wanted, &empty) {
-                Ok(s) => s,
-                Err(e) => return usage(e),
-            },
         };
         let inner = match &args.selector {
             Some(sel) => {
@@ -494,14 +499,51 @@ fn live_check(args: LiveArgs) -> ExitCode {
             }
             None => String::new(),
         };
+        let namespace_matcher = |svc: &obspec_codegen::model::Service| {
+            format!(
+                "{{{inner}__name__=~{}}}",
+                obspec_codegen::escape::promql_str(&format!("{}_.+", svc.namespace.value))
+            )
+        };
+        // The service: by name, the only one, or the one whose namespace
+        // the selected targets' series use.
+        let svc = match (args.service.as_deref(), loaded.specs.services.as_slice()) {
+            (Some(_), _) | (None, [_]) => {
+                match live::select_service(
+                    &loaded.specs,
+                    args.service.as_deref(),
+                    &exposition::Exposition::default(),
+                ) {
+                    Ok(s) => s,
+                    Err(e) => return usage(e),
+                }
+            }
+            (None, all) => {
+                let mut found = Vec::new();
+                for s in all {
+                    match client.series(&base, &namespace_matcher(s), lookback) {
+                        Ok(series) if !series.is_empty() => found.push(s),
+                        Ok(_) => {}
+                        Err(e) => return usage(format!("cannot query Prometheus: {e}")),
+                    }
+                }
+                match found.as_slice() {
+                    [one] => *one,
+                    [] => return usage("Prometheus stores no series in the namespace of any service of the specs: pass --service (and --selector)".into()),
+                    many => return usage(format!(
+                        "series of several services are stored ({}): pass --service",
+                        many.iter().map(|s| s.service.value.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
+                }
+            }
+        };
         let started = std::time::Instant::now();
         let progress = |done: usize, total: usize| {
             if started.elapsed() > std::time::Duration::from_secs(1) && !json {
                 eprint!("\robspec: querying Prometheus: {done}/{total}");
             }
         };
-        let matcher = format!("{{{inner}__name__=~{}}}", obspec_codegen::escape::promql_str(&format!("{}_.+", svc.namespace.value)));
-        let series = match client.series(&base, &matcher, lookback) {
+        let series = match client.series(&base, &namespace_matcher(svc), lookback) {
             Ok(s) => s,
             Err(e) => return usage(format!("cannot query Prometheus: {e}")),
         };
@@ -552,7 +594,8 @@ fn live_check(args: LiveArgs) -> ExitCode {
             out.push('\n');
         }
         Format::Json => {
-            let mut v: serde_json::Value = serde_json::from_str(&out).expect("the JSON renderer writes JSON");
+            let mut v: serde_json::Value =
+                serde_json::from_str(&out).expect("the JSON renderer writes JSON");
             v["service"] = report.service.clone().into();
             v["metrics_checked"] = report.metrics_checked.into();
             v["series_seen"] = report.series_seen.into();

@@ -511,4 +511,25 @@ mod tests {
         let e = parse("a{b=\"1\"} x\n", Format::Text).unwrap_err();
         assert!(e.message.contains("not a number"), "{e}");
     }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        let base = "# HELP a_total Help \\n with \\\\ escapes.\n# TYPE a_total counter\na_total{x=\"1\",y=\"\\\"q\\\"\"} 1 123\n# TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 1\n# EOF\n";
+        for format in [Format::Text, Format::OpenMetrics] {
+            // Every prefix, and every byte replaced by each special byte.
+            for i in 0..=base.len() {
+                let _ = parse(&base[..i], format);
+            }
+            let bytes = base.as_bytes();
+            for i in 0..bytes.len() {
+                for b in [b'{', b'}', b'"', b'\\', b'=', b',', b' ', b'\n', b'#', 0xC3] {
+                    let mut v = bytes.to_vec();
+                    v[i] = b;
+                    if let Ok(t) = std::str::from_utf8(&v) {
+                        let _ = parse(t, format);
+                    }
+                }
+            }
+        }
+    }
 }

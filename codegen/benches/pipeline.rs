@@ -234,3 +234,26 @@ fn live_check_100k_series(bencher: divan::Bencher) {
             .len()
     });
 }
+
+/// Issue 12: `obspec diff` of the bundled specs against a version with a
+/// renamed metric and a removed bucket bound, with the old version's
+/// artifacts (every target) searched for dependents.
+#[divan::bench(sample_count = 30)]
+fn diff_bundled_specs(bencher: divan::Bencher) {
+    let old = check_texts(obspec_codegen::bundled::SPECS.iter().copied());
+    let changed: Vec<(String, String)> = obspec_codegen::bundled::SPECS
+        .iter()
+        .map(|(n, t)| {
+            (
+                n.to_string(),
+                t.replace("  payment_inflight:\n", "  payment_in_flight:\n")
+                    .replace("[0.05, 0.1, 0.25", "[0.1, 0.25"),
+            )
+        })
+        .collect();
+    let new = check_texts(changed.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    let env = templates::environment(None);
+    let targets: Vec<_> = TARGETS.iter().collect();
+    let artifacts = generate::render(&old, &targets, &env).unwrap().files;
+    bencher.bench_local(|| obspec_codegen::diff::diff(&old, &new, &artifacts, &[]).len());
+}

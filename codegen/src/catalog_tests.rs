@@ -7,6 +7,9 @@ use crate::diag::Severity;
 /// Runs an example: the linter over its spec files, and `obspec live-check`
 /// over its exposition (`.prom`) or stored series (`.series`), if any.
 fn run(files: &[(&'static str, &'static str)]) -> crate::Loaded {
+    if files.iter().any(|(n, _)| n.starts_with("old/")) {
+        return run_diff(files);
+    }
     let specs: Vec<(&str, &str)> = files
         .iter()
         .copied()
@@ -77,6 +80,40 @@ fn run(files: &[(&'static str, &'static str)]) -> crate::Loaded {
         }
     }
     loaded
+}
+
+/// A diff example: `old/…` and `new/…` versions of the same files. Each
+/// change becomes a finding at its place in the new version (or, for a
+/// removal, the old one), breaking ones as errors; lint findings of the
+/// versions are left out. The findings are reported against one set of
+/// sources holding both versions.
+fn run_diff(files: &[(&'static str, &'static str)]) -> crate::Loaded {
+    let side =
+        |prefix: &str| check_texts(files.iter().copied().filter(|(n, _)| n.starts_with(prefix)));
+    let (old, new) = (side("old/"), side("new/"));
+    let changes = crate::diff::diff(&old, &new, &Default::default(), &[]);
+    let mut both = crate::load::load_texts(files.iter().copied());
+    both.diagnostics = Default::default();
+    for c in changes {
+        for p in [&c.old, &c.new].into_iter().flatten() {
+            let Some(file) = both
+                .sources
+                .iter()
+                .find(|(_, f)| f.name == p.file)
+                .map(|(id, _)| id)
+            else {
+                continue;
+            };
+            let span = crate::source::Span::point(file, p.line, 1);
+            let d = if c.breaking {
+                crate::diag::Diagnostic::error(c.code, span, c.message.clone())
+            } else {
+                crate::diag::Diagnostic::warning(c.code, span, c.message.clone())
+            };
+            both.diagnostics.push(d);
+        }
+    }
+    both
 }
 
 fn describe(l: &crate::Loaded) -> String {

@@ -13,6 +13,7 @@ pub mod build;
 pub mod bundled;
 pub mod case;
 pub mod catalog;
+pub mod diff;
 pub mod escape;
 pub mod exposition;
 pub mod fetch;

@@ -44,6 +44,10 @@ enum Command {
     /// OBSPEC_BASIC_AUTH_PASSWORD[_FILE], never from flags.
     #[command(name = "live-check")]
     LiveCheck(LiveArgs),
+    /// Classify the changes between two versions of the specs as breaking or
+    /// compatible, with what depends on each breaking change. Exit 1 when
+    /// something breaks.
+    Diff(DiffArgs),
     /// Exit 1 if the output directory differs from what `generate` would write.
     Check(GenArgs),
     /// Explain a lint code (`obspec explain OBS204`), or list all codes.
@@ -104,6 +108,21 @@ struct GenArgs {
     /// Colour for findings.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// OLD_SPECS NEW_SPECS, or with --base: the specs of the working tree (default specs/).
+    paths: Vec<PathBuf>,
+    /// Read the old version from this git ref (`origin/main`, a tag, `HEAD~1`), without a checkout.
+    #[arg(long, value_name = "GIT_REF")]
+    base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = obspec_codegen::diff::Format::Human)]
+    format: obspec_codegen::diff::Format,
+    /// Let breaking changes with this code through (repeatable), e.g. a planned removal.
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -268,6 +287,7 @@ fn main() -> ExitCode {
         }
         Command::Generate(args) => generate_or_check(args, false),
         Command::LiveCheck(args) => live_check(args),
+        Command::Diff(args) => diff(args),
         Command::Check(args) => generate_or_check(args, true),
         Command::Explain { code } => match code {
             Some(code) => match catalog::find(&code) {
@@ -415,6 +435,162 @@ fn windows_files(path: &std::path::Path) -> Result<Vec<String>, String> {
         ));
     }
     files.iter().map(|p| read(p)).collect()
+}
+
+/// The spec files of `dir` at the git ref `base`: `(name, text)`, named
+/// `REF:path`.
+fn specs_at(base: &str, dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let git = |args: &[&str], cwd: &Path| -> Result<String, String> {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !o.status.success() {
+            return Err(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&o.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let abs = dir
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let (cwd, file) = if abs.is_dir() {
+        (abs.clone(), None)
+    } else {
+        (
+            abs.parent().unwrap_or(&abs).to_path_buf(),
+            Some(abs.clone()),
+        )
+    };
+    let root = PathBuf::from(git(&["rev-parse", "--show-toplevel"], &cwd)?.trim());
+    let root = root.canonicalize().unwrap_or(root);
+    let rel = file
+        .as_ref()
+        .unwrap_or(&abs)
+        .strip_prefix(&root)
+        .map_err(|_| {
+            format!(
+                "{} is not inside the git repository {}",
+                abs.display(),
+                root.display()
+            )
+        })?;
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    git(
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{base}^{{commit}}"),
+        ],
+        &root,
+    )
+    .map_err(|_| {
+        format!(
+            "`{base}` is not a commit of the repository at {}",
+            root.display()
+        )
+    })?;
+    let listing = git(
+        &[
+            "ls-tree",
+            "-r",
+            "--name-only",
+            base,
+            "--",
+            if rel.is_empty() { "." } else { &rel },
+        ],
+        &root,
+    )?;
+    let mut out = Vec::new();
+    for path in listing
+        .lines()
+        .filter(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
+    {
+        let text = git(&["show", &format!("{base}:{path}")], &root)?;
+        out.push((format!("{base}:{path}"), text));
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "no spec file under `{}` at `{base}`",
+            if rel.is_empty() { "." } else { &rel }
+        ));
+    }
+    Ok(out)
+}
+
+/// `obspec diff`.
+fn diff(args: DiffArgs) -> ExitCode {
+    use obspec_codegen::diff;
+    let json = args.format == diff::Format::Json;
+    let usage = |message: String| -> ExitCode {
+        if json {
+            print_out(&report::json_error("usage", &message));
+        }
+        fail(message)
+    };
+    let (old, new) = match (&args.base, args.paths.as_slice()) {
+        (Some(base), paths) if paths.len() <= 1 => {
+            let dir = paths
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("specs"));
+            let files = match specs_at(base, &dir) {
+                Ok(f) => f,
+                Err(e) => return usage(e),
+            };
+            let old =
+                obspec_codegen::check_texts(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+            let new = match obspec_codegen::check_paths(&[dir]) {
+                Ok(l) => l,
+                Err(e) => return usage(e.to_string()),
+            };
+            (old, new)
+        }
+        (None, [a, b]) => {
+            let load = |p: &PathBuf| {
+                obspec_codegen::check_paths(std::slice::from_ref(p)).map_err(|e| e.to_string())
+            };
+            match (load(a), load(b)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => return usage(e),
+            }
+        }
+        _ => return usage("give OLD_SPECS NEW_SPECS, or --base GIT_REF [SPECS]".into()),
+    };
+    // A version that does not load cannot be compared.
+    for (which, l) in [("old", &old), ("new", &new)] {
+        let broken: Vec<_> = l
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error && d.code.as_bytes().get(3) == Some(&b'0'))
+            .cloned()
+            .collect();
+        if !broken.is_empty() {
+            eprint!(
+                "{}",
+                report::render(Format::Human, &broken, &l.sources, false)
+            );
+            return usage(format!("the {which} specs do not load"));
+        }
+    }
+    // The old version's artifacts, for what depends on a breaking change.
+    let env = templates::environment(None);
+    let all: Vec<_> = targets::TARGETS.iter().collect();
+    let artifacts = match generate::render(&old, &all, &env) {
+        Ok(r) => r.files,
+        Err(e) => {
+            eprintln!("obspec: warning: the old specs do not render ({e}): dependents in generated artifacts are not listed");
+            Default::default()
+        }
+    };
+    let changes = diff::diff(&old, &new, &artifacts, &args.allow);
+    print_out(&diff::render(&changes, args.format));
+    ExitCode::from(u8::from(diff::breaks(&changes)))
 }
 
 /// `obspec live-check`.

@@ -33,6 +33,13 @@ pub use obspec_rules as rules;
 /// labels at compile time, and with `#[metrics(spec = "...")]` against a spec).
 pub use obspec_macros::{LabelSet, LabelValue, Metrics};
 
+/// `#[obspec::instrument(spec = "...")]`: calls, outcomes, latency and calls in
+/// flight of a function, into the metrics its spec declares under
+/// `functions:`, checked at compile time. The runtime is [`instrument`](mod@instrument).
+pub use obspec_macros::instrument;
+
+pub mod instrument;
+
 /// The Prometheus client generated code is written against: depend on `obspec`
 /// alone, no version matching needed.
 pub use prometheus;

@@ -406,6 +406,7 @@ impl Differ<'_> {
                         alerts: Default::default(),
                         recordings: Default::default(),
                         depends_on: Vec::new(),
+                        functions: None,
                         file: None,
                         broken: Default::default(),
                     };

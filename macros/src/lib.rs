@@ -7,6 +7,7 @@ use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
 mod errors;
+mod instrument;
 mod label_set;
 mod label_value;
 mod metrics;
@@ -36,4 +37,16 @@ pub fn derive_label_set(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Metrics, attributes(metrics, metric))]
 pub fn derive_metrics(input: TokenStream) -> TokenStream {
     metrics::expand(parse_macro_input!(input as DeriveInput)).into()
+}
+
+/// `#[obspec::instrument(spec = "specs/shop.yaml")]` on a function (free,
+/// method, `async fn`, also in traits): records calls by outcome (`ok`, or
+/// `error` for an `Err` and a panic), latency and, if the spec declares it,
+/// calls in flight, into the function metrics of the spec's `functions:`
+/// section. The function's name (or `name = "..."`) must be in the
+/// `function` label's domain; `calls`, `duration` and `in_flight` name other
+/// metrics of the spec, checked for type and labels.
+#[proc_macro_attribute]
+pub fn instrument(attr: TokenStream, item: TokenStream) -> TokenStream {
+    instrument::expand(attr.into(), item.into()).into()
 }

@@ -34,7 +34,10 @@ pub struct SpecService {
     pub namespace: String,
     pub const_labels: Vec<(String, String)>,
     pub metrics: Vec<SpecMetric>,
-    files: Vec<PathBuf>,
+    /// `functions:`: the `function` label's domain and where it is declared.
+    pub functions: Option<(Vec<String>, String)>,
+    /// The spec files, for `include_bytes!` (cargo rebuilds when they change).
+    pub files: Vec<PathBuf>,
     display: String,
     span: Span,
 }
@@ -130,6 +133,12 @@ pub fn load(lit: &LitStr, ident: &syn::Ident, errors: &mut Errors) -> Option<Spe
             .map(|(k, v)| (k.value.clone(), v.value.clone()))
             .collect(),
         metrics,
+        functions: svc.functions.as_ref().map(|f| {
+            (
+                f.names.iter().map(|n| n.value.clone()).collect(),
+                f.span.map(|s| at(&s)).unwrap_or_default(),
+            )
+        }),
         files: loaded.sources.iter().map(|(_, f)| f.path.clone()).collect(),
         display: rel,
         span: lit.span(),

@@ -730,11 +730,18 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
             )
         })
         .unwrap_or_default();
+    let functions: Option<Functions> = f.opt(cx, "functions");
     f.finish(cx);
+    let namespace: Spanned<String> = namespace.ok()?;
+    let (mut labels, mut metrics) = (labels, metrics);
+    if let Some(fns) = &functions {
+        declare_functions(fns, &namespace.value, &mut labels, &mut metrics);
+    }
     Some(Service {
+        functions,
         obspec: obspec.ok()?,
         service: service.ok()?,
-        namespace: namespace.ok()?,
+        namespace,
         team,
         description,
         const_labels,
@@ -747,6 +754,116 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
         file: None,
         broken,
     })
+}
+
+impl FromNode for Functions {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "function metrics")?;
+        let names = f.req(cx, "names");
+        let in_flight = f.opt(cx, "in_flight");
+        let buckets = f.opt(cx, "buckets");
+        f.finish(cx);
+        Some(Functions {
+            names: names.ok()?,
+            in_flight,
+            buckets,
+            span: Some(node.span),
+        })
+    }
+}
+
+/// Adds what `functions:` declares to the service's labels and metrics (a
+/// name declared by hand stays as written; lint then checks it).
+fn declare_functions(
+    fns: &Functions,
+    namespace: &str,
+    labels: &mut NamedMap<LabelDomain>,
+    metrics: &mut NamedMap<Metric>,
+) {
+    let span = fns.span.unwrap_or(Span::point(FileId(u32::MAX), 1, 1));
+    let at = |v: &str| Spanned::new(v.to_string(), span);
+    let domain = |values: Vec<Spanned<String>>, what: &str| LabelDomain {
+        values: Some(values),
+        max_cardinality: None,
+        overflow_value: None,
+        description: Some(at(what)),
+    };
+    if labels.get("function").is_none() {
+        labels.entries.push((
+            at("function"),
+            domain(fns.names.clone(), "An instrumented function."),
+        ));
+    }
+    if labels.get("outcome").is_none() {
+        labels.entries.push((
+            at("outcome"),
+            domain(
+                vec![at("ok"), at("error")],
+                "How a call ended: ok, or error (an `Err` or a panic).",
+            ),
+        ));
+    }
+    let [calls, duration, in_flight] = function_metric_names(namespace);
+    let metric = |kind: MetricType,
+                  unit: Option<&str>,
+                  help: &str,
+                  l: &[&str],
+                  buckets: Option<Spanned<Vec<Spanned<f64>>>>| Metric {
+        kind: Spanned::new(kind, span),
+        unit: unit.map(at),
+        help: Some(at(help)),
+        labels: l.iter().map(|x| at(x)).collect(),
+        buckets,
+        subsystem: None,
+        stability: None,
+        deprecated: None,
+    };
+    let buckets = fns.buckets.clone().unwrap_or_else(|| {
+        Spanned::new(
+            FUNCTION_BUCKETS
+                .iter()
+                .map(|b| Spanned::new(*b, span))
+                .collect(),
+            span,
+        )
+    });
+    let mut add = |name: String, m: Metric| {
+        if metrics.get(&name).is_none() {
+            metrics.entries.push((Spanned::new(name, span), m));
+        }
+    };
+    add(
+        calls,
+        metric(
+            MetricType::Counter,
+            None,
+            "Calls of instrumented functions, by outcome.",
+            &["function", "outcome"],
+            None,
+        ),
+    );
+    add(
+        duration,
+        metric(
+            MetricType::Histogram,
+            Some("seconds"),
+            "Duration of calls of instrumented functions.",
+            &["function"],
+            Some(buckets),
+        ),
+    );
+    if fns.in_flight.as_ref().is_some_and(|v| v.value) {
+        add(
+            in_flight,
+            metric(
+                MetricType::Gauge,
+                None,
+                "Calls of instrumented functions in flight.",
+                &["function"],
+                None,
+            ),
+        );
+    }
 }
 
 fn label_from(cx: &mut Cx<'_>, node: &Node) -> Option<LabelDomain> {

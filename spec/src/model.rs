@@ -463,6 +463,12 @@ pub struct Service {
     /// record (`level:metric:operations`, e.g. `job:http_requests:rate5m`).
     #[cfg_attr(feature = "serde", serde(default))]
     pub recordings: NamedMap<Recording>,
+    /// Function metrics for `#[obspec::instrument]`: declares
+    /// `<namespace>_function_calls_total` (labels `function`, `outcome`),
+    /// `<namespace>_function_duration_seconds` (label `function`) and, with
+    /// `in_flight: true`, `<namespace>_function_in_flight`, with the label
+    /// domains `function` (the names) and `outcome` (`ok`, `error`).
+    pub functions: Option<Functions>,
     /// Services this one depends on: their `infrastructure` alerts inhibit this
     /// service's alerts (Alertmanager target).
     #[cfg_attr(feature = "serde", serde(default))]
@@ -573,6 +579,39 @@ pub struct Metric {
     pub stability: Option<Spanned<Stability>>,
     /// Why the metric is deprecated and what replaces it.
     pub deprecated: Option<Spanned<String>>,
+}
+
+/// The instrumented functions of a service.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Functions {
+    /// The closed domain of the `function` label: the names of the functions
+    /// `#[obspec::instrument]` may record (a renamed function is a compile error).
+    pub names: Vec<Spanned<String>>,
+    /// Also declare an in-flight gauge per function.
+    pub in_flight: Option<Spanned<bool>>,
+    /// Bucket bounds of the duration histogram, in seconds (default
+    /// 0.005 … 10, as the Prometheus clients).
+    pub buckets: Option<Spanned<Vec<Spanned<f64>>>>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub span: Option<Span>,
+}
+
+/// Default buckets of the function duration histogram (seconds).
+pub const FUNCTION_BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// The metric names `functions:` declares for a namespace: calls, duration, in flight.
+pub fn function_metric_names(namespace: &str) -> [String; 3] {
+    [
+        format!("{namespace}_function_calls_total"),
+        format!("{namespace}_function_duration_seconds"),
+        format!("{namespace}_function_in_flight"),
+    ]
 }
 
 /// A service level objective.

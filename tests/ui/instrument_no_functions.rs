@@ -1,0 +1,7 @@
+// A spec without `functions:` and no metric named in the attribute.
+#[obspec::instrument(spec = "../../../../specs/payment-gateway.yaml")]
+fn authorize() {}
+
+fn main() {
+    authorize();
+}

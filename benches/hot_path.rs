@@ -228,3 +228,66 @@ mod contention {
         );
     }
 }
+
+/// Issue 13: one call of a function under `#[obspec::instrument]` (an
+/// `Instant::now()` pair, the in-flight gauge up and down, the outcome
+/// counter, the latency histogram) against the same function plain and
+/// recorded autometrics-style, through `with_label_values` on every call.
+mod instrumented_call {
+    use super::*;
+
+    #[inline(never)]
+    fn plain(x: u64) -> Result<u64, ()> {
+        if x == u64::MAX {
+            Err(())
+        } else {
+            Ok(x.wrapping_mul(3))
+        }
+    }
+
+    #[inline(never)]
+    #[obspec::instrument(spec = "tests/fixtures/instrumented.yaml")]
+    fn authorize(x: u64) -> Result<u64, ()> {
+        if x == u64::MAX {
+            Err(())
+        } else {
+            Ok(x.wrapping_mul(3))
+        }
+    }
+
+    #[divan::bench]
+    fn uninstrumented(b: Bencher) {
+        b.bench(|| plain(black_box(7)));
+    }
+
+    #[divan::bench]
+    fn obspec_instrument(b: Bencher) {
+        let _ = authorize(1); // resolves the children once
+        b.bench(|| authorize(black_box(7)));
+    }
+
+    #[divan::bench]
+    fn with_label_values_per_call(b: Bencher) {
+        let calls = IntCounterVec::new(Opts::new("calls_total", "c"), &["function", "module", "result"]).unwrap();
+        let duration = HistogramVec::new(
+            HistogramOpts::new("duration_seconds", "d").buckets(vec![0.001, 0.01, 0.1, 1.0]),
+            &["function", "module"],
+        )
+        .unwrap();
+        let in_flight = prometheus::IntGaugeVec::new(Opts::new("in_flight", "g"), &["function", "module"]).unwrap();
+        b.bench(|| {
+            let g = in_flight.with_label_values(&["authorize", "checkout"]);
+            g.inc();
+            let start = std::time::Instant::now();
+            let r = plain(black_box(7));
+            duration
+                .with_label_values(&["authorize", "checkout"])
+                .observe(start.elapsed().as_secs_f64());
+            calls
+                .with_label_values(&["authorize", "checkout", if r.is_ok() { "ok" } else { "error" }])
+                .inc();
+            g.dec();
+            r
+        });
+    }
+}

@@ -268,13 +268,19 @@ mod instrumented_call {
 
     #[divan::bench]
     fn with_label_values_per_call(b: Bencher) {
-        let calls = IntCounterVec::new(Opts::new("calls_total", "c"), &["function", "module", "result"]).unwrap();
+        let calls = IntCounterVec::new(
+            Opts::new("calls_total", "c"),
+            &["function", "module", "result"],
+        )
+        .unwrap();
         let duration = HistogramVec::new(
             HistogramOpts::new("duration_seconds", "d").buckets(vec![0.001, 0.01, 0.1, 1.0]),
             &["function", "module"],
         )
         .unwrap();
-        let in_flight = prometheus::IntGaugeVec::new(Opts::new("in_flight", "g"), &["function", "module"]).unwrap();
+        let in_flight =
+            prometheus::IntGaugeVec::new(Opts::new("in_flight", "g"), &["function", "module"])
+                .unwrap();
         b.bench(|| {
             let g = in_flight.with_label_values(&["authorize", "checkout"]);
             g.inc();
@@ -284,7 +290,11 @@ mod instrumented_call {
                 .with_label_values(&["authorize", "checkout"])
                 .observe(start.elapsed().as_secs_f64());
             calls
-                .with_label_values(&["authorize", "checkout", if r.is_ok() { "ok" } else { "error" }])
+                .with_label_values(&[
+                    "authorize",
+                    "checkout",
+                    if r.is_ok() { "ok" } else { "error" },
+                ])
                 .inc();
             g.dec();
             r

@@ -177,6 +177,120 @@ impl ::core::str::FromStr for Status {
         }
     }
 }
+/// Values of the label `function`.
+///
+/// An instrumented function.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Function {
+    /// `authorize`
+    Authorize,
+    /// `call_bank`
+    CallBank,
+}
+#[allow(dead_code)]
+impl Function {
+    /// Every value, in declaration order.
+    pub const ALL: [Function; 2] = [Function::Authorize, Function::CallBank];
+    /// The label value as exported.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Function::Authorize => "authorize",
+            Function::CallBank => "call_bank",
+        }
+    }
+}
+impl ::obspec::LabelValue for Function {
+    const COUNT: usize = 2;
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn from_index(index: usize) -> Self {
+        Self::ALL[index]
+    }
+    #[inline]
+    fn as_str(self) -> &'static str {
+        Function::as_str(self)
+    }
+}
+impl ::core::fmt::Display for Function {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::core::str::FromStr for Function {
+    type Err = ::obspec::UnknownLabelValue;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
+        match s {
+            "authorize" => ::core::result::Result::Ok(Function::Authorize),
+            "call_bank" => ::core::result::Result::Ok(Function::CallBank),
+            _ => {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
+                    label: "function",
+                    value: ::std::string::ToString::to_string(s),
+                })
+            }
+        }
+    }
+}
+/// Values of the label `outcome`.
+///
+/// How a call ended: ok, or error (an `Err` or a panic).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    /// `ok`
+    Ok,
+    /// `error`
+    Error,
+}
+#[allow(dead_code)]
+impl Outcome {
+    /// Every value, in declaration order.
+    pub const ALL: [Outcome; 2] = [Outcome::Ok, Outcome::Error];
+    /// The label value as exported.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Error => "error",
+        }
+    }
+}
+impl ::obspec::LabelValue for Outcome {
+    const COUNT: usize = 2;
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn from_index(index: usize) -> Self {
+        Self::ALL[index]
+    }
+    #[inline]
+    fn as_str(self) -> &'static str {
+        Outcome::as_str(self)
+    }
+}
+impl ::core::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::core::str::FromStr for Outcome {
+    type Err = ::obspec::UnknownLabelValue;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
+        match s {
+            "ok" => ::core::result::Result::Ok(Outcome::Ok),
+            "error" => ::core::result::Result::Ok(Outcome::Error),
+            _ => {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
+                    label: "outcome",
+                    value: ::std::string::ToString::to_string(s),
+                })
+            }
+        }
+    }
+}
 /// Payment attempts by outcome.
 ///
 /// `payment_attempts_total`: counter.

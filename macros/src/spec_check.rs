@@ -254,7 +254,13 @@ impl SpecService {
 
     /// Metrics of the spec that no field declares.
     pub fn check_missing(&self, fields: &[Field], ident: &syn::Ident, errors: &mut Errors) {
-        for m in &self.metrics {
+        // Function metrics are recorded by `#[obspec::instrument]`.
+        let owned: Vec<String> = if self.functions.is_some() {
+            obspec_spec::model::function_metric_names(&self.namespace).to_vec()
+        } else {
+            Vec::new()
+        };
+        for m in self.metrics.iter().filter(|m| !owned.contains(&m.name)) {
             if !fields.iter().any(|f| f.name == m.name) {
                 errors.at(
                     ident,

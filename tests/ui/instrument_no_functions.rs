@@ -1,5 +1,5 @@
 // A spec without `functions:` and no metric named in the attribute.
-#[obspec::instrument(spec = "../../../../specs/payment-gateway.yaml")]
+#[obspec::instrument(spec = "../../../../specs/api-gateway.yaml")]
 fn authorize() {}
 
 fn main() {

@@ -220,14 +220,23 @@ fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
             subsystems.push(s);
         }
     }
+    // Function metrics get their own row, per function.
+    let function_metrics: Vec<String> = if svc.functions.is_some() {
+        crate::model::function_metric_names(&svc.namespace.value).to_vec()
+    } else {
+        Vec::new()
+    };
     for sub in &subsystems {
-        p.row(if sub.is_empty() { "Metrics" } else { sub });
-        for (name, m) in svc.metrics.iter().filter(|(_, m)| {
+        let mut rows = svc.metrics.iter().filter(|(name, m)| {
             m.subsystem
                 .as_ref()
                 .map_or(String::new(), |s| s.value.clone())
                 == *sub
-        }) {
+                && !function_metrics.contains(&name.value)
+        });
+        let Some(first) = rows.next() else { continue };
+        p.row(if sub.is_empty() { "Metrics" } else { sub });
+        for (name, m) in std::iter::once(first).chain(rows) {
             let sel = selector(loaded, svc, &m.labels);
             let help = m.help.as_ref().map_or(String::new(), |h| h.value.clone());
             let labels: Vec<&str> = m.labels.iter().map(|l| l.as_str()).collect();
@@ -306,6 +315,9 @@ fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
             }
         }
     }
+    if let Some(fns) = &svc.functions {
+        function_panels(loaded, svc, fns, &mut p);
+    }
     dashboard(
         svc,
         svc.service.value.clone(),
@@ -315,6 +327,87 @@ fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
         p.list,
         "metrics",
     )
+}
+
+/// The `Functions` row: calls by outcome, error ratio and latency quantiles
+/// per instrumented function (and calls in flight).
+fn function_panels(loaded: &Loaded, svc: &Service, fns: &crate::model::Functions, p: &mut Panels) {
+    let [calls, duration, in_flight] = crate::model::function_metric_names(&svc.namespace.value);
+    let (Some(cm), Some(dm)) = (svc.metrics.get(&calls), svc.metrics.get(&duration)) else {
+        return;
+    };
+    p.row("Functions");
+    let sel = selector(loaded, svc, &cm.labels);
+    let with = |extra: &str| {
+        if sel.is_empty() {
+            format!("{{{extra}}}")
+        } else {
+            format!("{}, {extra}}}", &sel[..sel.len() - 1])
+        }
+    };
+    p.panel(
+        timeseries(
+            "Calls per function (per second)",
+            "Calls of each instrumented function, by outcome.",
+            "reqps",
+            vec![target(
+                &format!("sum by (function, outcome) (rate({calls}{sel}[$__rate_interval]))"),
+                "{{function}} {{outcome}}",
+                'A',
+            )],
+        ),
+        12,
+    );
+    p.panel(
+        timeseries(
+            "Error ratio per function",
+            "Share of calls that returned an error or panicked.",
+            "percentunit",
+            vec![target(
+                &format!(
+                    "sum by (function) (rate({calls}{}[$__rate_interval])) / (sum by (function) (rate({calls}{sel}[$__rate_interval])) > 0)",
+                    with("outcome=\"error\"")
+                ),
+                "{{function}}",
+                'A',
+            )],
+        ),
+        12,
+    );
+    let dsel = selector(loaded, svc, &dm.labels);
+    let q = |qu: &str| {
+        format!("histogram_quantile({qu}, sum by (function, le) (rate({duration}_bucket{dsel}[$__rate_interval])))")
+    };
+    p.panel(
+        timeseries(
+            "Latency per function p50 / p99",
+            "Duration of calls of each instrumented function.",
+            "s",
+            vec![
+                target(&q("0.5"), "{{function}} p50", 'A'),
+                target(&q("0.99"), "{{function}} p99", 'B'),
+            ],
+        ),
+        12,
+    );
+    if fns.in_flight.as_ref().is_some_and(|v| v.value) {
+        if let Some(gm) = svc.metrics.get(&in_flight) {
+            let gsel = selector(loaded, svc, &gm.labels);
+            p.panel(
+                timeseries(
+                    "Calls in flight per function",
+                    "Calls of each instrumented function under way.",
+                    "short",
+                    vec![target(
+                        &format!("sum by (function) ({in_flight}{gsel})"),
+                        "{{function}}",
+                        'A',
+                    )],
+                ),
+                12,
+            );
+        }
+    }
 }
 
 fn slo_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Option<Value> {
@@ -478,6 +571,20 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
 
 #[cfg(test)]
 mod analysis_tests {
+    /// Every `expr` of a dashboard.
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::String(e)) = m.get("expr") {
+                    out.push(e.clone());
+                }
+                m.values().for_each(|x| walk(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+
     /// Every query of the generated dashboards of the bundled specs is clean
     /// under the expression analysis the lints use.
     #[test]
@@ -488,22 +595,44 @@ mod analysis_tests {
         let mut exprs = Vec::new();
         for f in super::render(&loaded, &env).unwrap() {
             let v: serde_json::Value = serde_json::from_str(&f.content).unwrap();
-            fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
-                match v {
-                    serde_json::Value::Object(m) => {
-                        if let Some(serde_json::Value::String(e)) = m.get("expr") {
-                            out.push(e.clone());
-                        }
-                        m.values().for_each(|x| walk(x, out));
-                    }
-                    serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
-                    _ => {}
-                }
-            }
             walk(&v, &mut exprs);
         }
         assert!(exprs.len() > 50, "{} queries", exprs.len());
-        for e in &exprs {
+        // A service with function metrics gets its Functions row.
+        let spec = "obspec: 1\nservice: shop\nnamespace: shop\nfunctions:\n  names: [authorize, capture]\n  in_flight: true\n";
+        let fns = crate::check_texts([("shop.yaml", spec)]);
+        assert!(fns.diagnostics.is_empty());
+        let mut titles = Vec::new();
+        for f in super::render(&fns, &env).unwrap() {
+            let v: serde_json::Value = serde_json::from_str(&f.content).unwrap();
+            for p in v["panels"].as_array().into_iter().flatten() {
+                titles.push(p["title"].as_str().unwrap_or("").to_string());
+            }
+            walk(&v, &mut exprs);
+        }
+        for want in [
+            "Functions",
+            "Calls per function (per second)",
+            "Error ratio per function",
+            "Latency per function p50 / p99",
+            "Calls in flight per function",
+        ] {
+            assert!(titles.iter().any(|t| t == want), "{want} not in {titles:?}");
+        }
+        assert!(
+            !titles.iter().any(|t| t == "Metrics"),
+            "function metrics drawn twice: {titles:?}"
+        );
+        let fn_registry = crate::analysis::Registry::new(&fns.specs);
+        for e in exprs.iter().filter(|e| e.contains("shop_function")) {
+            let text = e.replace("$__rate_interval", "5m");
+            let parsed =
+                promql_parser::parser::parse(&text).unwrap_or_else(|err| panic!("{e}: {err}"));
+            let mut problems = Vec::new();
+            crate::analysis::analyze(&parsed, &fn_registry, &mut problems);
+            assert!(problems.is_empty(), "{e}: {problems:?}");
+        }
+        for e in exprs.iter().filter(|e| !e.contains("shop_function")) {
             // Dashboard variables stand for a range and a label value.
             let text = e
                 .replace("$__rate_interval", "5m")

@@ -183,8 +183,19 @@ fn service_view(svc: &Service) -> Result<ServiceView, Error> {
         })
         .collect();
 
+    // Function metrics belong to `#[obspec::instrument]`'s runtime
+    // (`obspec::instrument::register`): not generated twice.
+    let owned: Vec<String> = if svc.functions.is_some() {
+        crate::model::function_metric_names(&svc.namespace.value).to_vec()
+    } else {
+        Vec::new()
+    };
     let mut metrics = Vec::new();
-    for (name, m) in svc.metrics.iter() {
+    for (name, m) in svc
+        .metrics
+        .iter()
+        .filter(|(n, _)| !owned.contains(&n.value))
+    {
         let (child, vec) = match (m.kind.value, m.unit.is_some()) {
             (MetricType::Counter, false) => ("IntCounter", "IntCounterVec"),
             (MetricType::Counter, true) => ("Counter", "CounterVec"),

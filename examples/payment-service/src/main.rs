@@ -86,16 +86,36 @@ impl Rng {
     }
 }
 
+/// The issuing bank declined or failed.
+#[derive(Debug)]
+struct BankError;
+
+/// The simulated downstream call: fails at the configured error rate.
+/// Recorded as `call_bank` in `payment_function_*` (the spec's `functions:`).
+#[obspec::instrument(spec = "../../specs/payment-gateway.yaml")]
+fn call_bank(rng: &mut Rng, error_rate: f64) -> Result<(), BankError> {
+    if rng.next_f64() < error_rate {
+        return Err(BankError);
+    }
+    Ok(())
+}
+
+/// One payment: the bank call, then the outcome.
+#[obspec::instrument(spec = "../../specs/payment-gateway.yaml")]
+fn authorize(rng: &mut Rng, error_rate: f64) -> Result<(), BankError> {
+    call_bank(rng, error_rate)?;
+    Ok(())
+}
+
 fn simulate(m: &PaymentGatewayMetrics, c: &Config) -> ! {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let tick = Duration::from_secs_f64(1.0 / c.rate);
     loop {
         let region = rng.pick(&Region::ALL);
         let channel = rng.pick(&PaymentChannel::ALL);
-        let status = if rng.next_f64() < c.error_rate {
-            Status::Failed
-        } else {
-            Status::Success
+        let status = match authorize(&mut rng, c.error_rate) {
+            Ok(()) => Status::Success,
+            Err(BankError) => Status::Failed,
         };
         // Exponentially distributed latency around the configured mean.
         let latency = -(1.0 - rng.next_f64()).ln() * c.latency_ms / 1000.0;
@@ -216,6 +236,11 @@ fn main() {
             eprintln!("payment-service: cannot register metrics: {e}");
             std::process::exit(1)
         })
+    });
+    // The function metrics of `#[obspec::instrument]`.
+    obspec::instrument::register(&registry).unwrap_or_else(|e| {
+        eprintln!("payment-service: cannot register function metrics: {e}");
+        std::process::exit(1)
     });
     ready.store(true, Ordering::Release);
     {

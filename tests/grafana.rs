@@ -123,7 +123,10 @@ fn typecheck(files: &[PathBuf]) {
         eprintln!("@grafana/schema not installed: skipping the type check");
         return;
     }
-    let dir = npm.join(format!("check-{}", std::process::id()));
+    // One directory per call: the tests of this file run in parallel in one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = npm.join(format!("check-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (i, f) in files.iter().enumerate() {
         let json = std::fs::read_to_string(f).unwrap();

@@ -340,16 +340,22 @@ fn a_real_prometheus_is_checked_against_the_spec() {
         );
         std::thread::sleep(Duration::from_millis(500));
     }
-    // The drifted deployment, as Prometheus stores it.
-    let o = live_check(&[
-        "specs",
-        "--prometheus",
-        &base,
-        "--selector",
-        "{job=\"payment-drifted\"}",
-        "--format",
-        "json",
-    ]);
+    // The drifted deployment, as Prometheus stores it (once scraped).
+    let o = loop {
+        let o = live_check(&[
+            "specs",
+            "--prometheus",
+            &base,
+            "--selector",
+            "{job=\"payment-drifted\"}",
+            "--format",
+            "json",
+        ]);
+        if o.status.code() == Some(1) || Instant::now() >= deadline {
+            break o;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
     assert_eq!(
         o.status.code(),
         Some(1),

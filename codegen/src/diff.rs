@@ -63,6 +63,11 @@ fn place(loaded: &Loaded, span: Span) -> Option<Place> {
     })
 }
 
+/// ` (file:line)` of a span of `loaded`, or nothing.
+fn at_of(loaded: &Loaded, span: Span) -> String {
+    place(loaded, span).map_or(String::new(), |p| format!(" ({}:{})", p.file, p.line))
+}
+
 /// Every metric name an expression reads.
 fn metrics_in(expr: &str) -> BTreeSet<String> {
     let text = crate::slo::WINDOW_PLACEHOLDERS
@@ -135,8 +140,7 @@ fn readers(old: &Loaded, artifacts: &Artifacts, metric: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (svc, what, expr, span) in expressions(&old.specs) {
         if metrics_in(&expr).contains(metric) {
-            let at =
-                place(old, span).map_or(String::new(), |p| format!(" ({}:{})", p.file, p.line));
+            let at = at_of(old, span);
             out.push(format!("{what} of {svc}{at}"));
         }
     }
@@ -291,8 +295,7 @@ fn unaggregated_readers(old: &Loaded, metric: &str, label: &str) -> Vec<String> 
         let mut hit = false;
         walk(&e, metric, label, false, &mut hit);
         if hit {
-            let at =
-                place(old, span).map_or(String::new(), |p| format!(" ({}:{})", p.file, p.line));
+            let at = at_of(old, span);
             out.push(format!("{what} of {svc}{at}"));
         }
     }
@@ -542,8 +545,7 @@ impl Differ<'_> {
                         let needle = format!("\"{v}\"");
                         for (s, what, expr, span) in expressions(&self.old.specs) {
                             if expr.contains(&needle) && expr.contains(&lname.value) {
-                                let at = place(self.old, span)
-                                    .map_or(String::new(), |p| format!(" ({}:{})", p.file, p.line));
+                                let at = at_of(self.old, span);
                                 used.push(format!(
                                     "{what} of {s}{at} matches `{}=\"{v}\"`",
                                     lname.value
@@ -679,8 +681,7 @@ impl Differ<'_> {
                         metrics_in(expr).contains(&name.value) && mentions(expr, needle)
                     })
                     .map(|(s, what, _, span)| {
-                        let at = place(self.old, span)
-                            .map_or(String::new(), |p| format!(" ({}:{})", p.file, p.line));
+                        let at = at_of(self.old, span);
                         format!("{what} of {s}{at}")
                     })
                     .collect();
@@ -894,8 +895,7 @@ impl Differ<'_> {
                 .into_iter()
                 .filter(|(_, _, expr, _)| mentions(expr, &name.value))
                 .map(|(s, what, _, span)| {
-                    let at = place(self.old, span)
-                        .map_or(String::new(), |p| format!(" ({}:{})", p.file, p.line));
+                    let at = at_of(self.old, span);
                     format!("{what} of {s}{at}")
                 })
                 .collect();

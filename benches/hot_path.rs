@@ -301,3 +301,114 @@ mod instrumented_call {
         });
     }
 }
+
+/// Issue 13: one request recorded into the spec's `http:` metrics (a route
+/// template match among the spec's routes, an `Instant::now()` pair, the
+/// in-flight gauge up and down, the status class counter, the duration
+/// histogram) against the same request recorded tower-http-metrics-style
+/// through `with_label_values` with the matched path already known.
+mod http_request {
+    use super::*;
+
+    fn registry_metrics() -> obspec::http::HttpMetrics {
+        obspec::http::HttpMetrics::register(&payment::HTTP, &Registry::new()).unwrap()
+    }
+
+    #[divan::bench]
+    fn obspec_http_start_finish(b: Bencher) {
+        let m = registry_metrics();
+        m.start("GET", "/payments/42").finish(200); // resolves the pair once
+        b.bench(|| {
+            m.start(black_box("GET"), black_box("/payments/42"))
+                .finish(200)
+        });
+    }
+
+    #[divan::bench]
+    fn obspec_http_unmatched(b: Bencher) {
+        let m = registry_metrics();
+        m.start("GET", "/elsewhere/42").finish(404);
+        b.bench(|| {
+            m.start(black_box("GET"), black_box("/elsewhere/42"))
+                .finish(404)
+        });
+    }
+
+    #[divan::bench]
+    fn with_label_values_per_request(b: Bencher) {
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "r"),
+            &["route", "method", "status_class"],
+        )
+        .unwrap();
+        let duration = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "d"),
+            &["route", "method"],
+        )
+        .unwrap();
+        let in_flight =
+            prometheus::IntGaugeVec::new(Opts::new("http_in_flight", "g"), &["route"]).unwrap();
+        b.bench(|| {
+            let route = black_box("/payments/{id}");
+            let method = black_box("GET");
+            let g = in_flight.with_label_values(&[route]);
+            g.inc();
+            let start = std::time::Instant::now();
+            duration
+                .with_label_values(&[route, method])
+                .observe(start.elapsed().as_secs_f64());
+            requests.with_label_values(&[route, method, "2xx"]).inc();
+            g.dec();
+        });
+    }
+
+    /// Through the tower layer, around a service that answers at once.
+    #[cfg(feature = "tower")]
+    mod layer {
+        use super::*;
+        use std::future::Future;
+        use std::task::{Context, Poll, Waker};
+        use tower_layer::Layer;
+        use tower_service::Service;
+
+        #[derive(Clone)]
+        struct Ok200;
+
+        impl Service<http::Request<()>> for Ok200 {
+            type Response = http::Response<()>;
+            type Error = std::convert::Infallible;
+            type Future = std::future::Ready<Result<http::Response<()>, std::convert::Infallible>>;
+            fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+                Poll::Ready(Ok(()))
+            }
+            fn call(&mut self, _: http::Request<()>) -> Self::Future {
+                std::future::ready(Ok(http::Response::new(())))
+            }
+        }
+
+        fn once<S: Service<http::Request<()>>>(s: &mut S, req: http::Request<()>) -> bool {
+            let mut cx = Context::from_waker(Waker::noop());
+            let mut f = std::pin::pin!(s.call(req));
+            matches!(f.as_mut().poll(&mut cx), Poll::Ready(Ok(_)))
+        }
+
+        fn request() -> http::Request<()> {
+            http::Request::get("/payments/42").body(()).unwrap()
+        }
+
+        #[divan::bench]
+        fn without_layer(b: Bencher) {
+            let mut s = Ok200;
+            b.with_inputs(request)
+                .bench_local_values(|r| once(&mut s, r));
+        }
+
+        #[divan::bench]
+        fn with_obspec_layer(b: Bencher) {
+            let mut s = registry_metrics().layer().layer(Ok200);
+            once(&mut s, request());
+            b.with_inputs(request)
+                .bench_local_values(|r| once(&mut s, r));
+        }
+    }
+}

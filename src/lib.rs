@@ -9,6 +9,10 @@
 //!   (bounded open-domain labels), and the [`prometheus`] client re-exported.
 //! - [`rules`]: the naming, unit and label rules of `obspec lint`, usable in
 //!   `const` contexts and shared with the derive macros.
+//! - [`instrument`](mod@instrument) and [`http`]: the runtimes of
+//!   `#[obspec::instrument]` and of the HTTP RED metrics (a tower layer with
+//!   the feature `tower`), recording into the metrics the spec declares under
+//!   `functions:` and `http:`.
 //! - `build` (feature `build`): the `build.rs` builder that lints specs and
 //!   generates artifacts into `OUT_DIR`:
 //!
@@ -39,6 +43,10 @@ pub use obspec_macros::{LabelSet, LabelValue, Metrics};
 pub use obspec_macros::instrument;
 
 pub mod instrument;
+
+/// HTTP RED metrics into the spec's `http:` metrics; the tower layer is
+/// behind the `tower` feature.
+pub mod http;
 
 /// The Prometheus client generated code is written against: depend on `obspec`
 /// alone, no version matching needed.

@@ -119,14 +119,14 @@ fn the_example_service_conforms_to_its_spec() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        out.contains("obspec live-check: payment-gateway: 6 metrics checked,")
+        out.contains("obspec live-check: payment-gateway: 9 metrics checked,")
             && out.contains("0 errors, 0 warnings"),
         "{out}"
     );
     let o = live_check(&["specs", "--scrape", &url, "--format", "json"]);
     let v = json(&o);
     assert_eq!(v["service"], "payment-gateway");
-    assert_eq!(v["metrics_checked"], 6);
+    assert_eq!(v["metrics_checked"], 9);
     assert!(v["series_seen"].as_u64().unwrap() > 10, "{v}");
     assert_eq!(v["errors"], 0);
 }

@@ -1,5 +1,7 @@
-//! Starts the example payment service on a free loopback port, scrapes its
-//! endpoints, and checks every metric, label and HELP text of the spec.
+//! Starts the example payment service (axum) on a free loopback port, calls
+//! its API, scrapes its endpoints, and checks every metric, label and HELP
+//! text of the spec: the generated metrics, the function metrics of
+//! `#[obspec::instrument]` and the HTTP metrics of the tower layer.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -16,11 +18,15 @@ impl Drop for Service {
 }
 
 fn get(addr: &str, path: &str) -> (u16, String) {
+    call(addr, "GET", path)
+}
+
+fn call(addr: &str, method: &str, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut resp = String::new();
@@ -43,6 +49,8 @@ fn serves_metrics_health_and_ready() {
             "0.5",
             "--rate",
             "200",
+            "--latency-ms",
+            "5",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -57,6 +65,23 @@ fn serves_metrics_health_and_ready() {
     assert_eq!(get(&addr, "/health").0, 200);
     assert_eq!(get(&addr, "/ready"), (200, "ready\n".to_string()));
     assert_eq!(get(&addr, "/nope").0, 404);
+    assert_eq!(get(&addr, "/payments/123456789").0, 404);
+    assert_eq!(call(&addr, "DELETE", "/payments/1").0, 405);
+    // The API over the network: 201 with an id, or 502 when the bank fails.
+    let mut created = None;
+    for _ in 0..20 {
+        let (status, body) = call(&addr, "POST", "/payments");
+        assert!(status == 201 || status == 502, "{status} {body}");
+        if status == 201 {
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            created = v["id"].as_u64();
+            break;
+        }
+    }
+    let id = created.expect("20 payments failed at a 50% error rate");
+    let (status, body) = get(&addr, &format!("/payments/{id}"));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"success\""), "{body}");
 
     // Let the simulation run a little.
     std::thread::sleep(Duration::from_millis(300));
@@ -70,6 +95,7 @@ fn serves_metrics_health_and_ready() {
     let loaded = obspec_codegen::check_paths(&[spec.into()]).unwrap();
     assert!(!loaded.diagnostics.has_errors());
     let svc = &loaded.specs.services[0];
+    let http = obspec_codegen::model::http_metric_names(&svc.namespace.value);
     for (name, m) in svc.metrics.iter() {
         let help = m.help.as_ref().unwrap();
         assert!(
@@ -82,6 +108,23 @@ fn serves_metrics_health_and_ready() {
             "TYPE of {}",
             name.value
         );
+        if http.contains(&name.value) {
+            // HTTP series exist per (route, method) served: never a raw path.
+            for want in [
+                "route=\"/payments\"",
+                "route=\"/payments/{id}\"",
+                "route=\"unmatched\"",
+            ] {
+                assert!(
+                    body.lines()
+                        .any(|l| l.starts_with(&name.value) && l.contains(want)),
+                    "{} {want}:\n{body}",
+                    name.value
+                );
+            }
+            assert!(!body.contains("/payments/123456789") && !body.contains("/nope"));
+            continue;
+        }
         // Every closed-domain combination has a series from the start.
         let mut combos = 1;
         for l in &m.labels {
@@ -112,4 +155,68 @@ fn serves_metrics_health_and_ready() {
         .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
         .sum();
     assert!(failed > 0.0, "{body}");
+    // The layer's view of the same API: created payments and bank failures
+    // (502) under the POST route; the missing payment, the unknown path and
+    // the refused method as 4xx.
+    let value = |prefix: &str, parts: &[&str]| -> f64 {
+        body.lines()
+            .filter(|l| l.starts_with(prefix) && parts.iter().all(|p| l.contains(p)))
+            .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+            .sum()
+    };
+    let req = "payment_http_requests_total{";
+    assert!(
+        value(
+            req,
+            &[
+                "route=\"/payments\"",
+                "method=\"POST\"",
+                "status_class=\"2xx\""
+            ]
+        ) >= 1.0
+    );
+    assert!(
+        value(
+            req,
+            &[
+                "route=\"/payments\"",
+                "method=\"POST\"",
+                "status_class=\"5xx\""
+            ]
+        ) >= 1.0
+    );
+    assert!(
+        value(
+            req,
+            &[
+                "route=\"/payments/{id}\"",
+                "method=\"GET\"",
+                "status_class=\"4xx\""
+            ]
+        ) >= 1.0
+    );
+    assert!(
+        value(
+            req,
+            &[
+                "route=\"/payments/{id}\"",
+                "method=\"OTHER\"",
+                "status_class=\"4xx\""
+            ]
+        ) >= 1.0
+    );
+    assert!(
+        value(
+            req,
+            &[
+                "route=\"unmatched\"",
+                "method=\"GET\"",
+                "status_class=\"4xx\""
+            ]
+        ) >= 1.0
+    );
+    // Both instrumented functions, by outcome.
+    let calls = "payment_function_calls_total{";
+    assert!(value(calls, &["function=\"call_bank\"", "outcome=\"error\""]) >= 1.0);
+    assert!(value(calls, &["function=\"authorize\"", "outcome=\"ok\""]) >= 1.0);
 }

@@ -201,6 +201,32 @@ fn burn_rate_alert_fires_in_a_real_prometheus() {
     );
     assert!(seen_pending, "the burn-rate alert was never pending\n{log}");
     assert!(seen_firing, "the burn-rate alert never fired\n{log}");
+    // The SLOs on the function metrics of `#[obspec::instrument]` and on the
+    // HTTP metrics of the tower layer see the same failures: every bank call
+    // fails half the time, and its 502s are a third of the API's requests
+    // (half the payments are looked up after). Their windows are 30 days:
+    // the shortest is 5m.
+    for (slo, want) in [("bank-calls", 0.5), ("api-availability", 1.0 / 3.0)] {
+        let mut seen = None;
+        while Instant::now() < deadline + Duration::from_secs(30) && seen.is_none() {
+            let r = query(
+                &prom_addr,
+                &format!("slo:sli_error:ratio_rate5m{{slo=\"{slo}\"}}"),
+            );
+            seen = r
+                .first()
+                .and_then(|s| s["value"][1].as_str())
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|v| (v - want).abs() < 0.1);
+            if seen.is_none() {
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        }
+        assert!(
+            seen.is_some(),
+            "SLO {slo}: the error ratio never neared {want}\n{log}"
+        );
+    }
     // No recording rule yields NaN or Inf.
     for r in query(&prom_addr, "{__name__=~\"slo:.*\"}") {
         let v = r["value"][1].as_str().unwrap_or("");

@@ -560,6 +560,21 @@ pub static RULES: &[Rule] = &[
         good: &[("shop.yaml", GOOD)],
     },
     Rule {
+        code: "OBS210",
+        title: "HTTP route or method that cannot be recorded",
+        severity: "error",
+        explanation: "`http:` lists the route templates of a service as its router declares them (`/payments/{id}`, `/files/{*path}`, or axum 0.7's `:id` and `*path`) and, optionally, the methods to name. The tower layer of `obspec::http` matches each request's path against the templates and records the template, never the raw path, so the `route` label stays in its closed domain. A template must start with `/`, hold each parameter as a whole segment with a name of letters, digits and `_`, name each parameter once, and put a catch-all last; two templates that match the same requests (`/a/{id}` and `/a/{key}`) are refused, as a router refuses them. A method is an upper-case token; `OTHER` is reserved for the methods not listed.",
+        bad: &[("shop.yaml", spec!(
+            "http:"
+            "  routes: [/orders, \"/orders/{id}.json\"] # <- OBS210"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "http:"
+            "  routes: [/orders, \"/orders/{id}\", \"/files/{*path}\"]"
+            "  methods: [GET, POST]"
+        ))],
+    },
+    Rule {
         code: "OBS301",
         title: "too many series for one metric",
         severity: "error",

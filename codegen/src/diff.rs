@@ -410,6 +410,7 @@ impl Differ<'_> {
                         recordings: Default::default(),
                         depends_on: Vec::new(),
                         functions: None,
+                        http: None,
                         file: None,
                         broken: Default::default(),
                     };

@@ -291,6 +291,203 @@ impl ::core::str::FromStr for Outcome {
         }
     }
 }
+/// Values of the label `route`.
+///
+/// The route template that matched the request (`unmatched`: none did).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    /// `/payments`
+    Payments,
+    /// `/payments/{id}`
+    PaymentsId,
+    /// `unmatched`
+    Unmatched,
+}
+#[allow(dead_code)]
+impl Route {
+    /// Every value, in declaration order.
+    pub const ALL: [Route; 3] = [Route::Payments, Route::PaymentsId, Route::Unmatched];
+    /// The label value as exported.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Route::Payments => "/payments",
+            Route::PaymentsId => "/payments/{id}",
+            Route::Unmatched => "unmatched",
+        }
+    }
+}
+impl ::obspec::LabelValue for Route {
+    const COUNT: usize = 3;
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn from_index(index: usize) -> Self {
+        Self::ALL[index]
+    }
+    #[inline]
+    fn as_str(self) -> &'static str {
+        Route::as_str(self)
+    }
+}
+impl ::core::fmt::Display for Route {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::core::str::FromStr for Route {
+    type Err = ::obspec::UnknownLabelValue;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
+        match s {
+            "/payments" => ::core::result::Result::Ok(Route::Payments),
+            "/payments/{id}" => ::core::result::Result::Ok(Route::PaymentsId),
+            "unmatched" => ::core::result::Result::Ok(Route::Unmatched),
+            _ => {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
+                    label: "route",
+                    value: ::std::string::ToString::to_string(s),
+                })
+            }
+        }
+    }
+}
+/// Values of the label `method`.
+///
+/// The request method (`OTHER`: one the spec does not list).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `OTHER`
+    Other,
+}
+#[allow(dead_code)]
+impl Method {
+    /// Every value, in declaration order.
+    pub const ALL: [Method; 3] = [Method::Get, Method::Post, Method::Other];
+    /// The label value as exported.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Other => "OTHER",
+        }
+    }
+}
+impl ::obspec::LabelValue for Method {
+    const COUNT: usize = 3;
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn from_index(index: usize) -> Self {
+        Self::ALL[index]
+    }
+    #[inline]
+    fn as_str(self) -> &'static str {
+        Method::as_str(self)
+    }
+}
+impl ::core::fmt::Display for Method {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::core::str::FromStr for Method {
+    type Err = ::obspec::UnknownLabelValue;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
+        match s {
+            "GET" => ::core::result::Result::Ok(Method::Get),
+            "POST" => ::core::result::Result::Ok(Method::Post),
+            "OTHER" => ::core::result::Result::Ok(Method::Other),
+            _ => {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
+                    label: "method",
+                    value: ::std::string::ToString::to_string(s),
+                })
+            }
+        }
+    }
+}
+/// Values of the label `status_class`.
+///
+/// The first digit of the response status (an error of the service: `5xx`).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusClass {
+    /// `1xx`
+    V1xx,
+    /// `2xx`
+    V2xx,
+    /// `3xx`
+    V3xx,
+    /// `4xx`
+    V4xx,
+    /// `5xx`
+    V5xx,
+}
+#[allow(dead_code)]
+impl StatusClass {
+    /// Every value, in declaration order.
+    pub const ALL: [StatusClass; 5] = [
+        StatusClass::V1xx,
+        StatusClass::V2xx,
+        StatusClass::V3xx,
+        StatusClass::V4xx,
+        StatusClass::V5xx,
+    ];
+    /// The label value as exported.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StatusClass::V1xx => "1xx",
+            StatusClass::V2xx => "2xx",
+            StatusClass::V3xx => "3xx",
+            StatusClass::V4xx => "4xx",
+            StatusClass::V5xx => "5xx",
+        }
+    }
+}
+impl ::obspec::LabelValue for StatusClass {
+    const COUNT: usize = 5;
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn from_index(index: usize) -> Self {
+        Self::ALL[index]
+    }
+    #[inline]
+    fn as_str(self) -> &'static str {
+        StatusClass::as_str(self)
+    }
+}
+impl ::core::fmt::Display for StatusClass {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::core::str::FromStr for StatusClass {
+    type Err = ::obspec::UnknownLabelValue;
+    fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
+        match s {
+            "1xx" => ::core::result::Result::Ok(StatusClass::V1xx),
+            "2xx" => ::core::result::Result::Ok(StatusClass::V2xx),
+            "3xx" => ::core::result::Result::Ok(StatusClass::V3xx),
+            "4xx" => ::core::result::Result::Ok(StatusClass::V4xx),
+            "5xx" => ::core::result::Result::Ok(StatusClass::V5xx),
+            _ => {
+                ::core::result::Result::Err(::obspec::UnknownLabelValue {
+                    label: "status_class",
+                    value: ::std::string::ToString::to_string(s),
+                })
+            }
+        }
+    }
+}
 /// Payment attempts by outcome.
 ///
 /// `payment_attempts_total`: counter.
@@ -420,3 +617,18 @@ impl PaymentGatewayMetrics {
         })
     }
 }
+/// The HTTP metrics of the service `payment-gateway` (its `http:` section),
+/// for `obspec::http::HttpMetrics::register`: requests by route, method and
+/// status class, their duration, and requests in flight. The routes are the
+/// values of [`Route`]; a request no route matches is `unmatched`.
+#[allow(dead_code)]
+pub static HTTP: ::obspec::http::Spec = ::obspec::http::Spec {
+    service: "payment-gateway",
+    requests: "payment_http_requests_total",
+    duration: "payment_http_request_duration_seconds",
+    in_flight: ::core::option::Option::Some("payment_http_requests_in_flight"),
+    buckets: &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0],
+    const_labels: &[("sla_tier", "P0")],
+    routes: &["/payments", "/payments/{id}"],
+    methods: &["GET", "POST"],
+};

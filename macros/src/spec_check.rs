@@ -36,6 +36,8 @@ pub struct SpecService {
     pub metrics: Vec<SpecMetric>,
     /// `functions:`: the `function` label's domain and where it is declared.
     pub functions: Option<(Vec<String>, String)>,
+    /// Metrics recorded by obspec's runtimes (`functions:`, `http:`).
+    pub owned: Vec<String>,
     /// The spec files, for `include_bytes!` (cargo rebuilds when they change).
     pub files: Vec<PathBuf>,
     display: String,
@@ -133,6 +135,7 @@ pub fn load(lit: &LitStr, ident: &syn::Ident, errors: &mut Errors) -> Option<Spe
             .map(|(k, v)| (k.value.clone(), v.value.clone()))
             .collect(),
         metrics,
+        owned: obspec_spec::model::runtime_owned_metrics(svc),
         functions: svc.functions.as_ref().map(|f| {
             (
                 f.names.iter().map(|n| n.value.clone()).collect(),
@@ -254,13 +257,13 @@ impl SpecService {
 
     /// Metrics of the spec that no field declares.
     pub fn check_missing(&self, fields: &[Field], ident: &syn::Ident, errors: &mut Errors) {
-        // Function metrics are recorded by `#[obspec::instrument]`.
-        let owned: Vec<String> = if self.functions.is_some() {
-            obspec_spec::model::function_metric_names(&self.namespace).to_vec()
-        } else {
-            Vec::new()
-        };
-        for m in self.metrics.iter().filter(|m| !owned.contains(&m.name)) {
+        // Function and HTTP metrics are recorded by `#[obspec::instrument]`
+        // and `obspec::http`.
+        for m in self
+            .metrics
+            .iter()
+            .filter(|m| !self.owned.contains(&m.name))
+        {
             if !fields.iter().any(|f| f.name == m.name) {
                 errors.at(
                     ident,

@@ -731,14 +731,19 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
         })
         .unwrap_or_default();
     let functions: Option<Functions> = f.opt(cx, "functions");
+    let http: Option<Http> = f.opt(cx, "http");
     f.finish(cx);
     let namespace: Spanned<String> = namespace.ok()?;
     let (mut labels, mut metrics) = (labels, metrics);
     if let Some(fns) = &functions {
         declare_functions(fns, &namespace.value, &mut labels, &mut metrics);
     }
+    if let Some(h) = &http {
+        declare_http(h, &namespace.value, &mut labels, &mut metrics);
+    }
     Some(Service {
         functions,
+        http,
         obspec: obspec.ok()?,
         service: service.ok()?,
         namespace,
@@ -863,6 +868,126 @@ fn declare_functions(
                 None,
             ),
         );
+    }
+}
+
+impl FromNode for Http {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "HTTP metrics")?;
+        let routes = f.req(cx, "routes");
+        let methods = f.opt(cx, "methods");
+        let in_flight = f.opt(cx, "in_flight");
+        let buckets = f.opt(cx, "buckets");
+        f.finish(cx);
+        Some(Http {
+            routes: routes.ok()?,
+            methods,
+            in_flight,
+            buckets,
+            span: Some(node.span),
+        })
+    }
+}
+
+/// Adds what `http:` declares to the service's labels and metrics (a name
+/// declared by hand stays as written; lint then checks it).
+fn declare_http(
+    h: &Http,
+    namespace: &str,
+    labels: &mut NamedMap<LabelDomain>,
+    metrics: &mut NamedMap<Metric>,
+) {
+    let span = h.span.unwrap_or(Span::point(FileId(u32::MAX), 1, 1));
+    let at = |v: &str| Spanned::new(v.to_string(), span);
+    let mut domain = |name: &str, values: Vec<Spanned<String>>, what: &str| {
+        if labels.get(name).is_none() {
+            labels.entries.push((
+                at(name),
+                LabelDomain {
+                    values: Some(values),
+                    max_cardinality: None,
+                    overflow_value: None,
+                    description: Some(at(what)),
+                },
+            ));
+        }
+    };
+    let mut routes = h.routes.clone();
+    routes.push(at(HTTP_UNMATCHED_ROUTE));
+    domain(
+        "route",
+        routes,
+        "The route template that matched the request (`unmatched`: none did).",
+    );
+    let mut methods = h
+        .methods
+        .clone()
+        .unwrap_or_else(|| HTTP_DEFAULT_METHODS.iter().map(|m| at(m)).collect());
+    methods.push(at(HTTP_OTHER_METHOD));
+    domain(
+        "method",
+        methods,
+        "The request method (`OTHER`: one the spec does not list).",
+    );
+    domain(
+        "status_class",
+        HTTP_STATUS_CLASSES.iter().map(|c| at(c)).collect(),
+        "The first digit of the response status (an error of the service: `5xx`).",
+    );
+    let [requests, duration, in_flight] = http_metric_names(namespace);
+    let buckets = h.buckets.clone().unwrap_or_else(|| {
+        Spanned::new(
+            FUNCTION_BUCKETS
+                .iter()
+                .map(|b| Spanned::new(*b, span))
+                .collect(),
+            span,
+        )
+    });
+    let declared = [
+        (
+            requests,
+            MetricType::Counter,
+            None,
+            "HTTP requests, by route, method and status class.",
+            &["route", "method", "status_class"][..],
+            None,
+        ),
+        (
+            duration,
+            MetricType::Histogram,
+            Some("seconds"),
+            "Duration of HTTP requests until the response head, by route and method.",
+            &["route", "method"][..],
+            Some(buckets),
+        ),
+    ];
+    let optional = h.in_flight.as_ref().is_some_and(|v| v.value).then(|| {
+        (
+            in_flight,
+            MetricType::Gauge,
+            None,
+            "HTTP requests in flight, by route.",
+            &["route"][..],
+            None,
+        )
+    });
+    for (name, kind, unit, help, l, buckets) in declared.into_iter().chain(optional) {
+        if metrics.get(&name).is_none() {
+            metrics.entries.push((
+                Spanned::new(name, span),
+                Metric {
+                    kind: Spanned::new(kind, span),
+                    unit: unit.map(at),
+                    help: Some(at(help)),
+                    labels: l.iter().map(|x| at(x)).collect(),
+                    buckets,
+                    subsystem: None,
+                    stability: None,
+                    deprecated: None,
+                },
+            ));
+        }
     }
 }
 

@@ -469,6 +469,14 @@ pub struct Service {
     /// `in_flight: true`, `<namespace>_function_in_flight`, with the label
     /// domains `function` (the names) and `outcome` (`ok`, `error`).
     pub functions: Option<Functions>,
+    /// HTTP RED metrics for `obspec::http`'s tower layer: declares
+    /// `<namespace>_http_requests_total` (labels `route`, `method`,
+    /// `status_class`), `<namespace>_http_request_duration_seconds` (labels
+    /// `route`, `method`) and, with `in_flight: true`,
+    /// `<namespace>_http_requests_in_flight` (label `route`), with the label
+    /// domains `route` (the templates, and `unmatched`), `method` and
+    /// `status_class` (`1xx` … `5xx`).
+    pub http: Option<Http>,
     /// Services this one depends on: their `infrastructure` alerts inhibit this
     /// service's alerts (Alertmanager target).
     #[cfg_attr(feature = "serde", serde(default))]
@@ -612,6 +620,86 @@ pub fn function_metric_names(namespace: &str) -> [String; 3] {
         format!("{namespace}_function_duration_seconds"),
         format!("{namespace}_function_in_flight"),
     ]
+}
+
+/// The HTTP routes of a service, recorded by `obspec::http`'s tower layer.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Http {
+    /// Route templates, as the router declares them (`/payments/{id}`,
+    /// `/files/{*path}`; axum 0.7's `:id` and `*path` are read too). They
+    /// are the closed domain of the `route` label, with `unmatched` for a
+    /// request no template matches: the raw path, with its IDs, is never a
+    /// label value.
+    pub routes: Vec<Spanned<String>>,
+    /// The methods the `method` label names (default: GET, HEAD, POST, PUT,
+    /// PATCH, DELETE, OPTIONS); any other method is recorded as `OTHER`.
+    pub methods: Option<Vec<Spanned<String>>>,
+    /// Also declare an in-flight gauge per route.
+    pub in_flight: Option<Spanned<bool>>,
+    /// Bucket bounds of the request duration histogram, in seconds (default
+    /// 0.005 … 10, as the Prometheus clients).
+    pub buckets: Option<Spanned<Vec<Spanned<f64>>>>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub span: Option<Span>,
+}
+
+/// The `route` value of a request that no declared template matches.
+pub const HTTP_UNMATCHED_ROUTE: &str = "unmatched";
+
+/// The `method` value of a method the spec does not list.
+pub const HTTP_OTHER_METHOD: &str = "OTHER";
+
+/// The methods `http:` records by default.
+pub const HTTP_DEFAULT_METHODS: [&str; 7] =
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// The `status_class` domain: the first digit of the status code.
+pub const HTTP_STATUS_CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
+/// The metric names `http:` declares for a namespace: requests, duration, in flight.
+pub fn http_metric_names(namespace: &str) -> [String; 3] {
+    [
+        format!("{namespace}_http_requests_total"),
+        format!("{namespace}_http_request_duration_seconds"),
+        format!("{namespace}_http_requests_in_flight"),
+    ]
+}
+
+impl Http {
+    /// The `route` label's domain: the templates, then `unmatched`.
+    pub fn route_domain(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.routes.iter().map(|r| r.value.clone()).collect();
+        v.push(HTTP_UNMATCHED_ROUTE.to_string());
+        v
+    }
+
+    /// The `method` label's domain: the listed (or default) methods, then `OTHER`.
+    pub fn method_domain(&self) -> Vec<String> {
+        let mut v: Vec<String> = match &self.methods {
+            Some(m) => m.iter().map(|m| m.value.clone()).collect(),
+            None => HTTP_DEFAULT_METHODS.iter().map(|m| m.to_string()).collect(),
+        };
+        v.push(HTTP_OTHER_METHOD.to_string());
+        v
+    }
+}
+
+/// The metrics a service's `functions:` and `http:` sections declare: they
+/// belong to the runtimes that record them (`obspec::instrument`,
+/// `obspec::http`), not to the generated metrics struct.
+pub fn runtime_owned_metrics(svc: &Service) -> Vec<String> {
+    let mut v = Vec::new();
+    if svc.functions.is_some() {
+        v.extend(function_metric_names(&svc.namespace.value));
+    }
+    if svc.http.is_some() {
+        v.extend(http_metric_names(&svc.namespace.value));
+    }
+    v
 }
 
 /// A service level objective.

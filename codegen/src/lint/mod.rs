@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod cardinality;
+pub mod http;
 pub mod kubernetes;
 pub mod names;
 pub mod promql;
@@ -22,6 +23,7 @@ pub fn lint(specs: &Specs, sources: &Sources, diags: &mut Diagnostics) {
     let index = Index::new(specs, sources);
     for svc in &specs.services {
         names::check_service(specs, svc, diags);
+        http::check_service(svc, diags);
         cardinality::check_service(specs, svc, diags);
         slos::check_service(&index, svc, diags);
         alerts::check_service(&index, svc, diags);

@@ -220,12 +220,8 @@ fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
             subsystems.push(s);
         }
     }
-    // Function metrics get their own row, per function.
-    let function_metrics: Vec<String> = if svc.functions.is_some() {
-        crate::model::function_metric_names(&svc.namespace.value).to_vec()
-    } else {
-        Vec::new()
-    };
+    // Function and HTTP metrics get their own rows, per function and route.
+    let function_metrics = crate::model::runtime_owned_metrics(svc);
     for sub in &subsystems {
         let mut rows = svc.metrics.iter().filter(|(name, m)| {
             m.subsystem
@@ -318,6 +314,9 @@ fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
     if let Some(fns) = &svc.functions {
         function_panels(loaded, svc, fns, &mut p);
     }
+    if svc.http.is_some() {
+        http_panels(loaded, svc, &mut p);
+    }
     dashboard(
         svc,
         svc.service.value.clone(),
@@ -407,6 +406,85 @@ fn function_panels(loaded: &Loaded, svc: &Service, fns: &crate::model::Functions
                 12,
             );
         }
+    }
+}
+
+/// The `HTTP` row: requests by route and status class, the 5xx ratio and
+/// latency quantiles per route (and requests in flight).
+fn http_panels(loaded: &Loaded, svc: &Service, p: &mut Panels) {
+    let [requests, duration, in_flight] = crate::model::http_metric_names(&svc.namespace.value);
+    let (Some(rm), Some(dm)) = (svc.metrics.get(&requests), svc.metrics.get(&duration)) else {
+        return;
+    };
+    p.row("HTTP");
+    let sel = selector(loaded, svc, &rm.labels);
+    let with = |extra: &str| {
+        if sel.is_empty() {
+            format!("{{{extra}}}")
+        } else {
+            format!("{}, {extra}}}", &sel[..sel.len() - 1])
+        }
+    };
+    p.panel(
+        timeseries(
+            "Requests per route (per second)",
+            "HTTP requests by route template and status class.",
+            "reqps",
+            vec![target(
+                &format!("sum by (route, status_class) (rate({requests}{sel}[$__rate_interval]))"),
+                "{{route}} {{status_class}}",
+                'A',
+            )],
+        ),
+        12,
+    );
+    p.panel(
+        timeseries(
+            "5xx ratio per route",
+            "Share of requests answered with a server error.",
+            "percentunit",
+            vec![target(
+                &format!(
+                    "sum by (route) (rate({requests}{}[$__rate_interval])) / (sum by (route) (rate({requests}{sel}[$__rate_interval])) > 0)",
+                    with("status_class=\"5xx\"")
+                ),
+                "{{route}}",
+                'A',
+            )],
+        ),
+        12,
+    );
+    let dsel = selector(loaded, svc, &dm.labels);
+    let q = |qu: &str| {
+        format!("histogram_quantile({qu}, sum by (route, le) (rate({duration}_bucket{dsel}[$__rate_interval])))")
+    };
+    p.panel(
+        timeseries(
+            "Latency per route p50 / p99",
+            "Duration of requests until the response head, per route template.",
+            "s",
+            vec![
+                target(&q("0.5"), "{{route}} p50", 'A'),
+                target(&q("0.99"), "{{route}} p99", 'B'),
+            ],
+        ),
+        12,
+    );
+    if let Some(gm) = svc.metrics.get(&in_flight) {
+        let gsel = selector(loaded, svc, &gm.labels);
+        p.panel(
+            timeseries(
+                "Requests in flight per route",
+                "HTTP requests under way, per route template.",
+                "short",
+                vec![target(
+                    &format!("sum by (route) ({in_flight}{gsel})"),
+                    "{{route}}",
+                    'A',
+                )],
+            ),
+            12,
+        );
     }
 }
 
@@ -598,8 +676,8 @@ mod analysis_tests {
             walk(&v, &mut exprs);
         }
         assert!(exprs.len() > 50, "{} queries", exprs.len());
-        // A service with function metrics gets its Functions row.
-        let spec = "obspec: 1\nservice: shop\nnamespace: shop\nfunctions:\n  names: [authorize, capture]\n  in_flight: true\n";
+        // A service with function and HTTP metrics gets its Functions and HTTP rows.
+        let spec = "obspec: 1\nservice: shop\nnamespace: shop\nfunctions:\n  names: [authorize, capture]\n  in_flight: true\nhttp:\n  routes: [/orders, \"/orders/{id}\"]\n  methods: [GET, POST]\n  in_flight: true\n";
         let fns = crate::check_texts([("shop.yaml", spec)]);
         assert!(fns.diagnostics.is_empty());
         let mut titles = Vec::new();
@@ -616,15 +694,22 @@ mod analysis_tests {
             "Error ratio per function",
             "Latency per function p50 / p99",
             "Calls in flight per function",
+            "HTTP",
+            "Requests per route (per second)",
+            "5xx ratio per route",
+            "Latency per route p50 / p99",
+            "Requests in flight per route",
         ] {
             assert!(titles.iter().any(|t| t == want), "{want} not in {titles:?}");
         }
         assert!(
             !titles.iter().any(|t| t == "Metrics"),
-            "function metrics drawn twice: {titles:?}"
+            "function or HTTP metrics drawn twice: {titles:?}"
         );
         let fn_registry = crate::analysis::Registry::new(&fns.specs);
-        for e in exprs.iter().filter(|e| e.contains("shop_function")) {
+        let own = |e: &str| e.contains("shop_function") || e.contains("shop_http");
+        assert!(exprs.iter().filter(|e| e.contains("shop_http")).count() >= 5);
+        for e in exprs.iter().filter(|e| own(e)) {
             let text = e.replace("$__rate_interval", "5m");
             let parsed =
                 promql_parser::parser::parse(&text).unwrap_or_else(|err| panic!("{e}: {err}"));
@@ -632,7 +717,7 @@ mod analysis_tests {
             crate::analysis::analyze(&parsed, &fn_registry, &mut problems);
             assert!(problems.is_empty(), "{e}: {problems:?}");
         }
-        for e in exprs.iter().filter(|e| !e.contains("shop_function")) {
+        for e in exprs.iter().filter(|e| !own(e)) {
             // Dashboard variables stand for a range and a label value.
             let text = e
                 .replace("$__rate_interval", "5m")

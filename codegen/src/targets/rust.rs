@@ -122,6 +122,41 @@ struct ServiceView {
     guards: Vec<GuardView>,
     overflow_metric: String,
     metrics: Vec<MetricView>,
+    http: Option<HttpView>,
+}
+
+/// What `obspec::http::Spec` needs of a service's `http:` section.
+#[derive(Serialize)]
+struct HttpView {
+    requests: String,
+    duration: String,
+    in_flight: Option<String>,
+    buckets: Vec<String>,
+    routes: Vec<String>,
+    methods: Vec<String>,
+}
+
+fn http_view(svc: &Service) -> Option<HttpView> {
+    let h = svc.http.as_ref()?;
+    let [requests, duration, in_flight] = crate::model::http_metric_names(&svc.namespace.value);
+    let buckets = svc
+        .metrics
+        .get(&duration)
+        .and_then(|m| m.buckets.as_ref())
+        .map(|b| b.iter().map(|v| rust_f64(v.value)).collect())
+        .unwrap_or_default();
+    Some(HttpView {
+        in_flight: svc.metrics.get(&in_flight).map(|_| in_flight.clone()),
+        requests,
+        duration,
+        buckets,
+        routes: h.routes.iter().map(|r| r.value.clone()).collect(),
+        methods: h
+            .method_domain()
+            .into_iter()
+            .filter(|m| m != crate::model::HTTP_OTHER_METHOD)
+            .collect(),
+    })
 }
 
 fn doc_lines(lines: &[String]) -> String {
@@ -183,13 +218,9 @@ fn service_view(svc: &Service) -> Result<ServiceView, Error> {
         })
         .collect();
 
-    // Function metrics belong to `#[obspec::instrument]`'s runtime
-    // (`obspec::instrument::register`): not generated twice.
-    let owned: Vec<String> = if svc.functions.is_some() {
-        crate::model::function_metric_names(&svc.namespace.value).to_vec()
-    } else {
-        Vec::new()
-    };
+    // Function and HTTP metrics belong to the runtimes that record them
+    // (`obspec::instrument`, `obspec::http`): not generated twice.
+    let owned = crate::model::runtime_owned_metrics(svc);
     let mut metrics = Vec::new();
     for (name, m) in svc
         .metrics
@@ -315,6 +346,7 @@ fn service_view(svc: &Service) -> Result<ServiceView, Error> {
         guards,
         overflow_metric: format!("{}_obspec_label_overflow_total", svc.namespace.value),
         metrics,
+        http: http_view(svc),
     })
 }
 

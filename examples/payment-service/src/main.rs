@@ -1,10 +1,26 @@
-//! An example payment service instrumented with the metrics generated from
-//! `specs/payment-gateway.yaml`. It simulates payments (configurable rate,
-//! error rate and latency) and serves:
+//! An example payment service on axum and tokio, instrumented from
+//! `specs/payment-gateway.yaml`:
 //!
-//! - `/metrics`: the Prometheus text exposition;
-//! - `/health`: 200 while the process runs;
-//! - `/ready`: 200 once the metrics are registered, 503 before.
+//! - the typed metrics generated from the spec's `metrics:` (by `build.rs`);
+//! - `#[obspec::instrument]` on the payment steps, into the spec's
+//!   `functions:` metrics (calls by outcome, latency, calls in flight);
+//! - `obspec::http`'s tower layer on the API routes, into the spec's `http:`
+//!   metrics (requests by route template, method and status class).
+//!
+//! Its API:
+//!
+//! - `POST /payments`: authorizes a payment with the (simulated) issuing
+//!   bank: `201` with `{"id": N, "status": "success"}`, or `502` when the
+//!   bank fails;
+//! - `GET /payments/{id}`: the payment, or `404`.
+//!
+//! And for operations (not recorded by the layer): `/metrics` (the
+//! Prometheus text exposition), `/health` (200 while the process runs),
+//! `/ready` (200 once the metrics are registered, 503 before).
+//!
+//! A built-in client drives the API at `--rate` payments per second (and
+//! looks one up for every other payment), through the same router and layer
+//! as network requests.
 //!
 //! ```text
 //! payment-service [--listen 127.0.0.1:9464] [--error-rate 0.01] [--rate 50] [--latency-ms 200] [--deviate]
@@ -15,20 +31,28 @@
 //! label the spec does not give `payment_inflight`, and an undeclared metric
 //! in the namespace.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use obspec::prometheus::{Encoder, Registry, TextEncoder};
+use tower::ServiceExt;
 
 #[allow(dead_code)]
 mod metrics {
     include!(concat!(env!("OUT_DIR"), "/rust/payment_gateway.rs"));
 }
 
-use metrics::{PaymentChannel, PaymentGatewayMetrics, Region, Status};
+use metrics::{PaymentChannel, PaymentGatewayMetrics, Region, Route, Status};
+
+const SPEC: &str = "specs/payment-gateway.yaml";
 
 struct Config {
     listen: String,
@@ -90,40 +114,93 @@ impl Rng {
 #[derive(Debug)]
 struct BankError;
 
-/// The simulated downstream call: fails at the configured error rate.
-/// Recorded as `call_bank` in `payment_function_*` (the spec's `functions:`).
+struct App {
+    metrics: PaymentGatewayMetrics,
+    config: Config,
+    registry: Registry,
+    ready: AtomicBool,
+    rng: Mutex<Rng>,
+    next_id: AtomicU64,
+    payments: Mutex<HashMap<u64, &'static str>>,
+}
+
+type Shared = Arc<App>;
+
+impl App {
+    /// What the bank will do: fail or not, and after how long
+    /// (exponentially distributed around the configured mean).
+    fn draw(&self) -> (bool, Duration) {
+        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        let fails = rng.next_f64() < self.config.error_rate;
+        let secs = -(1.0 - rng.next_f64()).ln() * self.config.latency_ms / 1000.0;
+        (fails, Duration::from_secs_f64(secs))
+    }
+}
+
+/// The simulated downstream call to the issuing bank. Recorded as
+/// `call_bank` in `payment_function_*` (the spec's `functions:`).
 #[obspec::instrument(spec = "../../specs/payment-gateway.yaml")]
-fn call_bank(rng: &mut Rng, error_rate: f64) -> Result<(), BankError> {
-    if rng.next_f64() < error_rate {
+async fn call_bank(app: &App) -> Result<(), BankError> {
+    let (fails, after) = app.draw();
+    tokio::time::sleep(after).await;
+    if fails {
         return Err(BankError);
     }
     Ok(())
 }
 
-/// One payment: the bank call, then the outcome.
+/// One payment: the bank call, then the outcome in the domain metrics.
 #[obspec::instrument(spec = "../../specs/payment-gateway.yaml")]
-fn authorize(rng: &mut Rng, error_rate: f64) -> Result<(), BankError> {
-    call_bank(rng, error_rate)?;
-    Ok(())
+async fn authorize(app: &App, region: Region, channel: PaymentChannel) -> Result<u64, BankError> {
+    let m = &app.metrics;
+    m.payment_inflight.inc();
+    let start = Instant::now();
+    let outcome = call_bank(app).await;
+    m.payment_inflight.dec();
+    m.payment_latency_seconds
+        .with(region)
+        .observe(start.elapsed().as_secs_f64());
+    let status = if outcome.is_ok() {
+        Status::Success
+    } else {
+        Status::Failed
+    };
+    m.payment_attempts_total.with(region, channel, status).inc();
+    outcome?;
+    let id = app.next_id.fetch_add(1, Ordering::Relaxed);
+    app.payments
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(id, "success");
+    Ok(id)
 }
 
-fn simulate(m: &PaymentGatewayMetrics, c: &Config) -> ! {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let tick = Duration::from_secs_f64(1.0 / c.rate);
-    loop {
-        let region = rng.pick(&Region::ALL);
-        let channel = rng.pick(&PaymentChannel::ALL);
-        let status = match authorize(&mut rng, c.error_rate) {
-            Ok(()) => Status::Success,
-            Err(BankError) => Status::Failed,
-        };
-        // Exponentially distributed latency around the configured mean.
-        let latency = -(1.0 - rng.next_f64()).ln() * c.latency_ms / 1000.0;
-        m.payment_attempts_total.with(region, channel, status).inc();
-        m.payment_latency_seconds.with(region).observe(latency);
-        // Little's law: payments in flight = arrival rate × latency.
-        m.payment_inflight.set((c.rate * latency).round());
-        std::thread::sleep(tick);
+/// `POST /payments`.
+async fn create_payment(State(app): State<Shared>) -> Response {
+    let (region, channel) = {
+        let mut rng = app.rng.lock().unwrap_or_else(|e| e.into_inner());
+        (rng.pick(&Region::ALL), rng.pick(&PaymentChannel::ALL))
+    };
+    match authorize(&app, region, channel).await {
+        Ok(id) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({"id": id, "status": "success"})),
+        )
+            .into_response(),
+        Err(BankError) => (
+            StatusCode::BAD_GATEWAY,
+            Json(serde_json::json!({"status": "failed", "error": "the issuing bank failed"})),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /payments/{id}`.
+async fn get_payment(State(app): State<Shared>, Path(id): Path<u64>) -> Response {
+    let payments = app.payments.lock().unwrap_or_else(|e| e.into_inner());
+    match payments.get(&id) {
+        Some(status) => Json(serde_json::json!({"id": id, "status": status})).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
@@ -158,95 +235,102 @@ fn deviate(families: &mut [obspec::prometheus::proto::MetricFamily]) {
     }
 }
 
-fn respond(mut stream: TcpStream, registry: &Registry, ready: &AtomicBool, deviating: bool) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(&stream);
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
+/// `GET /metrics`.
+async fn serve_metrics(State(app): State<Shared>) -> Response {
+    let encoder = TextEncoder::new();
+    let mut families = app.registry.gather();
+    if app.config.deviate {
+        deviate(&mut families);
     }
-    // Drain the headers.
-    let mut line = String::new();
-    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-        line.clear();
+    let mut buf = Vec::new();
+    match encoder.encode(&families, &mut buf) {
+        Ok(()) => (
+            [(header::CONTENT_TYPE, encoder.format_type().to_string())],
+            buf,
+        )
+            .into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
-    let mut parts = request_line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let path = path.split('?').next().unwrap_or("");
-    let (status, content_type, body) = match (method, path) {
-        ("GET", "/metrics") => {
-            let mut buf = Vec::new();
-            let encoder = TextEncoder::new();
-            let mut families = registry.gather();
-            if deviating {
-                deviate(&mut families);
-            }
-            match encoder.encode(&families, &mut buf) {
-                Ok(()) => ("200 OK", encoder.format_type().to_string(), buf),
-                Err(e) => (
-                    "500 Internal Server Error",
-                    "text/plain".into(),
-                    e.to_string().into_bytes(),
-                ),
-            }
-        }
-        ("GET", "/health") => ("200 OK", "text/plain".into(), b"ok\n".to_vec()),
-        ("GET", "/ready") if ready.load(Ordering::Acquire) => {
-            ("200 OK", "text/plain".into(), b"ready\n".to_vec())
-        }
-        ("GET", "/ready") => (
-            "503 Service Unavailable",
-            "text/plain".into(),
-            b"not ready\n".to_vec(),
-        ),
-        ("GET", _) => (
-            "404 Not Found",
-            "text/plain".into(),
-            b"not found\n".to_vec(),
-        ),
-        _ => (
-            "405 Method Not Allowed",
-            "text/plain".into(),
-            b"method not allowed\n".to_vec(),
-        ),
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
 }
 
-fn main() {
-    let config = Arc::new(parse_args());
-    let listener = TcpListener::bind(&config.listen).unwrap_or_else(|e| {
-        eprintln!("payment-service: cannot listen on {}: {e}", config.listen);
-        std::process::exit(1)
-    });
-    let addr = listener.local_addr().expect("bound");
-    println!("payment-service listening on http://{addr}");
-    let _ = std::io::stdout().flush();
-
-    let registry = Registry::new();
-    let ready = Arc::new(AtomicBool::new(false));
-    static METRICS: OnceLock<PaymentGatewayMetrics> = OnceLock::new();
-    let metrics = METRICS.get_or_init(|| {
-        PaymentGatewayMetrics::register(&registry).unwrap_or_else(|e| {
-            eprintln!("payment-service: cannot register metrics: {e}");
-            std::process::exit(1)
-        })
-    });
-    // The function metrics of `#[obspec::instrument]`.
-    obspec::instrument::register(&registry).unwrap_or_else(|e| {
-        eprintln!("payment-service: cannot register function metrics: {e}");
-        std::process::exit(1)
-    });
-    ready.store(true, Ordering::Release);
-    {
-        let config = Arc::clone(&config);
-        std::thread::spawn(move || simulate(metrics, &config));
+async fn ready(State(app): State<Shared>) -> (StatusCode, &'static str) {
+    if app.ready.load(Ordering::Acquire) {
+        (StatusCode::OK, "ready\n")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "not ready\n")
     }
+}
+
+/// The API, every request of it recorded by the HTTP layer (an unknown path
+/// too, as `unmatched`), and the operations endpoints, which are not.
+fn router(app: Shared, http: &obspec::http::HttpMetrics) -> Router {
+    let api = Router::new()
+        .route(Route::Payments.as_str(), post(create_payment))
+        .route(Route::PaymentsId.as_str(), get(get_payment))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
+        .layer(http.layer());
+    Router::new()
+        .route("/metrics", get(serve_metrics))
+        .route("/health", get(|| async { "ok\n" }))
+        .route("/ready", get(ready))
+        .merge(api)
+        .with_state(app)
+}
+
+/// The built-in client: `rate` payments per second, each looked up after.
+async fn drive(app: Router, rate: f64) {
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut n: u64 = 0;
+    loop {
+        tick.tick().await;
+        n += 1;
+        let app = app.clone();
+        tokio::spawn(async move {
+            let created = app
+                .clone()
+                .oneshot(request("POST", "/payments"))
+                .await
+                .map(|r| r.status());
+            // Every other payment is looked up; one in ten lookups asks for
+            // an id that does not exist.
+            if n % 2 == 0 && created.is_ok() {
+                let id = if n % 20 == 0 { u64::MAX } else { n / 4 };
+                let _ = app
+                    .oneshot(request("GET", &format!("/payments/{id}")))
+                    .await;
+            }
+        });
+    }
+}
+
+fn request(method: &str, uri: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(Body::empty())
+        .expect("a valid request")
+}
+
+#[tokio::main]
+async fn main() {
+    let config = parse_args();
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .unwrap_or_else(|e| {
+            eprintln!("payment-service: cannot listen on {}: {e}", config.listen);
+            std::process::exit(1)
+        });
+    let registry = Registry::new();
+    let fail = |what: &str, e: obspec::prometheus::Error| -> ! {
+        eprintln!("payment-service: cannot register {what} metrics ({SPEC}): {e}");
+        std::process::exit(1)
+    };
+    let metrics = PaymentGatewayMetrics::register(&registry).unwrap_or_else(|e| fail("the", e));
+    // The function metrics of `#[obspec::instrument]`, and the HTTP metrics.
+    obspec::instrument::register(&registry).unwrap_or_else(|e| fail("function", e));
+    let http = obspec::http::HttpMetrics::register(&metrics::HTTP, &registry)
+        .unwrap_or_else(|e| fail("HTTP", e));
     if config.deviate {
         let retries = obspec::prometheus::IntCounter::new(
             "payment_debug_retries_total",
@@ -256,10 +340,23 @@ fn main() {
         retries.inc_by(3);
         registry.register(Box::new(retries)).expect("unique");
     }
-    for stream in listener.incoming().flatten() {
-        let registry = registry.clone();
-        let ready = Arc::clone(&ready);
-        let deviate = config.deviate;
-        std::thread::spawn(move || respond(stream, &registry, &ready, deviate));
+    let rate = config.rate;
+    let app = Arc::new(App {
+        metrics,
+        config,
+        registry,
+        ready: AtomicBool::new(false),
+        rng: Mutex::new(Rng(0x9E37_79B9_7F4A_7C15)),
+        next_id: AtomicU64::new(0),
+        payments: Mutex::new(HashMap::new()),
+    });
+    let routes = router(Arc::clone(&app), &http);
+    app.ready.store(true, Ordering::Release);
+    let addr = listener.local_addr().expect("bound");
+    println!("payment-service listening on http://{addr}");
+    tokio::spawn(drive(routes.clone(), rate));
+    if let Err(e) = axum::serve(listener, routes).await {
+        eprintln!("payment-service: {e}");
+        std::process::exit(1)
     }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Clean build time of a crate with 100 `#[derive(Metrics)]` structs against the
-# same crate written by hand against `prometheus`. Each struct has a labelled
-# counter family (3 × 2 label values), a histogram and a gauge.
+# Clean build time of a crate with 100 `#[derive(Metrics)]` structs and 100
+# `#[obspec::instrument]` functions against the same crate written by hand
+# against `prometheus`. Each struct has a labelled counter family (3 × 2 label
+# values), a histogram and a gauge; each function records its calls by outcome
+# and its latency (by hand: `with_label_values` on every call).
 #
 #   bash scripts/build-time.sh            # prints a Markdown table
 set -euo pipefail
@@ -44,7 +46,24 @@ pub struct Svc$i {
 }
 RS
     done
+    for i in $(seq 1 $n); do
+      cat <<RS
+#[obspec::instrument(spec = "spec.yaml")]
+pub fn f$i(x: u64) -> Result<u64, ()> {
+    if x == 0 { return Err(()); }
+    Ok(x + $i)
+}
+RS
+    done
   } > "$d/src/lib.rs"
+  {
+    echo 'obspec: 1'
+    echo 'service: bench'
+    echo 'namespace: bench'
+    printf 'functions:\n  names: ['
+    for i in $(seq 1 $n); do printf 'f%s, ' "$i"; done
+    printf ']\n  in_flight: true\n'
+  } > "$d/spec.yaml"
 }
 
 gen_handwritten() {
@@ -88,6 +107,34 @@ impl Svc$i {
 }
 RS
     done
+    cat <<'RS'
+fn calls() -> &'static IntCounterVec {
+    static C: std::sync::OnceLock<IntCounterVec> = std::sync::OnceLock::new();
+    C.get_or_init(|| IntCounterVec::new(Opts::new("bench_function_calls_total", "Calls."), &["function", "outcome"]).unwrap())
+}
+fn duration() -> &'static prometheus::HistogramVec {
+    static H: std::sync::OnceLock<prometheus::HistogramVec> = std::sync::OnceLock::new();
+    H.get_or_init(|| prometheus::HistogramVec::new(HistogramOpts::new("bench_function_duration_seconds", "Duration."), &["function"]).unwrap())
+}
+fn in_flight() -> &'static prometheus::IntGaugeVec {
+    static G: std::sync::OnceLock<prometheus::IntGaugeVec> = std::sync::OnceLock::new();
+    G.get_or_init(|| prometheus::IntGaugeVec::new(Opts::new("bench_function_in_flight", "In flight."), &["function"]).unwrap())
+}
+RS
+    for i in $(seq 1 $n); do
+      cat <<RS
+pub fn f$i(x: u64) -> Result<u64, ()> {
+    let g = in_flight().with_label_values(&["f$i"]);
+    g.inc();
+    let start = std::time::Instant::now();
+    let r = (|| { if x == 0 { return Err(()); } Ok(x + $i) })();
+    duration().with_label_values(&["f$i"]).observe(start.elapsed().as_secs_f64());
+    calls().with_label_values(&["f$i", if r.is_ok() { "ok" } else { "error" }]).inc();
+    g.dec();
+    r
+}
+RS
+    done
   } > "$d/src/lib.rs"
 }
 
@@ -105,5 +152,5 @@ for c in handwritten derived; do
   full=$(seconds cargo build --offline --quiet)
   cargo clean --offline -p "$c" >/dev/null 2>&1
   own=$(seconds cargo build --offline --quiet)
-  printf '| %s (%s structs) | %.1f s | %.2f s |\n' "$c" "$n" "$full" "$own"
+  printf '| %s (%s structs, %s functions) | %.1f s | %.2f s |\n' "$c" "$n" "$n" "$full" "$own"
 done

@@ -37,6 +37,9 @@ pub struct Spec {
     pub const_labels: &'static [(&'static str, &'static str)],
     /// The `function` label's domain.
     pub functions: &'static [&'static str],
+    /// The `outcome` values beyond `ok` and `error` (the spec's
+    /// `functions: outcomes:`), recorded from error enums.
+    pub outcomes: &'static [&'static str],
 }
 
 /// The families of one service.
@@ -87,7 +90,7 @@ fn families(spec: &Spec) -> &'static Families {
     });
     // Every function of the domain exists from the start, at 0.
     for f in spec.functions {
-        for outcome in ["ok", "error"] {
+        for outcome in ["ok", "error"].iter().chain(spec.outcomes) {
             calls.with_label_values(&[f, outcome]);
         }
         duration.with_label_values(&[f]);
@@ -148,6 +151,8 @@ pub fn declare(spec: &'static Spec) {
 struct Children {
     ok: IntCounter,
     error: IntCounter,
+    /// One per `Spec::outcomes` value.
+    outcomes: Vec<IntCounter>,
     duration: Histogram,
     in_flight: Option<IntGauge>,
 }
@@ -182,6 +187,12 @@ impl Site {
             Children {
                 ok: f.calls.with_label_values(&[self.function, "ok"]),
                 error: f.calls.with_label_values(&[self.function, "error"]),
+                outcomes: self
+                    .spec
+                    .outcomes
+                    .iter()
+                    .map(|o| f.calls.with_label_values(&[self.function, o]))
+                    .collect(),
                 duration: f.duration.with_label_values(&[self.function]),
                 in_flight: f
                     .in_flight
@@ -231,6 +242,25 @@ impl Guard {
         self.done = true;
     }
 
+    /// Records a completed call whose error is an enum value: `None` is
+    /// `ok`; a value outside the spec's outcomes (a hand-written
+    /// `LabelValue` the compile-time check could not see) is `error`.
+    #[inline]
+    pub fn finish_outcome(mut self, outcome: Option<&'static str>) {
+        let c = self.site.children();
+        match outcome {
+            None => self.record(false),
+            Some(v) => match self.site.spec.outcomes.iter().position(|o| *o == v) {
+                Some(i) => {
+                    c.duration.observe(self.start.elapsed().as_secs_f64());
+                    c.outcomes[i].inc();
+                }
+                None => self.record(true),
+            },
+        }
+        self.done = true;
+    }
+
     #[inline]
     fn record(&self, error: bool) {
         let c = self.site.children();
@@ -254,6 +284,76 @@ impl Drop for Guard {
             g.dec();
         }
     }
+}
+
+/// The outcome of a result whose error is a label value (`errors =
+/// "variants"`): `None` for `Ok`, the error's value for `Err`. Autoref
+/// specialisation, so that a wrong error type is reported once, by the
+/// compile-time domain check, not again here.
+#[doc(hidden)]
+pub trait IsVariant {
+    fn outcome(&self) -> Option<&'static str>;
+}
+
+impl<T, E: crate::LabelValue> IsVariant for Probe<'_, Result<T, E>> {
+    #[inline]
+    fn outcome(&self) -> Option<&'static str> {
+        match self.0 {
+            Ok(_) => None,
+            Err(e) => Some(e.as_str()),
+        }
+    }
+}
+
+#[doc(hidden)]
+pub trait IsNotVariant {
+    fn outcome(&self) -> Option<&'static str>;
+}
+
+impl<T> IsNotVariant for &Probe<'_, T> {
+    /// Never runs: the domain check failed to compile.
+    #[inline]
+    fn outcome(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The position of the first value of `E` that is not in `domain`, or
+/// `usize::MAX`: evaluated at compile time by `errors = "variants"`.
+#[doc(hidden)]
+pub const fn first_outside<E: crate::LabelValue>(domain: &[&str]) -> usize {
+    let values = E::VALUES;
+    let mut i = 0;
+    while i < values.len() {
+        let mut j = 0;
+        let mut found = false;
+        while j < domain.len() {
+            if str_eq(values[i], domain[j]) {
+                found = true;
+            }
+            j += 1;
+        }
+        if !found {
+            return i;
+        }
+        i += 1;
+    }
+    usize::MAX
 }
 
 /// Whether a return value is an error: `Result::Err`; every other type is

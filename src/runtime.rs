@@ -29,6 +29,10 @@ pub trait LabelValue: Copy + Send + Sync + 'static {
     fn from_index(index: usize) -> Self;
     /// The label value as exported.
     fn as_str(self) -> &'static str;
+    /// Every value, in index order, for compile-time checks (the derive and
+    /// the generated code fill it in; empty for a hand-written impl that
+    /// leaves it out).
+    const VALUES: &'static [&'static str] = &[];
 }
 
 /// The labels of a metric: a tuple of [`LabelValue`]s (or `()`), or a struct

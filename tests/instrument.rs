@@ -98,6 +98,102 @@ fn explode(on: bool) -> u32 {
     1
 }
 
+/// Not an `async fn`: returns a future. The call is the future, from its
+/// first poll; what the body does before is not timed.
+#[obspec::instrument(spec = "tests/fixtures/instrumented.yaml")]
+fn later(id: u32) -> impl Future<Output = Result<u32, Declined>> + Send {
+    let doubled = id * 2;
+    async move {
+        yield_once().await;
+        if doubled == 0 {
+            return Err(Declined);
+        }
+        Ok(doubled)
+    }
+}
+
+/// A boxed future, as `#[async_trait]` and hand-written trait objects return.
+#[obspec::instrument(spec = "tests/fixtures/instrumented.yaml")]
+fn boxed<'a>(name: &'a str) -> Pin<Box<dyn Future<Output = usize> + Send + 'a>> {
+    Box::pin(async move {
+        yield_once().await;
+        name.len()
+    })
+}
+
+#[async_trait::async_trait]
+trait Gateway {
+    async fn charge(&self, cents: u64) -> Result<u64, Declined>;
+}
+
+struct Bank;
+
+#[async_trait::async_trait]
+impl Gateway for Bank {
+    #[obspec::instrument(spec = "tests/fixtures/instrumented.yaml")]
+    async fn charge(&self, cents: u64) -> Result<u64, Declined> {
+        yield_once().await;
+        if cents == 0 {
+            return Err(Declined);
+        }
+        Ok(cents)
+    }
+}
+
+/// An error enum whose values are outcomes (`functions: outcomes:`).
+#[derive(Debug, Clone, Copy, PartialEq, obspec::LabelValue)]
+enum PayError {
+    Declined,
+    Timeout,
+}
+
+#[obspec::instrument(spec = "tests/fixtures/instrumented.yaml", errors = "variants")]
+async fn pay(cents: u64) -> Result<u64, PayError> {
+    match cents {
+        0 => Err(PayError::Declined),
+        1 => Err(PayError::Timeout),
+        c => Ok(c),
+    }
+}
+
+// `#[tracing::instrument]` stacked above and below, async and sync.
+#[tracing::instrument]
+#[obspec::instrument(spec = "tests/fixtures/instrumented.yaml")]
+async fn traced_outer(id: u32) -> u32 {
+    tracing::info!(id, "inside");
+    id + 1
+}
+
+#[obspec::instrument(spec = "tests/fixtures/instrumented.yaml")]
+#[tracing::instrument(skip_all, err(Debug))]
+async fn traced_inner(id: u32) -> Result<u32, Declined> {
+    if id == 0 {
+        return Err(Declined);
+    }
+    Ok(id)
+}
+
+#[tracing::instrument(ret)]
+#[obspec::instrument(spec = "tests/fixtures/instrumented.yaml")]
+fn traced_sync(id: u32) -> u32 {
+    id * 3
+}
+
+// `#[tokio::main]` on either side: the whole runtime call is the call.
+#[obspec::instrument(spec = "tests/fixtures/instrumented.yaml")]
+#[tokio::main(flavor = "current_thread")]
+async fn runtime_inside() -> u32 {
+    tokio::task::yield_now().await;
+    traced_outer(1).await
+}
+
+#[tokio::main(flavor = "current_thread")]
+#[obspec::instrument(spec = "tests/fixtures/instrumented.yaml")]
+async fn runtime_outside() -> Result<u32, Declined> {
+    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    traced_inner(2).await
+}
+
 /// Returns `Pending` once, then `Ready`.
 fn yield_once() -> impl Future<Output = ()> {
     let mut first = true;
@@ -182,6 +278,34 @@ fn every_shape_records_into_the_spec_metrics() {
         );
     }
 
+    assert_eq!(block_on(later(3)), Ok(6));
+    assert!(block_on(later(0)).is_err());
+    {
+        // Built, never polled, dropped: no call, nothing in flight.
+        let f = later(5);
+        assert_eq!(
+            value(
+                &registry,
+                "checkout_function_in_flight",
+                &[("function", "later")]
+            ),
+            0.0
+        );
+        drop(f);
+    }
+    assert_eq!(block_on(boxed("four")), 4);
+    assert_eq!(block_on(Bank.charge(7)), Ok(7));
+    assert!(block_on(Bank.charge(0)).is_err());
+    assert_eq!(block_on(pay(5)), Ok(5));
+    assert_eq!(block_on(pay(0)), Err(PayError::Declined));
+    assert_eq!(block_on(pay(1)), Err(PayError::Timeout));
+    assert_eq!(block_on(pay(1)), Err(PayError::Timeout));
+    assert_eq!(block_on(traced_outer(1)), 2);
+    assert!(block_on(traced_inner(0)).is_err());
+    assert_eq!(traced_sync(2), 6);
+    assert_eq!(runtime_inside(), 2);
+    assert_eq!(runtime_outside(), Ok(2));
+
     let calls = "checkout_function_calls_total";
     let count = |f: &str, o: &str| {
         value(
@@ -213,12 +337,56 @@ fn every_shape_records_into_the_spec_metrics() {
         (0.0, 0.0),
         "a dropped future is no call"
     );
+    assert_eq!((count("later", "ok"), count("later", "error")), (1.0, 1.0));
+    assert_eq!(count("boxed", "ok"), 1.0);
+    assert_eq!(
+        (count("charge", "ok"), count("charge", "error")),
+        (1.0, 1.0)
+    );
+    assert_eq!(
+        (
+            count("pay", "ok"),
+            count("pay", "declined"),
+            count("pay", "timeout"),
+            count("pay", "error")
+        ),
+        (1.0, 1.0, 2.0, 0.0),
+        "the error enum's value is the outcome"
+    );
+    // Every function has every outcome of the domain, at 0 until it happens.
+    assert_eq!(count("authorize", "timeout"), 0.0);
+    assert_eq!(
+        count("traced_outer", "ok"),
+        2.0,
+        "once alone, once under runtime_inside"
+    );
+    assert_eq!(
+        (count("traced_inner", "ok"), count("traced_inner", "error")),
+        (1.0, 1.0)
+    );
+    assert_eq!(count("traced_sync", "ok"), 1.0);
+    assert_eq!(count("runtime_inside", "ok"), 1.0);
+    assert_eq!(count("runtime_outside", "ok"), 1.0);
     // Functions of the domain never called are exported at 0.
     assert_eq!(count("describe", "ok"), 0.0);
     let seconds = "checkout_function_duration_seconds";
     assert_eq!(value(&registry, seconds, &[("function", "authorize")]), 3.0);
     assert_eq!(value(&registry, seconds, &[("function", "slow")]), 0.0);
-    for f in ["authorize", "explode", "slow", "fetch", "lookup"] {
+    assert_eq!(value(&registry, seconds, &[("function", "later")]), 2.0);
+    assert_eq!(value(&registry, seconds, &[("function", "pay")]), 4.0);
+    for f in [
+        "authorize",
+        "explode",
+        "slow",
+        "fetch",
+        "lookup",
+        "later",
+        "boxed",
+        "charge",
+        "pay",
+        "runtime_inside",
+        "runtime_outside",
+    ] {
         assert_eq!(
             value(&registry, "checkout_function_in_flight", &[("function", f)]),
             0.0,

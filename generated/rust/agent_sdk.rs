@@ -23,6 +23,7 @@ impl Status {
 }
 impl ::obspec::LabelValue for Status {
     const COUNT: usize = 2;
+    const VALUES: &'static [&'static str] = &["success", "failed"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -95,6 +96,13 @@ impl ErrorType {
 }
 impl ::obspec::LabelValue for ErrorType {
     const COUNT: usize = 5;
+    const VALUES: &'static [&'static str] = &[
+        "model_call",
+        "tool_call",
+        "timeout",
+        "validation",
+        "internal",
+    ];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -153,6 +161,7 @@ impl TokenType {
 }
 impl ::obspec::LabelValue for TokenType {
     const COUNT: usize = 2;
+    const VALUES: &'static [&'static str] = &["input", "output"];
     #[inline]
     fn index(self) -> usize {
         self as usize

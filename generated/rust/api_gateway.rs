@@ -34,6 +34,7 @@ impl Method {
 }
 impl ::obspec::LabelValue for Method {
     const COUNT: usize = 4;
+    const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "DELETE"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -102,6 +103,7 @@ impl StatusClass {
 }
 impl ::obspec::LabelValue for StatusClass {
     const COUNT: usize = 4;
+    const VALUES: &'static [&'static str] = &["2xx", "3xx", "4xx", "5xx"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -159,6 +161,7 @@ impl ApiVersion {
 }
 impl ::obspec::LabelValue for ApiVersion {
     const COUNT: usize = 2;
+    const VALUES: &'static [&'static str] = &["v1", "v2"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -233,6 +236,14 @@ impl ErrorType {
 }
 impl ::obspec::LabelValue for ErrorType {
     const COUNT: usize = 6;
+    const VALUES: &'static [&'static str] = &[
+        "validation",
+        "auth",
+        "rate_limited",
+        "upstream",
+        "timeout",
+        "internal",
+    ];
     #[inline]
     fn index(self) -> usize {
         self as usize

@@ -26,6 +26,7 @@ impl Region {
 }
 impl ::obspec::LabelValue for Region {
     const COUNT: usize = 3;
+    const VALUES: &'static [&'static str] = &["cn", "us", "eu"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -89,6 +90,7 @@ impl PaymentChannel {
 }
 impl ::obspec::LabelValue for PaymentChannel {
     const COUNT: usize = 3;
+    const VALUES: &'static [&'static str] = &["card", "wallet", "bank_transfer"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -145,6 +147,7 @@ impl Status {
 }
 impl ::obspec::LabelValue for Status {
     const COUNT: usize = 2;
+    const VALUES: &'static [&'static str] = &["success", "failed"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -202,6 +205,7 @@ impl Function {
 }
 impl ::obspec::LabelValue for Function {
     const COUNT: usize = 2;
+    const VALUES: &'static [&'static str] = &["authorize", "call_bank"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -236,7 +240,7 @@ impl ::core::str::FromStr for Function {
 }
 /// Values of the label `outcome`.
 ///
-/// How a call ended: ok, or error (an `Err` or a panic).
+/// How a call ended: ok, or error (an `Err` or a panic), or the value of its error enum.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Outcome {
@@ -259,6 +263,7 @@ impl Outcome {
 }
 impl ::obspec::LabelValue for Outcome {
     const COUNT: usize = 2;
+    const VALUES: &'static [&'static str] = &["ok", "error"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -319,6 +324,11 @@ impl Route {
 }
 impl ::obspec::LabelValue for Route {
     const COUNT: usize = 3;
+    const VALUES: &'static [&'static str] = &[
+        "/payments",
+        "/payments/{id}",
+        "unmatched",
+    ];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -380,6 +390,7 @@ impl Method {
 }
 impl ::obspec::LabelValue for Method {
     const COUNT: usize = 3;
+    const VALUES: &'static [&'static str] = &["GET", "POST", "OTHER"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -453,6 +464,7 @@ impl StatusClass {
 }
 impl ::obspec::LabelValue for StatusClass {
     const COUNT: usize = 5;
+    const VALUES: &'static [&'static str] = &["1xx", "2xx", "3xx", "4xx", "5xx"];
     #[inline]
     fn index(self) -> usize {
         self as usize

@@ -34,6 +34,7 @@ impl Method {
 }
 impl ::obspec::LabelValue for Method {
     const COUNT: usize = 4;
+    const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "DELETE"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -102,6 +103,7 @@ impl StatusClass {
 }
 impl ::obspec::LabelValue for StatusClass {
     const COUNT: usize = 4;
+    const VALUES: &'static [&'static str] = &["2xx", "3xx", "4xx", "5xx"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -174,6 +176,13 @@ impl ErrorType {
 }
 impl ::obspec::LabelValue for ErrorType {
     const COUNT: usize = 5;
+    const VALUES: &'static [&'static str] = &[
+        "validation",
+        "auth",
+        "upstream",
+        "timeout",
+        "internal",
+    ];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -239,6 +248,7 @@ impl Provider {
 }
 impl ::obspec::LabelValue for Provider {
     const COUNT: usize = 3;
+    const VALUES: &'static [&'static str] = &["anthropic", "openai", "bedrock"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -306,6 +316,12 @@ impl TokenType {
 }
 impl ::obspec::LabelValue for TokenType {
     const COUNT: usize = 4;
+    const VALUES: &'static [&'static str] = &[
+        "input",
+        "output",
+        "cache_read",
+        "cache_write",
+    ];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -366,6 +382,7 @@ impl Outcome {
 }
 impl ::obspec::LabelValue for Outcome {
     const COUNT: usize = 3;
+    const VALUES: &'static [&'static str] = &["success", "error", "timeout"];
     #[inline]
     fn index(self) -> usize {
         self as usize

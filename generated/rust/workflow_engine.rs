@@ -34,6 +34,7 @@ impl Method {
 }
 impl ::obspec::LabelValue for Method {
     const COUNT: usize = 4;
+    const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "DELETE"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -102,6 +103,7 @@ impl StatusClass {
 }
 impl ::obspec::LabelValue for StatusClass {
     const COUNT: usize = 4;
+    const VALUES: &'static [&'static str] = &["2xx", "3xx", "4xx", "5xx"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -174,6 +176,13 @@ impl ErrorType {
 }
 impl ::obspec::LabelValue for ErrorType {
     const COUNT: usize = 5;
+    const VALUES: &'static [&'static str] = &[
+        "validation",
+        "auth",
+        "upstream",
+        "timeout",
+        "internal",
+    ];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -239,6 +248,7 @@ impl WorkflowType {
 }
 impl ::obspec::LabelValue for WorkflowType {
     const COUNT: usize = 3;
+    const VALUES: &'static [&'static str] = &["simple", "complex", "ai_assisted"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -302,6 +312,7 @@ impl ComplexityLevel {
 }
 impl ::obspec::LabelValue for ComplexityLevel {
     const COUNT: usize = 3;
+    const VALUES: &'static [&'static str] = &["low", "medium", "high"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -361,6 +372,7 @@ impl Status {
 }
 impl ::obspec::LabelValue for Status {
     const COUNT: usize = 3;
+    const VALUES: &'static [&'static str] = &["succeeded", "failed", "cancelled"];
     #[inline]
     fn index(self) -> usize {
         self as usize

@@ -21,6 +21,7 @@ struct Args {
     calls: Option<LitStr>,
     duration: Option<LitStr>,
     in_flight: Option<LitStr>,
+    errors: Option<LitStr>,
 }
 
 fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
@@ -36,7 +37,7 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
         let Meta::NameValue(nv) = &meta else {
             errors.at(
                 &meta,
-                "expected `key = \"value\"` (spec, name, calls, duration, in_flight)",
+                "expected `key = \"value\"` (spec, name, calls, duration, in_flight, errors)",
             );
             continue;
         };
@@ -58,8 +59,9 @@ fn parse_args(attr: TokenStream, errors: &mut Errors) -> Args {
             "calls" => &mut args.calls,
             "duration" => &mut args.duration,
             "in_flight" => &mut args.in_flight,
+            "errors" => &mut args.errors,
             _ => {
-                errors.at(&nv.path, format!("unknown argument `{key}`: expected spec, name, calls, duration or in_flight"));
+                errors.at(&nv.path, format!("unknown argument `{key}`: expected spec, name, calls, duration, in_flight or errors"));
                 continue;
             }
         };
@@ -119,6 +121,112 @@ fn metric<'s>(
         return None;
     }
     Some(m)
+}
+
+/// How a function delivers its result: the call is recorded around it.
+enum Shape {
+    /// A plain function: around the body.
+    Sync,
+    /// `async fn`: around the body, from the first poll.
+    Async,
+    /// `fn … -> impl Future<Output = T>`: around the returned future, from
+    /// its first poll (what the body does before it is not the call).
+    ImplFuture,
+    /// `fn … -> Pin<Box<dyn Future<Output = T> …>>` (what `#[async_trait]`
+    /// writes): the same, boxed again.
+    BoxedFuture,
+}
+
+fn is_future_bound(b: &syn::TypeParamBound) -> bool {
+    matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Future"))
+}
+
+/// The generic arguments of the last segment of `ty`, when it is named `name`.
+fn args_of<'t>(ty: &'t syn::Type, name: &str) -> Option<Vec<&'t syn::Type>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+        return None;
+    };
+    Some(
+        a.args
+            .iter()
+            .filter_map(|g| match g {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// The type of the value a call delivers: the return type, or the `Output`
+/// of the future it returns.
+fn output_type<'s>(sig: &'s syn::Signature, shape: &Shape) -> Option<&'s syn::Type> {
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    let future_output = |bounds: &'s Punctuated<syn::TypeParamBound, Token![+]>| {
+        bounds.iter().find_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => {
+                let last = t.path.segments.last()?;
+                let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+                    return None;
+                };
+                a.args.iter().find_map(|g| match g {
+                    syn::GenericArgument::AssocType(at) if at.ident == "Output" => Some(&at.ty),
+                    _ => None,
+                })
+            }
+            _ => None,
+        })
+    };
+    match shape {
+        Shape::Sync | Shape::Async => Some(ty),
+        Shape::ImplFuture => match &**ty {
+            syn::Type::ImplTrait(t) => future_output(&t.bounds),
+            _ => None,
+        },
+        Shape::BoxedFuture => {
+            let b = args_of(ty, "Pin")?.first().copied()?;
+            match args_of(b, "Box")?.first().copied()? {
+                syn::Type::TraitObject(o) => future_output(&o.bounds),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// `E` of `Result<T, E>`.
+fn result_error(ty: &syn::Type) -> Option<&syn::Type> {
+    let a = args_of(ty, "Result")?;
+    (a.len() == 2).then(|| a[1])
+}
+
+fn shape(sig: &syn::Signature) -> Shape {
+    if sig.asyncness.is_some() {
+        return Shape::Async;
+    }
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return Shape::Sync;
+    };
+    match &**ty {
+        syn::Type::ImplTrait(t) if t.bounds.iter().any(is_future_bound) => Shape::ImplFuture,
+        ty => {
+            let boxed_dyn_future = args_of(ty, "Pin")
+                .and_then(|a| a.first().copied())
+                .and_then(|b| args_of(b, "Box"))
+                .and_then(|a| a.first().copied())
+                .is_some_and(|d| matches!(d, syn::Type::TraitObject(o) if o.bounds.iter().any(is_future_bound)));
+            if boxed_dyn_future {
+                Shape::BoxedFuture
+            } else {
+                Shape::Sync
+            }
+        }
+    }
 }
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -227,10 +335,37 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             );
         }
     }
+    let variants: Option<syn::Type> = match &args.errors {
+        Some(e) if e.value() == "variants" => {
+            match output_type(&func.sig, &shape(&func.sig)).and_then(result_error) {
+                None => {
+                    let at: &dyn quote::ToTokens = match &func.sig.output {
+                        syn::ReturnType::Type(_, t) => t,
+                        syn::ReturnType::Default => &func.sig.ident,
+                    };
+                    errors.at(at, "`errors = \"variants\"` records the value of the error as the outcome: the function returns `Result<T, E>` (or a future of it) with `E` deriving `LabelValue`");
+                    None
+                }
+                Some(t) => {
+                    if svc.outcomes.is_empty() {
+                        errors.at(e, format!("service `{}` declares no `outcomes:` under `functions:`: list the values of `{}` there", svc.name, quote!(#t).to_string().replace(' ', "")));
+                    }
+                    Some(t.clone())
+                }
+            }
+        }
+        Some(e) if e.value() == "error" => None,
+        Some(e) => {
+            errors.at(e, "`errors` is \"variants\" (the error enum's value is the outcome) or \"error\" (every `Err` is `error`, the default)");
+            None
+        }
+        None => None,
+    };
     if !errors.is_empty() {
         let e = errors.into_compile_errors();
         return quote! { #e #func };
     }
+    let outcomes = &svc.outcomes;
     let buckets: Vec<f64> = duration.map(|d| d.buckets.clone()).unwrap_or_default();
     let service = &svc.name;
     let in_flight = match &in_flight_name {
@@ -252,44 +387,101 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         block,
     } = &func;
     let span = sig.ident.span();
-    let ret = match &sig.output {
-        syn::ReturnType::Default => quote! { () },
-        syn::ReturnType::Type(_, t) => {
-            if matches!(**t, syn::Type::ImplTrait(_)) {
-                quote! { _ }
-            } else {
-                quote! { #t }
-            }
-        }
+    let statics = quote_spanned! {span=>
+        #tracking
+        static __OBSPEC_SPEC: ::obspec::instrument::Spec = ::obspec::instrument::Spec {
+            service: #service,
+            calls: #calls_name,
+            duration: #duration_name,
+            in_flight: #in_flight,
+            buckets: &[#(#buckets),*],
+            const_labels: &[#((#const_k, #const_v)),*],
+            functions: &[#(#domain),*],
+            outcomes: &[#(#outcomes),*],
+        };
+        static __OBSPEC_SITE: ::obspec::instrument::Site = ::obspec::instrument::Site::new(&__OBSPEC_SPEC, #function);
     };
-    let call = if sig.asyncness.is_some() {
-        quote_spanned! {span=> async move #block.await }
-    } else {
-        quote_spanned! {span=> (move || #block)() }
-    };
-    quote_spanned! {span=>
-        #(#attrs)*
-        #vis #sig {
-            #tracking
-            static __OBSPEC_SPEC: ::obspec::instrument::Spec = ::obspec::instrument::Spec {
-                service: #service,
-                calls: #calls_name,
-                duration: #duration_name,
-                in_flight: #in_flight,
-                buckets: &[#(#buckets),*],
-                const_labels: &[#((#const_k, #const_v)),*],
-                functions: &[#(#domain),*],
-            };
-            static __OBSPEC_SITE: ::obspec::instrument::Site = ::obspec::instrument::Site::new(&__OBSPEC_SPEC, #function);
-            let __obspec_guard = __OBSPEC_SITE.enter();
-            #[allow(clippy::redundant_closure_call)]
-            let __obspec_result: #ret = #call;
+    // Records `__obspec_result` into the guard.
+    let finish = match &variants {
+        None => quote_spanned! {span=>
             {
                 #[allow(unused_imports)]
                 use ::obspec::instrument::{IsError as _, IsOk as _};
                 __obspec_guard.finish((&::obspec::instrument::Probe(&__obspec_result)).is_error());
             }
-            __obspec_result
+        },
+        Some(ty) => {
+            let tspan = syn::spanned::Spanned::span(ty);
+            let ty_name = quote!(#ty).to_string().replace(' ', "");
+            let msg = format!(
+                "a value of `{ty_name}` is not in the `outcome` domain of service `{service}` (ok, error, {}): add it under `functions: outcomes:`",
+                outcomes.join(", ")
+            );
+            quote_spanned! {tspan=>
+                const _: () = if ::obspec::instrument::first_outside::<#ty>(&["ok", "error", #(#outcomes),*]) != usize::MAX {
+                    ::core::panic!(#msg)
+                };
+                {
+                    #[allow(unused_imports)]
+                    use ::obspec::instrument::{IsNotVariant as _, IsVariant as _};
+                    __obspec_guard.finish_outcome((&::obspec::instrument::Probe(&__obspec_result)).outcome());
+                }
+            }
+        }
+    };
+    let body = match shape(sig) {
+        Shape::Sync | Shape::Async => {
+            let ret = match &sig.output {
+                syn::ReturnType::Default => quote! { () },
+                syn::ReturnType::Type(_, t) if matches!(**t, syn::Type::ImplTrait(_)) => {
+                    quote! { _ }
+                }
+                syn::ReturnType::Type(_, t) => quote! { #t },
+            };
+            let call = if sig.asyncness.is_some() {
+                quote_spanned! {span=> async move #block.await }
+            } else {
+                quote_spanned! {span=> (move || #block)() }
+            };
+            quote_spanned! {span=>
+                #statics
+                let __obspec_guard = __OBSPEC_SITE.enter();
+                #[allow(clippy::redundant_closure_call)]
+                let __obspec_result: #ret = #call;
+                #finish
+                __obspec_result
+            }
+        }
+        shape @ (Shape::ImplFuture | Shape::BoxedFuture) => {
+            let wrapped = quote_spanned! {span=>
+                async move {
+                    let __obspec_guard = __OBSPEC_SITE.enter();
+                    let __obspec_result = __obspec_future.await;
+                    #finish
+                    __obspec_result
+                }
+            };
+            let wrapped = match shape {
+                Shape::BoxedFuture => {
+                    let syn::ReturnType::Type(_, t) = &sig.output else {
+                        unreachable!("a boxed future is returned")
+                    };
+                    quote_spanned! {span=> { let __obspec_boxed: #t = ::std::boxed::Box::pin(#wrapped); __obspec_boxed } }
+                }
+                _ => wrapped,
+            };
+            quote_spanned! {span=>
+                #statics
+                #[allow(clippy::redundant_closure_call)]
+                let __obspec_future = (move || #block)();
+                #wrapped
+            }
+        }
+    };
+    quote_spanned! {span=>
+        #(#attrs)*
+        #vis #sig {
+            #body
         }
     }
 }

@@ -116,6 +116,7 @@ pub fn expand(input: DeriveInput) -> TokenStream {
         #[automatically_derived]
         impl ::obspec::LabelValue for #ident {
             const COUNT: usize = #count;
+            const VALUES: &'static [&'static str] = &[#(#strs),*];
             #[inline]
             fn index(self) -> usize {
                 match self { #(#ident::#idents => #indices,)* }

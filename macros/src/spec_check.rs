@@ -36,6 +36,8 @@ pub struct SpecService {
     pub metrics: Vec<SpecMetric>,
     /// `functions:`: the `function` label's domain and where it is declared.
     pub functions: Option<(Vec<String>, String)>,
+    /// `functions: outcomes:`: the `outcome` values beyond `ok` and `error`.
+    pub outcomes: Vec<String>,
     /// Metrics recorded by obspec's runtimes (`functions:`, `http:`).
     pub owned: Vec<String>,
     /// The spec files, for `include_bytes!` (cargo rebuilds when they change).
@@ -136,6 +138,12 @@ pub fn load(lit: &LitStr, ident: &syn::Ident, errors: &mut Errors) -> Option<Spe
             .collect(),
         metrics,
         owned: obspec_spec::model::runtime_owned_metrics(svc),
+        outcomes: svc
+            .functions
+            .iter()
+            .flat_map(|f| f.outcomes.iter().flatten())
+            .map(|o| o.value.clone())
+            .collect(),
         functions: svc.functions.as_ref().map(|f| {
             (
                 f.names.iter().map(|n| n.value.clone()).collect(),

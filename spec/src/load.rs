@@ -765,11 +765,13 @@ impl FromNode for Functions {
     fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
         let mut f = Fields::new(cx, node, "function metrics")?;
         let names = f.req(cx, "names");
+        let outcomes = f.opt(cx, "outcomes");
         let in_flight = f.opt(cx, "in_flight");
         let buckets = f.opt(cx, "buckets");
         f.finish(cx);
         Some(Functions {
             names: names.ok()?,
+            outcomes,
             in_flight,
             buckets,
             span: Some(node.span),
@@ -800,11 +802,13 @@ fn declare_functions(
         ));
     }
     if labels.get("outcome").is_none() {
+        let mut values = vec![at("ok"), at("error")];
+        values.extend(fns.outcomes.iter().flatten().cloned());
         labels.entries.push((
             at("outcome"),
             domain(
-                vec![at("ok"), at("error")],
-                "How a call ended: ok, or error (an `Err` or a panic).",
+                values,
+                "How a call ended: ok, or error (an `Err` or a panic), or the value of its error enum.",
             ),
         ));
     }

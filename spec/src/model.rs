@@ -598,6 +598,10 @@ pub struct Functions {
     /// The closed domain of the `function` label: the names of the functions
     /// `#[obspec::instrument]` may record (a renamed function is a compile error).
     pub names: Vec<Spanned<String>>,
+    /// Error values of the `outcome` label beyond `ok` and `error`: the
+    /// values of error enums deriving `LabelValue`, recorded by functions
+    /// instrumented with `errors = "variants"`.
+    pub outcomes: Option<Vec<Spanned<String>>>,
     /// Also declare an in-flight gauge per function.
     pub in_flight: Option<Spanned<bool>>,
     /// Bucket bounds of the duration histogram, in seconds (default

@@ -360,12 +360,12 @@ fn function_panels(loaded: &Loaded, svc: &Service, fns: &crate::model::Functions
     p.panel(
         timeseries(
             "Error ratio per function",
-            "Share of calls that returned an error or panicked.",
+            "Share of calls that returned an error (any outcome but ok) or panicked.",
             "percentunit",
             vec![target(
                 &format!(
                     "sum by (function) (rate({calls}{}[$__rate_interval])) / (sum by (function) (rate({calls}{sel}[$__rate_interval])) > 0)",
-                    with("outcome=\"error\"")
+                    with("outcome!=\"ok\"")
                 ),
                 "{{function}}",
                 'A',

@@ -56,7 +56,9 @@ fn services() -> &'static Mutex<HashMap<&'static str, &'static Families>> {
 
 fn families(spec: &Spec) -> &'static Families {
     let mut map = services().lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(f) = map.get(spec.service) {
+    // By the calls metric: one set of families per service's `functions:`,
+    // or per set of metrics named in attributes.
+    if let Some(f) = map.get(spec.calls) {
         return f;
     }
     let consts: HashMap<String, String> = spec
@@ -103,7 +105,7 @@ fn families(spec: &Spec) -> &'static Families {
         duration,
         in_flight,
     }));
-    map.insert(spec.service, f);
+    map.insert(spec.calls, f);
     f
 }
 

@@ -194,6 +194,21 @@ async fn runtime_outside() -> Result<u32, Declined> {
     traced_inner(2).await
 }
 
+/// Into metrics declared by hand and named in the attribute (another
+/// service, no `functions:`).
+#[obspec::instrument(
+    spec = "tests/fixtures/explicit-functions.yaml",
+    calls = "billing_calls_total",
+    duration = "billing_call_duration_seconds"
+)]
+fn invoice(cents: u64) -> Result<u64, Declined> {
+    if cents == 0 {
+        Err(Declined)
+    } else {
+        Ok(cents)
+    }
+}
+
 /// Returns `Pending` once, then `Ready`.
 fn yield_once() -> impl Future<Output = ()> {
     let mut first = true;
@@ -305,6 +320,25 @@ fn every_shape_records_into_the_spec_metrics() {
     assert_eq!(traced_sync(2), 6);
     assert_eq!(runtime_inside(), 2);
     assert_eq!(runtime_outside(), Ok(2));
+
+    assert!(invoice(0).is_err());
+    assert!(invoice(3).is_ok());
+    assert_eq!(
+        value(
+            &registry,
+            "billing_calls_total",
+            &[("function", "invoice"), ("outcome", "error")]
+        ),
+        1.0
+    );
+    assert_eq!(
+        value(
+            &registry,
+            "billing_call_duration_seconds",
+            &[("function", "invoice")]
+        ),
+        2.0
+    );
 
     let calls = "checkout_function_calls_total";
     let count = |f: &str, o: &str| {

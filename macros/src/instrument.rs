@@ -269,6 +269,20 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         ),
         _ => {}
     }
+    if svc.functions.is_none() {
+        // Metrics named in the attribute: a closed `function` domain must
+        // hold the name, as `functions: names:` would.
+        if let Some((_, Some(values), at)) =
+            svc.label_values.iter().find(|(n, _, _)| n == "function")
+        {
+            if !values.contains(&function) {
+                errors.at(
+                    name_at,
+                    format!("function `{function}` is not in the domain of the label `function` of service `{}` ({at}): {}; add it there, or pass `name = \"...\"`", svc.name, values.join(", ")),
+                );
+            }
+        }
+    }
     if svc.functions.is_none() && args.calls.is_none() {
         // Nothing more to check against: one error, not one per metric.
         let e = errors.into_compile_errors();

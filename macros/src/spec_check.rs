@@ -36,6 +36,8 @@ pub struct SpecService {
     pub metrics: Vec<SpecMetric>,
     /// `functions:`: the `function` label's domain and where it is declared.
     pub functions: Option<(Vec<String>, String)>,
+    /// The closed domains of the service's labels (`None`: bounded, open).
+    pub label_values: Vec<(String, Option<Vec<String>>, String)>,
     /// `functions: outcomes:`: the `outcome` values beyond `ok` and `error`.
     pub outcomes: Vec<String>,
     /// Metrics recorded by obspec's runtimes (`functions:`, `http:`).
@@ -138,6 +140,19 @@ pub fn load(lit: &LitStr, ident: &syn::Ident, errors: &mut Errors) -> Option<Spe
             .collect(),
         metrics,
         owned: obspec_spec::model::runtime_owned_metrics(svc),
+        label_values: svc
+            .labels
+            .iter()
+            .map(|(n, d)| {
+                (
+                    n.value.clone(),
+                    d.values
+                        .as_ref()
+                        .map(|v| v.iter().map(|x| x.value.clone()).collect()),
+                    at(&n.span),
+                )
+            })
+            .collect(),
         outcomes: svc
             .functions
             .iter()

@@ -779,98 +779,125 @@ impl FromNode for Functions {
     }
 }
 
-/// Adds what `functions:` declares to the service's labels and metrics (a
-/// name declared by hand stays as written; lint then checks it).
+/// What a runtime section (`functions:`, `http:`) adds to the service's
+/// labels and metrics, all located at the section. A name declared by hand
+/// stays as written; lint then checks it.
+struct Declared<'a> {
+    span: Span,
+    labels: &'a mut NamedMap<LabelDomain>,
+    metrics: &'a mut NamedMap<Metric>,
+}
+
+impl Declared<'_> {
+    fn at(&self, v: &str) -> Spanned<String> {
+        Spanned::new(v.to_string(), self.span)
+    }
+
+    fn label(&mut self, name: &str, values: Vec<Spanned<String>>, what: &str) {
+        if self.labels.get(name).is_none() {
+            let entry = (
+                self.at(name),
+                LabelDomain {
+                    values: Some(values),
+                    max_cardinality: None,
+                    overflow_value: None,
+                    description: Some(self.at(what)),
+                },
+            );
+            self.labels.entries.push(entry);
+        }
+    }
+
+    fn metric(
+        &mut self,
+        name: String,
+        kind: MetricType,
+        unit: Option<&str>,
+        help: &str,
+        labels: &[&str],
+        buckets: Option<Spanned<Vec<Spanned<f64>>>>,
+    ) {
+        if self.metrics.get(&name).is_none() {
+            let m = Metric {
+                kind: Spanned::new(kind, self.span),
+                unit: unit.map(|u| self.at(u)),
+                help: Some(self.at(help)),
+                labels: labels.iter().map(|l| self.at(l)).collect(),
+                buckets,
+                subsystem: None,
+                stability: None,
+                deprecated: None,
+            };
+            self.metrics
+                .entries
+                .push((Spanned::new(name, self.span), m));
+        }
+    }
+
+    /// The section's buckets, or the default duration buckets.
+    fn buckets(&self, given: &Option<Spanned<Vec<Spanned<f64>>>>) -> Spanned<Vec<Spanned<f64>>> {
+        given.clone().unwrap_or_else(|| {
+            Spanned::new(
+                FUNCTION_BUCKETS
+                    .iter()
+                    .map(|b| Spanned::new(*b, self.span))
+                    .collect(),
+                self.span,
+            )
+        })
+    }
+}
+
+fn section_span(span: Option<Span>) -> Span {
+    span.unwrap_or(Span::point(FileId(u32::MAX), 1, 1))
+}
+
+/// Adds what `functions:` declares to the service's labels and metrics.
 fn declare_functions(
     fns: &Functions,
     namespace: &str,
     labels: &mut NamedMap<LabelDomain>,
     metrics: &mut NamedMap<Metric>,
 ) {
-    let span = fns.span.unwrap_or(Span::point(FileId(u32::MAX), 1, 1));
-    let at = |v: &str| Spanned::new(v.to_string(), span);
-    let domain = |values: Vec<Spanned<String>>, what: &str| LabelDomain {
-        values: Some(values),
-        max_cardinality: None,
-        overflow_value: None,
-        description: Some(at(what)),
+    let mut d = Declared {
+        span: section_span(fns.span),
+        labels,
+        metrics,
     };
-    if labels.get("function").is_none() {
-        labels.entries.push((
-            at("function"),
-            domain(fns.names.clone(), "An instrumented function."),
-        ));
-    }
-    if labels.get("outcome").is_none() {
-        let mut values = vec![at("ok"), at("error")];
-        values.extend(fns.outcomes.iter().flatten().cloned());
-        labels.entries.push((
-            at("outcome"),
-            domain(
-                values,
-                "How a call ended: ok, or error (an `Err` or a panic), or the value of its error enum.",
-            ),
-        ));
-    }
-    let [calls, duration, in_flight] = function_metric_names(namespace);
-    let metric = |kind: MetricType,
-                  unit: Option<&str>,
-                  help: &str,
-                  l: &[&str],
-                  buckets: Option<Spanned<Vec<Spanned<f64>>>>| Metric {
-        kind: Spanned::new(kind, span),
-        unit: unit.map(at),
-        help: Some(at(help)),
-        labels: l.iter().map(|x| at(x)).collect(),
-        buckets,
-        subsystem: None,
-        stability: None,
-        deprecated: None,
-    };
-    let buckets = fns.buckets.clone().unwrap_or_else(|| {
-        Spanned::new(
-            FUNCTION_BUCKETS
-                .iter()
-                .map(|b| Spanned::new(*b, span))
-                .collect(),
-            span,
-        )
-    });
-    let mut add = |name: String, m: Metric| {
-        if metrics.get(&name).is_none() {
-            metrics.entries.push((Spanned::new(name, span), m));
-        }
-    };
-    add(
-        calls,
-        metric(
-            MetricType::Counter,
-            None,
-            "Calls of instrumented functions, by outcome.",
-            &["function", "outcome"],
-            None,
-        ),
+    d.label("function", fns.names.clone(), "An instrumented function.");
+    let mut outcomes = vec![d.at("ok"), d.at("error")];
+    outcomes.extend(fns.outcomes.iter().flatten().cloned());
+    d.label(
+        "outcome",
+        outcomes,
+        "How a call ended: ok, or error (an `Err` or a panic), or the value of its error enum.",
     );
-    add(
+    let [calls, duration, in_flight] = function_metric_names(namespace);
+    let buckets = d.buckets(&fns.buckets);
+    d.metric(
+        calls,
+        MetricType::Counter,
+        None,
+        "Calls of instrumented functions, by outcome.",
+        &["function", "outcome"],
+        None,
+    );
+    d.metric(
         duration,
-        metric(
-            MetricType::Histogram,
-            Some("seconds"),
-            "Duration of calls of instrumented functions.",
-            &["function"],
-            Some(buckets),
-        ),
+        MetricType::Histogram,
+        Some("seconds"),
+        "Duration of calls of instrumented functions.",
+        &["function"],
+        Some(buckets),
     );
     if fns.in_flight.as_ref().is_some_and(|v| v.value) {
-        add(
+        d.metric(
             in_flight,
-            metric(
-                MetricType::Gauge,
-                None,
-                "Calls of instrumented functions in flight.",
-                &["function"],
-                None,
-            ),
+            MetricType::Gauge,
+            None,
+            "Calls of instrumented functions in flight.",
+            &["function"],
+            None,
         );
     }
 }
@@ -893,32 +920,21 @@ impl FromNode for Http {
     }
 }
 
-/// Adds what `http:` declares to the service's labels and metrics (a name
-/// declared by hand stays as written; lint then checks it).
+/// Adds what `http:` declares to the service's labels and metrics.
 fn declare_http(
     h: &Http,
     namespace: &str,
     labels: &mut NamedMap<LabelDomain>,
     metrics: &mut NamedMap<Metric>,
 ) {
-    let span = h.span.unwrap_or(Span::point(FileId(u32::MAX), 1, 1));
-    let at = |v: &str| Spanned::new(v.to_string(), span);
-    let mut domain = |name: &str, values: Vec<Spanned<String>>, what: &str| {
-        if labels.get(name).is_none() {
-            labels.entries.push((
-                at(name),
-                LabelDomain {
-                    values: Some(values),
-                    max_cardinality: None,
-                    overflow_value: None,
-                    description: Some(at(what)),
-                },
-            ));
-        }
+    let mut d = Declared {
+        span: section_span(h.span),
+        labels,
+        metrics,
     };
     let mut routes = h.routes.clone();
-    routes.push(at(HTTP_UNMATCHED_ROUTE));
-    domain(
+    routes.push(d.at(HTTP_UNMATCHED_ROUTE));
+    d.label(
         "route",
         routes,
         "The route template that matched the request (`unmatched`: none did).",
@@ -926,72 +942,46 @@ fn declare_http(
     let mut methods = h
         .methods
         .clone()
-        .unwrap_or_else(|| HTTP_DEFAULT_METHODS.iter().map(|m| at(m)).collect());
-    methods.push(at(HTTP_OTHER_METHOD));
-    domain(
+        .unwrap_or_else(|| HTTP_DEFAULT_METHODS.iter().map(|m| d.at(m)).collect());
+    methods.push(d.at(HTTP_OTHER_METHOD));
+    d.label(
         "method",
         methods,
         "The request method (`OTHER`: one the spec does not list).",
     );
-    domain(
+    let classes = HTTP_STATUS_CLASSES.iter().map(|c| d.at(c)).collect();
+    d.label(
         "status_class",
-        HTTP_STATUS_CLASSES.iter().map(|c| at(c)).collect(),
+        classes,
         "The first digit of the response status (an error of the service: `5xx`).",
     );
     let [requests, duration, in_flight] = http_metric_names(namespace);
-    let buckets = h.buckets.clone().unwrap_or_else(|| {
-        Spanned::new(
-            FUNCTION_BUCKETS
-                .iter()
-                .map(|b| Spanned::new(*b, span))
-                .collect(),
-            span,
-        )
-    });
-    let declared = [
-        (
-            requests,
-            MetricType::Counter,
-            None,
-            "HTTP requests, by route, method and status class.",
-            &["route", "method", "status_class"][..],
-            None,
-        ),
-        (
-            duration,
-            MetricType::Histogram,
-            Some("seconds"),
-            "Duration of HTTP requests until the response head, by route and method.",
-            &["route", "method"][..],
-            Some(buckets),
-        ),
-    ];
-    let optional = h.in_flight.as_ref().is_some_and(|v| v.value).then(|| {
-        (
+    let buckets = d.buckets(&h.buckets);
+    d.metric(
+        requests,
+        MetricType::Counter,
+        None,
+        "HTTP requests, by route, method and status class.",
+        &["route", "method", "status_class"],
+        None,
+    );
+    d.metric(
+        duration,
+        MetricType::Histogram,
+        Some("seconds"),
+        "Duration of HTTP requests until the response head, by route and method.",
+        &["route", "method"],
+        Some(buckets),
+    );
+    if h.in_flight.as_ref().is_some_and(|v| v.value) {
+        d.metric(
             in_flight,
             MetricType::Gauge,
             None,
             "HTTP requests in flight, by route.",
-            &["route"][..],
+            &["route"],
             None,
-        )
-    });
-    for (name, kind, unit, help, l, buckets) in declared.into_iter().chain(optional) {
-        if metrics.get(&name).is_none() {
-            metrics.entries.push((
-                Spanned::new(name, span),
-                Metric {
-                    kind: Spanned::new(kind, span),
-                    unit: unit.map(at),
-                    help: Some(at(help)),
-                    labels: l.iter().map(|x| at(x)).collect(),
-                    buckets,
-                    subsystem: None,
-                    stability: None,
-                    deprecated: None,
-                },
-            ));
-        }
+        );
     }
 }
 

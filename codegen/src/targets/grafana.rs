@@ -328,6 +328,14 @@ fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
     )
 }
 
+/// `selector` (`{a="x"}` or empty) with one more matcher.
+fn with_matcher(selector: &str, matcher: &str) -> String {
+    match selector.strip_suffix('}') {
+        Some(open) => format!("{open}, {matcher}}}"),
+        None => format!("{{{matcher}}}"),
+    }
+}
+
 /// The `Functions` row: calls by outcome, error ratio and latency quantiles
 /// per instrumented function (and calls in flight).
 fn function_panels(loaded: &Loaded, svc: &Service, fns: &crate::model::Functions, p: &mut Panels) {
@@ -337,13 +345,6 @@ fn function_panels(loaded: &Loaded, svc: &Service, fns: &crate::model::Functions
     };
     p.row("Functions");
     let sel = selector(loaded, svc, &cm.labels);
-    let with = |extra: &str| {
-        if sel.is_empty() {
-            format!("{{{extra}}}")
-        } else {
-            format!("{}, {extra}}}", &sel[..sel.len() - 1])
-        }
-    };
     p.panel(
         timeseries(
             "Calls per function (per second)",
@@ -365,7 +366,7 @@ fn function_panels(loaded: &Loaded, svc: &Service, fns: &crate::model::Functions
             vec![target(
                 &format!(
                     "sum by (function) (rate({calls}{}[$__rate_interval])) / (sum by (function) (rate({calls}{sel}[$__rate_interval])) > 0)",
-                    with("outcome!=\"ok\"")
+                    with_matcher(&sel, "outcome!=\"ok\"")
                 ),
                 "{{function}}",
                 'A',
@@ -418,13 +419,6 @@ fn http_panels(loaded: &Loaded, svc: &Service, p: &mut Panels) {
     };
     p.row("HTTP");
     let sel = selector(loaded, svc, &rm.labels);
-    let with = |extra: &str| {
-        if sel.is_empty() {
-            format!("{{{extra}}}")
-        } else {
-            format!("{}, {extra}}}", &sel[..sel.len() - 1])
-        }
-    };
     p.panel(
         timeseries(
             "Requests per route (per second)",
@@ -446,7 +440,7 @@ fn http_panels(loaded: &Loaded, svc: &Service, p: &mut Panels) {
             vec![target(
                 &format!(
                     "sum by (route) (rate({requests}{}[$__rate_interval])) / (sum by (route) (rate({requests}{sel}[$__rate_interval])) > 0)",
-                    with("status_class=\"5xx\"")
+                    with_matcher(&sel, "status_class=\"5xx\"")
                 ),
                 "{{route}}",
                 'A',

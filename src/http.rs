@@ -29,9 +29,9 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use prometheus::{
-    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-};
+use prometheus::{Histogram, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec};
+
+use crate::MetricOpts;
 
 /// The `route` value of a request no template matches.
 pub const UNMATCHED: &str = "unmatched";
@@ -227,33 +227,31 @@ impl HttpMetrics {
         spec: &'static Spec,
         registry: &prometheus::Registry,
     ) -> prometheus::Result<HttpMetrics> {
-        let consts: std::collections::HashMap<String, String> = spec
-            .const_labels
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let consts = spec.const_labels;
         let requests = IntCounterVec::new(
-            Opts::new(
+            MetricOpts::plain(
                 spec.requests,
                 "HTTP requests, by route, method and status class.",
+                consts,
             )
-            .const_labels(consts.clone()),
+            .opts(),
             &["route", "method", "status_class"],
         )?;
         let duration = HistogramVec::new(
-            HistogramOpts::new(
-                spec.duration,
-                "Duration of HTTP requests until the response head, by route and method.",
-            )
-            .const_labels(consts.clone())
-            .buckets(spec.buckets.to_vec()),
+            MetricOpts {
+                name: spec.duration,
+                help: "Duration of HTTP requests until the response head, by route and method.",
+                buckets: spec.buckets,
+                const_labels: consts,
+            }
+            .histogram_opts(),
             &["route", "method"],
         )?;
         let in_flight = spec
             .in_flight
             .map(|name| {
                 IntGaugeVec::new(
-                    Opts::new(name, "HTTP requests in flight, by route.").const_labels(consts),
+                    MetricOpts::plain(name, "HTTP requests in flight, by route.", consts).opts(),
                     &["route"],
                 )
             })

@@ -20,9 +20,9 @@ use std::time::Instant;
 
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
-use prometheus::{
-    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-};
+use prometheus::{Histogram, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec};
+
+use crate::MetricOpts;
 
 /// What the spec says about a service's function metrics; written by the
 /// macro from the spec at compile time.
@@ -61,12 +61,8 @@ fn families(spec: &Spec) -> &'static Families {
     if let Some(f) = map.get(spec.calls) {
         return f;
     }
-    let consts: HashMap<String, String> = spec
-        .const_labels
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let opts = |name: &str, help: &str| Opts::new(name, help).const_labels(consts.clone());
+    let consts = spec.const_labels;
+    let opts = |name, help| MetricOpts::plain(name, help, consts).opts();
     // The spec's names and help texts passed the macro's checks: valid.
     let calls = IntCounterVec::new(
         opts(spec.calls, "Calls of instrumented functions, by outcome."),
@@ -74,12 +70,13 @@ fn families(spec: &Spec) -> &'static Families {
     )
     .expect("checked at compile time");
     let duration = HistogramVec::new(
-        HistogramOpts::new(
-            spec.duration,
-            "Duration of calls of instrumented functions.",
-        )
-        .const_labels(consts.clone())
-        .buckets(spec.buckets.to_vec()),
+        MetricOpts {
+            name: spec.duration,
+            help: "Duration of calls of instrumented functions.",
+            buckets: spec.buckets,
+            const_labels: consts,
+        }
+        .histogram_opts(),
         &["function"],
     )
     .expect("checked at compile time");

@@ -326,7 +326,21 @@ pub struct MetricOpts {
 }
 
 impl MetricOpts {
-    fn opts(&self) -> prometheus::Opts {
+    /// A metric without buckets.
+    pub(crate) const fn plain(
+        name: &'static str,
+        help: &'static str,
+        const_labels: &'static [(&'static str, &'static str)],
+    ) -> MetricOpts {
+        MetricOpts {
+            name,
+            help,
+            buckets: &[],
+            const_labels,
+        }
+    }
+
+    pub(crate) fn opts(&self) -> prometheus::Opts {
         prometheus::Opts::new(self.name, self.help).const_labels(
             self.const_labels
                 .iter()
@@ -334,7 +348,7 @@ impl MetricOpts {
                 .collect(),
         )
     }
-    fn histogram_opts(&self) -> prometheus::HistogramOpts {
+    pub(crate) fn histogram_opts(&self) -> prometheus::HistogramOpts {
         prometheus::HistogramOpts {
             common_opts: self.opts(),
             buckets: self.buckets.to_vec(),

@@ -82,12 +82,6 @@ fn metric<'s>(
     at: &dyn quote::ToTokens,
     errors: &mut Errors,
 ) -> Option<&'s spec_check::SpecMetric> {
-    let kind_name = |k: MetricType| match k {
-        MetricType::Counter => "counter",
-        MetricType::Gauge => "gauge",
-        MetricType::Histogram => "histogram",
-        MetricType::Info => "info",
-    };
     let Some(m) = svc.metrics.iter().find(|m| m.name == name) else {
         errors.at(at, format!("service `{}` declares no metric `{name}`: declare `functions:` in its spec, or name a metric it declares", svc.name));
         return None;
@@ -98,8 +92,8 @@ fn metric<'s>(
             format!(
                 "`{name}` ({}) is a {}; `#[obspec::instrument]` records into a {} here",
                 m.at,
-                kind_name(m.kind),
-                kind_name(kind)
+                m.kind.as_str(),
+                kind.as_str()
             ),
         );
         return None;

@@ -318,8 +318,6 @@ mod tests {
         }
     }
 
-    use super::*;
-
     #[test]
     fn promql_strings_parse_back() {
         for v in [

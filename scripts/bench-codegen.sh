@@ -43,7 +43,7 @@ service() {
   if [ "$slos" -gt 0 ]; then
     echo "slos:"
     for ((i = 0; i < slos; i++)); do
-      echo "  slo-$i: {objective: 99.9, window: 30d, sli: {errors: '${name}_m$((i * 3))_total{status=\"failed\"}', total: ${name}_m$((i * 3))_total}}"
+      echo "  $name-slo-$i: {objective: 99.9, window: 30d, sli: {errors: '${name}_m$((i * 3))_total{status=\"failed\"}', total: ${name}_m$((i * 3))_total}}"
     done
   fi
 }
@@ -54,10 +54,14 @@ service big 10000 0 > "$work/one/big.yaml"
 measure() { # OUT ARGS...
   local out=$1; shift
   local runs=()
-  "$obspec" generate "$@" --out "$out" >/dev/null 2>&1 || { echo "obspec generate $* failed" >&2; exit 1; }
+  if ! "$obspec" generate "$@" --out "$out" >/dev/null 2>&1; then
+    echo "obspec generate $* failed" >&2
+    kill -TERM $$
+  fi
   for _ in 1 2 3 4 5; do
     rm -rf "$out"
-    runs+=("$( { /usr/bin/time -f '%e %M' "$obspec" generate "$@" --out "$out" >/dev/null 2>/dev/null; } 2>&1 | tail -1)")
+    /usr/bin/time -o "$work/time" -f '%e %M' "$obspec" generate "$@" --out "$out" >/dev/null 2>&1
+    runs+=("$(tail -1 "$work/time")")
   done
   printf '%s\n' "${runs[@]}" | sort -n | sed -n 3p | awk '{printf "%.2f s | %.0f MiB", $1, $2 / 1024}'
 }

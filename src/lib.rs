@@ -56,8 +56,8 @@ mod runtime;
 #[doc(hidden)]
 pub use runtime::__private;
 pub use runtime::{
-    Dense, LabelGuard, LabelNames, LabelSet, LabelValue, Metric, MetricOpts, Register,
-    UnknownLabelValue, DEFAULT_OVERFLOW_VALUE,
+    parse_label_value, register_vec, Dense, Family, LabelGuard, LabelNames, LabelSet, LabelValue,
+    Metric, MetricOpts, Register, UnknownLabelValue, DEFAULT_OVERFLOW_VALUE,
 };
 
 /// The `build.rs` API: see [`build::Builder`].

@@ -16,8 +16,10 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::RwLock;
 
+use prometheus::core::Collector;
 use prometheus::core::{MetricVec, MetricVecBuilder};
-use prometheus::IntCounter;
+use prometheus::{IntCounter, IntCounterVec};
+use std::sync::Arc;
 
 /// A value of a closed label domain: a unit enum.
 pub trait LabelValue: Copy + Send + Sync + 'static {
@@ -175,6 +177,34 @@ impl LabelGuard {
         }
     }
 
+    /// Creates and registers the counter of values folded into the overflow
+    /// value, by `label` (what generated code calls once per service).
+    pub fn register_overflow(
+        registry: &prometheus::Registry,
+        name: &'static str,
+        const_labels: &'static [(&'static str, &'static str)],
+    ) -> prometheus::Result<IntCounterVec> {
+        let opts = MetricOpts::plain(
+            name,
+            "Label values replaced by the overflow value because the label reached its max_cardinality.",
+            const_labels,
+        );
+        register_vec(registry, &opts, &["label"])
+    }
+
+    /// A guard admitting `max` values of `label`, folding the rest into
+    /// `overflow_value` and counting them in `overflow` (see
+    /// [`LabelGuard::register_overflow`]).
+    pub fn shared(
+        overflow: &IntCounterVec,
+        label: &str,
+        max: usize,
+        overflow_value: &'static str,
+    ) -> prometheus::Result<Arc<LabelGuard>> {
+        let folded = overflow.get_metric_with_label_values(&[label])?;
+        Ok(Arc::new(LabelGuard::new(max, overflow_value, folded)))
+    }
+
     /// Number of distinct values admitted so far.
     pub fn admitted(&self) -> usize {
         self.seen.read().unwrap_or_else(|e| e.into_inner()).len()
@@ -209,6 +239,21 @@ impl fmt::Display for UnknownLabelValue {
 }
 
 impl std::error::Error for UnknownLabelValue {}
+
+/// The value of `T` exported as `s` (what generated `FromStr` impls call):
+/// `T::VALUES` must list the domain.
+pub fn parse_label_value<T: LabelValue>(
+    label: &'static str,
+    s: &str,
+) -> Result<T, UnknownLabelValue> {
+    match T::VALUES.iter().position(|v| *v == s) {
+        Some(i) => Ok(T::from_index(i)),
+        None => Err(UnknownLabelValue {
+            label,
+            value: s.to_string(),
+        }),
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -401,6 +446,41 @@ metric_impl!(
     prometheus::HistogramVec,
     histogram_opts
 );
+
+/// A labelled Prometheus family obspec can create: `IntCounterVec`,
+/// `CounterVec`, `IntGaugeVec`, `GaugeVec`, `HistogramVec`.
+pub trait Family: Collector + Clone + Sized + 'static {
+    /// Creates the family (not registered).
+    fn create(opts: &MetricOpts, labels: &[&str]) -> prometheus::Result<Self>;
+}
+
+macro_rules! family_impl {
+    ($vec:ty, $opts:ident) => {
+        impl Family for $vec {
+            fn create(opts: &MetricOpts, labels: &[&str]) -> prometheus::Result<Self> {
+                <$vec>::new(opts.$opts(), labels)
+            }
+        }
+    };
+}
+
+family_impl!(prometheus::IntCounterVec, opts);
+family_impl!(prometheus::CounterVec, opts);
+family_impl!(prometheus::IntGaugeVec, opts);
+family_impl!(prometheus::GaugeVec, opts);
+family_impl!(prometheus::HistogramVec, histogram_opts);
+
+/// Creates a family with these label names and registers it in `registry`
+/// (what generated code calls for each labelled metric).
+pub fn register_vec<V: Family>(
+    registry: &prometheus::Registry,
+    opts: &MetricOpts,
+    labels: &[&str],
+) -> prometheus::Result<V> {
+    let vec = V::create(opts, labels)?;
+    registry.register(Box::new(vec.clone()))?;
+    Ok(vec)
+}
 
 /// A field of a `#[derive(Metrics)]` struct: a metric, or a [`Dense`] family of one.
 pub trait Register: Sized {

@@ -421,6 +421,41 @@ fn templates_override_file_by_file() {
 }
 
 #[test]
+fn rust_template_override_is_parsed_and_pretty_printed() {
+    let s = Scratch::new("tpl-rust");
+    s.write("specs/checkout.yaml", GOOD);
+    // Valid Rust on one careless line: printed properly.
+    s.write(
+        "tpl/rust/service.rs.j2",
+        "pub struct {{ service.ident }} { {% for m in service.metrics %}pub {{ m.field }}: u64, {% endfor %} }",
+    );
+    let o = obspec(
+        &s.0,
+        &["generate", "--target", "rust", "--templates", "tpl"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let code = std::fs::read_to_string(s.0.join("generated/rust/checkout.rs")).unwrap();
+    assert!(
+        code.contains("pub struct CheckoutMetrics {\n    pub checkout_orders_total: u64,\n"),
+        "{code}"
+    );
+    // Broken Rust from an override fails and writes nothing.
+    let before = tree(&s.0.join("generated"));
+    s.write("tpl/rust/service.rs.j2", "pub struct {{ service.ident }} {");
+    let o = obspec(
+        &s.0,
+        &["generate", "--target", "rust", "--templates", "tpl"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("generated Rust does not parse"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(before, tree(&s.0.join("generated")));
+}
+
+#[test]
 fn spec_strings_are_escaped_in_markdown() {
     let s = Scratch::new("escape");
     s.write(

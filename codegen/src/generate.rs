@@ -144,9 +144,12 @@ pub fn render(
     env: &minijinja::Environment<'_>,
 ) -> Result<Rendered, GenError> {
     let mut out = Rendered::default();
-    for t in targets {
+    // Targets render on all cores, each on its own thread; their files are
+    // taken in target order, so the result does not depend on timing.
+    let results = crate::par::map(targets, |t| (t.render)(loaded, env));
+    for (t, files) in targets.iter().zip(results) {
         out.owned.push(t.dir.to_string());
-        let files = (t.render)(loaded, env).map_err(|error| GenError::Template {
+        let files = files.map_err(|error| GenError::Template {
             target: t.name.to_string(),
             error,
         })?;
@@ -157,10 +160,10 @@ pub fn render(
             let mut sources = f.sources.clone();
             sources.sort();
             sources.dedup();
-            let mut content = match header(&f.path, &sources) {
-                Some(h) => h + &f.content,
-                None => f.content,
-            };
+            let mut content = f.content;
+            if let Some(h) = header(&f.path, &sources) {
+                content.insert_str(0, &h);
+            }
             if !content.ends_with('\n') {
                 content.push('\n');
             }

@@ -23,6 +23,7 @@ pub mod import;
 pub mod lint;
 pub mod live;
 pub mod num;
+pub use obspec_spec::par;
 pub mod promtool;
 pub mod report;
 pub mod rules;

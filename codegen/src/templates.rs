@@ -135,22 +135,8 @@ pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
     env.add_filter("rust_str", |v: Value| {
         Value::from_safe_string(format!("{:?}", v.to_string()))
     });
-    env.add_filter("rust_doc", |v: Value| {
-        let lines: Vec<String> = v
-            .to_string()
-            .split('\n')
-            .map(|l| {
-                format!(
-                    "#[doc = {:?}]",
-                    if l.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {l}")
-                    }
-                )
-            })
-            .collect();
-        Value::from_safe_string(lines.join("\n"))
+    env.add_filter("rust_doc", |v: Value, indent: Option<usize>| {
+        Value::from_safe_string(rust_doc(&v.to_string(), indent.unwrap_or(0)))
     });
     env.add_filter("promql_str", |v: Value| {
         Value::from_safe_string(crate::escape::promql_str(&v.to_string()))
@@ -195,6 +181,30 @@ pub use crate::escape::{
     md_code, md_escape, md_fenced, md_url, push_yaml_block, push_yaml_key, push_yaml_scalar,
     yaml_block, yaml_key, yaml_scalar, yaml_str,
 };
+
+/// Doc comment lines for `text` at `indent`: `/// line`, trailing whitespace
+/// dropped (rustfmt drops it), and `#[doc = "…"]` for a line holding a control
+/// character, which a `///` comment cannot carry.
+pub fn rust_doc(text: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    for (i, l) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&pad);
+        let l = l.trim_end();
+        if l.chars().any(|c| c.is_control()) {
+            out.push_str(&format!("#[doc = {:?}]", format!(" {l}")));
+        } else if l.is_empty() {
+            out.push_str("///");
+        } else {
+            out.push_str("/// ");
+            out.push_str(l);
+        }
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests {

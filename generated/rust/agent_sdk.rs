@@ -9,18 +9,23 @@ pub enum Status {
     /// `failed`
     Failed,
 }
+
 #[allow(dead_code)]
 impl Status {
+    /// The label name.
+    pub const LABEL: &'static str = "status";
     /// Every value, in declaration order.
-    pub const ALL: [Status; 2] = [Status::Success, Status::Failed];
+    pub const ALL: [Self; 2] = [Self::Success, Self::Failed];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Status::Success => "success",
-            Status::Failed => "failed",
+            Self::Success => "success",
+            Self::Failed => "failed",
         }
     }
 }
+
 impl ::obspec::LabelValue for Status {
     const COUNT: usize = 2;
     const VALUES: &'static [&'static str] = &["success", "failed"];
@@ -33,29 +38,23 @@ impl ::obspec::LabelValue for Status {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Status::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Status {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Status {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "success" => ::core::result::Result::Ok(Status::Success),
-            "failed" => ::core::result::Result::Ok(Status::Failed),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "status",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `error_type`.
 ///
 /// Where the error happened
@@ -73,27 +72,32 @@ pub enum ErrorType {
     /// `internal`
     Internal,
 }
+
 #[allow(dead_code)]
 impl ErrorType {
+    /// The label name.
+    pub const LABEL: &'static str = "error_type";
     /// Every value, in declaration order.
-    pub const ALL: [ErrorType; 5] = [
-        ErrorType::ModelCall,
-        ErrorType::ToolCall,
-        ErrorType::Timeout,
-        ErrorType::Validation,
-        ErrorType::Internal,
+    pub const ALL: [Self; 5] = [
+        Self::ModelCall,
+        Self::ToolCall,
+        Self::Timeout,
+        Self::Validation,
+        Self::Internal,
     ];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            ErrorType::ModelCall => "model_call",
-            ErrorType::ToolCall => "tool_call",
-            ErrorType::Timeout => "timeout",
-            ErrorType::Validation => "validation",
-            ErrorType::Internal => "internal",
+            Self::ModelCall => "model_call",
+            Self::ToolCall => "tool_call",
+            Self::Timeout => "timeout",
+            Self::Validation => "validation",
+            Self::Internal => "internal",
         }
     }
 }
+
 impl ::obspec::LabelValue for ErrorType {
     const COUNT: usize = 5;
     const VALUES: &'static [&'static str] = &[
@@ -112,32 +116,23 @@ impl ::obspec::LabelValue for ErrorType {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        ErrorType::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for ErrorType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for ErrorType {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "model_call" => ::core::result::Result::Ok(ErrorType::ModelCall),
-            "tool_call" => ::core::result::Result::Ok(ErrorType::ToolCall),
-            "timeout" => ::core::result::Result::Ok(ErrorType::Timeout),
-            "validation" => ::core::result::Result::Ok(ErrorType::Validation),
-            "internal" => ::core::result::Result::Ok(ErrorType::Internal),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "error_type",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `token_type`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -147,18 +142,23 @@ pub enum TokenType {
     /// `output`
     Output,
 }
+
 #[allow(dead_code)]
 impl TokenType {
+    /// The label name.
+    pub const LABEL: &'static str = "token_type";
     /// Every value, in declaration order.
-    pub const ALL: [TokenType; 2] = [TokenType::Input, TokenType::Output];
+    pub const ALL: [Self; 2] = [Self::Input, Self::Output];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            TokenType::Input => "input",
-            TokenType::Output => "output",
+            Self::Input => "input",
+            Self::Output => "output",
         }
     }
 }
+
 impl ::obspec::LabelValue for TokenType {
     const COUNT: usize = 2;
     const VALUES: &'static [&'static str] = &["input", "output"];
@@ -171,29 +171,23 @@ impl ::obspec::LabelValue for TokenType {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        TokenType::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for TokenType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for TokenType {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "input" => ::core::result::Result::Ok(TokenType::Input),
-            "output" => ::core::result::Result::Ok(TokenType::Output),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "token_type",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Tool calls by tool and outcome.
 ///
 /// `agent_tool_calls_total`: counter.
@@ -205,18 +199,20 @@ pub struct AgentToolCallsTotal {
     vec: ::obspec::prometheus::IntCounterVec,
     tool_name: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl AgentToolCallsTotal {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
-    pub fn with(
-        &self,
-        tool_name: &str,
-        status: Status,
-    ) -> ::obspec::prometheus::IntCounter {
-        self.vec.with_label_values(&[self.tool_name.admit(tool_name), status.as_str()])
+    pub fn with(&self, tool_name: &str, status: Status) -> ::obspec::prometheus::IntCounter {
+        let values = [
+            ::obspec::LabelGuard::admit(&self.tool_name, tool_name),
+            Status::as_str(status),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Duration of tool calls.
 ///
 /// `agent_tool_call_duration_seconds`: histogram in seconds.
@@ -227,35 +223,42 @@ pub struct AgentToolCallDurationSeconds {
     vec: ::obspec::prometheus::HistogramVec,
     tool_name: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl AgentToolCallDurationSeconds {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
     pub fn with(&self, tool_name: &str) -> ::obspec::prometheus::Histogram {
-        self.vec.with_label_values(&[self.tool_name.admit(tool_name)])
+        let values = [::obspec::LabelGuard::admit(&self.tool_name, tool_name)];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Errors by type.
 ///
 /// `agent_errors_total`: counter.
 /// - `error_type`: `model_call`, `tool_call`, `timeout`, `validation`, `internal`
 #[allow(dead_code)]
 #[derive(Debug)]
-pub struct AgentErrorsTotal(
-    ::obspec::Dense<::obspec::prometheus::IntCounter, (ErrorType,)>,
-);
+pub struct AgentErrorsTotal {
+    children: ::obspec::Dense<::obspec::prometheus::IntCounter, (ErrorType,)>,
+}
+
 #[allow(dead_code)]
 impl AgentErrorsTotal {
     /// The child for these label values: resolved at registration, no lookup.
     #[inline]
     pub fn with(&self, error_type: ErrorType) -> &::obspec::prometheus::IntCounter {
-        self.0.get((error_type,))
+        let labels = (error_type,);
+        self.children.get(labels)
     }
+
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::IntCounter] {
-        self.0.children()
+        self.children.children()
     }
 }
+
 /// Latency of a chat turn, from request to model response.
 ///
 /// `agent_chat_latency_seconds`: histogram in seconds.
@@ -266,35 +269,42 @@ pub struct AgentChatLatencySeconds {
     vec: ::obspec::prometheus::HistogramVec,
     template_id: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl AgentChatLatencySeconds {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
     pub fn with(&self, template_id: &str) -> ::obspec::prometheus::Histogram {
-        self.vec.with_label_values(&[self.template_id.admit(template_id)])
+        let values = [::obspec::LabelGuard::admit(&self.template_id, template_id)];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Tokens used per model request.
 ///
 /// `agent_request_tokens`: histogram.
 /// - `token_type`: `input`, `output`
 #[allow(dead_code)]
 #[derive(Debug)]
-pub struct AgentRequestTokens(
-    ::obspec::Dense<::obspec::prometheus::Histogram, (TokenType,)>,
-);
+pub struct AgentRequestTokens {
+    children: ::obspec::Dense<::obspec::prometheus::Histogram, (TokenType,)>,
+}
+
 #[allow(dead_code)]
 impl AgentRequestTokens {
     /// The child for these label values: resolved at registration, no lookup.
     #[inline]
     pub fn with(&self, token_type: TokenType) -> &::obspec::prometheus::Histogram {
-        self.0.get((token_type,))
+        let labels = (token_type,);
+        self.children.get(labels)
     }
+
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::Histogram] {
-        self.0.children()
+        self.children.children()
     }
 }
+
 /// Metrics of the service `agent-sdk`.
 ///
 /// Agent runtime of the SDK. Creates agents from templates, runs their chats and tool calls.
@@ -348,6 +358,7 @@ pub struct AgentSdkMetrics {
     /// - `token_type`: `input`, `output`
     pub agent_request_tokens: AgentRequestTokens,
 }
+
 #[allow(dead_code)]
 impl AgentSdkMetrics {
     /// Creates every metric, registers it in `registry`, and resolves every
@@ -355,151 +366,145 @@ impl AgentSdkMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        let _ = registry;
-        #[allow(unused_mut, unused_variables)]
-        let mut const_labels = ::std::collections::HashMap::<
-            ::std::string::String,
-            ::std::string::String,
-        >::new();
-        let overflow = ::obspec::prometheus::IntCounterVec::new(
-            ::obspec::prometheus::Opts::new(
-                    "agent_obspec_label_overflow_total",
-                    "Label values replaced by the overflow value because the label reached its max_cardinality.",
-                )
-                .const_labels(const_labels.clone()),
-            &["label"],
+        const CONST_LABELS: &[(&str, &str)] = &[];
+        let overflow = ::obspec::LabelGuard::register_overflow(
+            registry,
+            "agent_obspec_label_overflow_total",
+            CONST_LABELS,
         )?;
-        registry.register(::std::boxed::Box::new(overflow.clone()))?;
-        let tool_name_guard = ::std::sync::Arc::new(
-            ::obspec::LabelGuard::new(
-                50,
-                "__overflow__",
-                overflow.get_metric_with_label_values(&["tool_name"])?,
-            ),
-        );
-        let template_id_guard = ::std::sync::Arc::new(
-            ::obspec::LabelGuard::new(
-                50,
-                "__overflow__",
-                overflow.get_metric_with_label_values(&["template_id"])?,
-            ),
-        );
+        let tool_name_guard =
+            ::obspec::LabelGuard::shared(&overflow, "tool_name", 50, "__overflow__")?;
+        let template_id_guard =
+            ::obspec::LabelGuard::shared(&overflow, "template_id", 50, "__overflow__")?;
         let agent_created_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "agent_created_total",
-                    "Agents created.",
-                )
-                .const_labels(const_labels.clone());
-            let metric = ::obspec::prometheus::IntCounter::with_opts(opts)?;
-            registry.register(::std::boxed::Box::new(metric.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "agent_created_total",
+                help: "Agents created.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let metric: ::obspec::prometheus::IntCounter =
+                ::obspec::Metric::register_one(registry, &opts)?;
             metric
         };
         let agent_tool_calls_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "agent_tool_calls_total",
-                    "Tool calls by tool and outcome.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["tool_name", "status"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "agent_tool_calls_total",
+                help: "Tool calls by tool and outcome.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["tool_name", "status"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             AgentToolCallsTotal {
                 vec,
                 tool_name: ::std::sync::Arc::clone(&tool_name_guard),
             }
         };
         let agent_tool_call_duration_seconds = {
-            let opts = ::obspec::prometheus::HistogramOpts::new(
-                    "agent_tool_call_duration_seconds",
-                    "Duration of tool calls.",
-                )
-                .const_labels(const_labels.clone())
-                .buckets(::std::vec![0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]);
-            let vec = ::obspec::prometheus::HistogramVec::new(opts, &["tool_name"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "agent_tool_call_duration_seconds",
+                help: "Duration of tool calls.",
+                buckets: &[0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["tool_name"];
+            let vec: ::obspec::prometheus::HistogramVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             AgentToolCallDurationSeconds {
                 vec,
                 tool_name: ::std::sync::Arc::clone(&tool_name_guard),
             }
         };
         let agent_errors_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "agent_errors_total",
-                    "Errors by type.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(opts, &["error_type"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
-            AgentErrorsTotal(::obspec::Dense::resolve(&vec)?)
+            let opts = ::obspec::MetricOpts {
+                name: "agent_errors_total",
+                help: "Errors by type.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["error_type"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
+            AgentErrorsTotal {
+                children: ::obspec::Dense::resolve(&vec)?,
+            }
         };
         let agent_active = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "agent_active",
-                    "Agents currently running.",
-                )
-                .const_labels(const_labels.clone());
-            let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(::std::boxed::Box::new(metric.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "agent_active",
+                help: "Agents currently running.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let metric: ::obspec::prometheus::Gauge =
+                ::obspec::Metric::register_one(registry, &opts)?;
             metric
         };
         let agent_pool_size = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "agent_pool_size",
-                    "Agents currently held by the agent pool.",
-                )
-                .const_labels(const_labels.clone());
-            let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(::std::boxed::Box::new(metric.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "agent_pool_size",
+                help: "Agents currently held by the agent pool.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let metric: ::obspec::prometheus::Gauge =
+                ::obspec::Metric::register_one(registry, &opts)?;
             metric
         };
         let agent_pool_capacity = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "agent_pool_capacity",
-                    "Most agents the pool may hold.",
-                )
-                .const_labels(const_labels.clone());
-            let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(::std::boxed::Box::new(metric.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "agent_pool_capacity",
+                help: "Most agents the pool may hold.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let metric: ::obspec::prometheus::Gauge =
+                ::obspec::Metric::register_one(registry, &opts)?;
             metric
         };
         let agent_memory_usage_bytes = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "agent_memory_usage_bytes",
-                    "Resident memory of the agent runtime.",
-                )
-                .const_labels(const_labels.clone());
-            let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(::std::boxed::Box::new(metric.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "agent_memory_usage_bytes",
+                help: "Resident memory of the agent runtime.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let metric: ::obspec::prometheus::Gauge =
+                ::obspec::Metric::register_one(registry, &opts)?;
             metric
         };
         let agent_chat_latency_seconds = {
-            let opts = ::obspec::prometheus::HistogramOpts::new(
-                    "agent_chat_latency_seconds",
-                    "Latency of a chat turn, from request to model response.",
-                )
-                .const_labels(const_labels.clone())
-                .buckets(::std::vec![0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0]);
-            let vec = ::obspec::prometheus::HistogramVec::new(opts, &["template_id"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "agent_chat_latency_seconds",
+                help: "Latency of a chat turn, from request to model response.",
+                buckets: &[0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["template_id"];
+            let vec: ::obspec::prometheus::HistogramVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             AgentChatLatencySeconds {
                 vec,
                 template_id: ::std::sync::Arc::clone(&template_id_guard),
             }
         };
         let agent_request_tokens = {
-            let opts = ::obspec::prometheus::HistogramOpts::new(
-                    "agent_request_tokens",
-                    "Tokens used per model request.",
-                )
-                .const_labels(const_labels.clone())
-                .buckets(::std::vec![100.0, 500.0, 1000.0, 5000.0, 10000.0, 50000.0]);
-            let vec = ::obspec::prometheus::HistogramVec::new(opts, &["token_type"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
-            AgentRequestTokens(::obspec::Dense::resolve(&vec)?)
+            let opts = ::obspec::MetricOpts {
+                name: "agent_request_tokens",
+                help: "Tokens used per model request.",
+                buckets: &[100.0, 500.0, 1000.0, 5000.0, 10000.0, 50000.0],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["token_type"];
+            let vec: ::obspec::prometheus::HistogramVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
+            AgentRequestTokens {
+                children: ::obspec::Dense::resolve(&vec)?,
+            }
         };
-        ::core::result::Result::Ok(AgentSdkMetrics {
+        ::core::result::Result::Ok(Self {
             agent_created_total,
             agent_tool_calls_total,
             agent_tool_call_duration_seconds,

@@ -13,25 +13,25 @@ pub enum Method {
     /// `DELETE`
     Delete,
 }
+
 #[allow(dead_code)]
 impl Method {
+    /// The label name.
+    pub const LABEL: &'static str = "method";
     /// Every value, in declaration order.
-    pub const ALL: [Method; 4] = [
-        Method::Get,
-        Method::Post,
-        Method::Put,
-        Method::Delete,
-    ];
+    pub const ALL: [Self; 4] = [Self::Get, Self::Post, Self::Put, Self::Delete];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
         }
     }
 }
+
 impl ::obspec::LabelValue for Method {
     const COUNT: usize = 4;
     const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "DELETE"];
@@ -44,31 +44,23 @@ impl ::obspec::LabelValue for Method {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Method::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Method {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Method {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "GET" => ::core::result::Result::Ok(Method::Get),
-            "POST" => ::core::result::Result::Ok(Method::Post),
-            "PUT" => ::core::result::Result::Ok(Method::Put),
-            "DELETE" => ::core::result::Result::Ok(Method::Delete),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "method",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `status_class`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,25 +74,25 @@ pub enum StatusClass {
     /// `5xx`
     V5xx,
 }
+
 #[allow(dead_code)]
 impl StatusClass {
+    /// The label name.
+    pub const LABEL: &'static str = "status_class";
     /// Every value, in declaration order.
-    pub const ALL: [StatusClass; 4] = [
-        StatusClass::V2xx,
-        StatusClass::V3xx,
-        StatusClass::V4xx,
-        StatusClass::V5xx,
-    ];
+    pub const ALL: [Self; 4] = [Self::V2xx, Self::V3xx, Self::V4xx, Self::V5xx];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            StatusClass::V2xx => "2xx",
-            StatusClass::V3xx => "3xx",
-            StatusClass::V4xx => "4xx",
-            StatusClass::V5xx => "5xx",
+            Self::V2xx => "2xx",
+            Self::V3xx => "3xx",
+            Self::V4xx => "4xx",
+            Self::V5xx => "5xx",
         }
     }
 }
+
 impl ::obspec::LabelValue for StatusClass {
     const COUNT: usize = 4;
     const VALUES: &'static [&'static str] = &["2xx", "3xx", "4xx", "5xx"];
@@ -113,31 +105,23 @@ impl ::obspec::LabelValue for StatusClass {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        StatusClass::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for StatusClass {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for StatusClass {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "2xx" => ::core::result::Result::Ok(StatusClass::V2xx),
-            "3xx" => ::core::result::Result::Ok(StatusClass::V3xx),
-            "4xx" => ::core::result::Result::Ok(StatusClass::V4xx),
-            "5xx" => ::core::result::Result::Ok(StatusClass::V5xx),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "status_class",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `api_version`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -147,18 +131,23 @@ pub enum ApiVersion {
     /// `v2`
     V2,
 }
+
 #[allow(dead_code)]
 impl ApiVersion {
+    /// The label name.
+    pub const LABEL: &'static str = "api_version";
     /// Every value, in declaration order.
-    pub const ALL: [ApiVersion; 2] = [ApiVersion::V1, ApiVersion::V2];
+    pub const ALL: [Self; 2] = [Self::V1, Self::V2];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            ApiVersion::V1 => "v1",
-            ApiVersion::V2 => "v2",
+            Self::V1 => "v1",
+            Self::V2 => "v2",
         }
     }
 }
+
 impl ::obspec::LabelValue for ApiVersion {
     const COUNT: usize = 2;
     const VALUES: &'static [&'static str] = &["v1", "v2"];
@@ -171,29 +160,23 @@ impl ::obspec::LabelValue for ApiVersion {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        ApiVersion::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for ApiVersion {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for ApiVersion {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "v1" => ::core::result::Result::Ok(ApiVersion::V1),
-            "v2" => ::core::result::Result::Ok(ApiVersion::V2),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "api_version",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `error_type`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -211,29 +194,34 @@ pub enum ErrorType {
     /// `internal`
     Internal,
 }
+
 #[allow(dead_code)]
 impl ErrorType {
+    /// The label name.
+    pub const LABEL: &'static str = "error_type";
     /// Every value, in declaration order.
-    pub const ALL: [ErrorType; 6] = [
-        ErrorType::Validation,
-        ErrorType::Auth,
-        ErrorType::RateLimited,
-        ErrorType::Upstream,
-        ErrorType::Timeout,
-        ErrorType::Internal,
+    pub const ALL: [Self; 6] = [
+        Self::Validation,
+        Self::Auth,
+        Self::RateLimited,
+        Self::Upstream,
+        Self::Timeout,
+        Self::Internal,
     ];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            ErrorType::Validation => "validation",
-            ErrorType::Auth => "auth",
-            ErrorType::RateLimited => "rate_limited",
-            ErrorType::Upstream => "upstream",
-            ErrorType::Timeout => "timeout",
-            ErrorType::Internal => "internal",
+            Self::Validation => "validation",
+            Self::Auth => "auth",
+            Self::RateLimited => "rate_limited",
+            Self::Upstream => "upstream",
+            Self::Timeout => "timeout",
+            Self::Internal => "internal",
         }
     }
 }
+
 impl ::obspec::LabelValue for ErrorType {
     const COUNT: usize = 6;
     const VALUES: &'static [&'static str] = &[
@@ -253,33 +241,23 @@ impl ::obspec::LabelValue for ErrorType {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        ErrorType::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for ErrorType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for ErrorType {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "validation" => ::core::result::Result::Ok(ErrorType::Validation),
-            "auth" => ::core::result::Result::Ok(ErrorType::Auth),
-            "rate_limited" => ::core::result::Result::Ok(ErrorType::RateLimited),
-            "upstream" => ::core::result::Result::Ok(ErrorType::Upstream),
-            "timeout" => ::core::result::Result::Ok(ErrorType::Timeout),
-            "internal" => ::core::result::Result::Ok(ErrorType::Internal),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "error_type",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// HTTP requests served, by route and response class.
 ///
 /// `gateway_http_requests_total`: counter.
@@ -293,6 +271,7 @@ pub struct GatewayHttpRequestsTotal {
     vec: ::obspec::prometheus::IntCounterVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl GatewayHttpRequestsTotal {
     /// The child for these label values. Open-domain values past their bound are
@@ -304,17 +283,16 @@ impl GatewayHttpRequestsTotal {
         status_class: StatusClass,
         api_version: ApiVersion,
     ) -> ::obspec::prometheus::IntCounter {
-        self.vec
-            .with_label_values(
-                &[
-                    self.endpoint.admit(endpoint),
-                    method.as_str(),
-                    status_class.as_str(),
-                    api_version.as_str(),
-                ],
-            )
+        let values = [
+            ::obspec::LabelGuard::admit(&self.endpoint, endpoint),
+            Method::as_str(method),
+            StatusClass::as_str(status_class),
+            ApiVersion::as_str(api_version),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Time to serve an HTTP request.
 ///
 /// `gateway_http_request_duration_seconds`: histogram in seconds.
@@ -326,18 +304,20 @@ pub struct GatewayHttpRequestDurationSeconds {
     vec: ::obspec::prometheus::HistogramVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl GatewayHttpRequestDurationSeconds {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
-    pub fn with(
-        &self,
-        endpoint: &str,
-        method: Method,
-    ) -> ::obspec::prometheus::Histogram {
-        self.vec.with_label_values(&[self.endpoint.admit(endpoint), method.as_str()])
+    pub fn with(&self, endpoint: &str, method: Method) -> ::obspec::prometheus::Histogram {
+        let values = [
+            ::obspec::LabelGuard::admit(&self.endpoint, endpoint),
+            Method::as_str(method),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// HTTP requests that failed, by cause.
 ///
 /// `gateway_http_request_errors_total`: counter.
@@ -350,6 +330,7 @@ pub struct GatewayHttpRequestErrorsTotal {
     vec: ::obspec::prometheus::IntCounterVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl GatewayHttpRequestErrorsTotal {
     /// The child for these label values. Open-domain values past their bound are
@@ -360,12 +341,15 @@ impl GatewayHttpRequestErrorsTotal {
         method: Method,
         error_type: ErrorType,
     ) -> ::obspec::prometheus::IntCounter {
-        self.vec
-            .with_label_values(
-                &[self.endpoint.admit(endpoint), method.as_str(), error_type.as_str()],
-            )
+        let values = [
+            ::obspec::LabelGuard::admit(&self.endpoint, endpoint),
+            Method::as_str(method),
+            ErrorType::as_str(error_type),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// HTTP requests being served.
 ///
 /// `gateway_http_requests_in_flight`: gauge.
@@ -376,14 +360,17 @@ pub struct GatewayHttpRequestsInFlight {
     vec: ::obspec::prometheus::GaugeVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl GatewayHttpRequestsInFlight {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
     pub fn with(&self, endpoint: &str) -> ::obspec::prometheus::Gauge {
-        self.vec.with_label_values(&[self.endpoint.admit(endpoint)])
+        let values = [::obspec::LabelGuard::admit(&self.endpoint, endpoint)];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Metrics of the service `api-gateway`.
 ///
 /// Public HTTP entry point; authenticates and routes requests to the workflow services.
@@ -417,6 +404,7 @@ pub struct ApiGatewayMetrics {
     /// - `endpoint`: at most 15 distinct values
     pub gateway_http_requests_in_flight: GatewayHttpRequestsInFlight,
 }
+
 #[allow(dead_code)]
 impl ApiGatewayMetrics {
     /// Creates every metric, registers it in `registry`, and resolves every
@@ -424,95 +412,77 @@ impl ApiGatewayMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        let _ = registry;
-        #[allow(unused_mut, unused_variables)]
-        let mut const_labels = ::std::collections::HashMap::<
-            ::std::string::String,
-            ::std::string::String,
-        >::new();
-        let overflow = ::obspec::prometheus::IntCounterVec::new(
-            ::obspec::prometheus::Opts::new(
-                    "gateway_obspec_label_overflow_total",
-                    "Label values replaced by the overflow value because the label reached its max_cardinality.",
-                )
-                .const_labels(const_labels.clone()),
-            &["label"],
+        const CONST_LABELS: &[(&str, &str)] = &[];
+        let overflow = ::obspec::LabelGuard::register_overflow(
+            registry,
+            "gateway_obspec_label_overflow_total",
+            CONST_LABELS,
         )?;
-        registry.register(::std::boxed::Box::new(overflow.clone()))?;
-        let endpoint_guard = ::std::sync::Arc::new(
-            ::obspec::LabelGuard::new(
-                15,
-                "__overflow__",
-                overflow.get_metric_with_label_values(&["endpoint"])?,
-            ),
-        );
+        let endpoint_guard =
+            ::obspec::LabelGuard::shared(&overflow, "endpoint", 15, "__overflow__")?;
         let gateway_http_requests_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "gateway_http_requests_total",
-                    "HTTP requests served, by route and response class.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["endpoint", "method", "status_class", "api_version"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "gateway_http_requests_total",
+                help: "HTTP requests served, by route and response class.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint", "method", "status_class", "api_version"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             GatewayHttpRequestsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let gateway_http_request_duration_seconds = {
-            let opts = ::obspec::prometheus::HistogramOpts::new(
-                    "gateway_http_request_duration_seconds",
-                    "Time to serve an HTTP request.",
-                )
-                .const_labels(const_labels.clone())
-                .buckets(
-                    ::std::vec![
-                        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
-                    ],
-                );
-            let vec = ::obspec::prometheus::HistogramVec::new(
-                opts,
-                &["endpoint", "method"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "gateway_http_request_duration_seconds",
+                help: "Time to serve an HTTP request.",
+                buckets: &[
+                    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint", "method"];
+            let vec: ::obspec::prometheus::HistogramVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             GatewayHttpRequestDurationSeconds {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let gateway_http_request_errors_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "gateway_http_request_errors_total",
-                    "HTTP requests that failed, by cause.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["endpoint", "method", "error_type"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "gateway_http_request_errors_total",
+                help: "HTTP requests that failed, by cause.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint", "method", "error_type"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             GatewayHttpRequestErrorsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let gateway_http_requests_in_flight = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "gateway_http_requests_in_flight",
-                    "HTTP requests being served.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::GaugeVec::new(opts, &["endpoint"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "gateway_http_requests_in_flight",
+                help: "HTTP requests being served.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint"];
+            let vec: ::obspec::prometheus::GaugeVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             GatewayHttpRequestsInFlight {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
-        ::core::result::Result::Ok(ApiGatewayMetrics {
+        ::core::result::Result::Ok(Self {
             gateway_http_requests_total,
             gateway_http_request_duration_seconds,
             gateway_http_request_errors_total,

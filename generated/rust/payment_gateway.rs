@@ -11,19 +11,24 @@ pub enum Region {
     /// `eu`
     Eu,
 }
+
 #[allow(dead_code)]
 impl Region {
+    /// The label name.
+    pub const LABEL: &'static str = "region";
     /// Every value, in declaration order.
-    pub const ALL: [Region; 3] = [Region::Cn, Region::Us, Region::Eu];
+    pub const ALL: [Self; 3] = [Self::Cn, Self::Us, Self::Eu];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Region::Cn => "cn",
-            Region::Us => "us",
-            Region::Eu => "eu",
+            Self::Cn => "cn",
+            Self::Us => "us",
+            Self::Eu => "eu",
         }
     }
 }
+
 impl ::obspec::LabelValue for Region {
     const COUNT: usize = 3;
     const VALUES: &'static [&'static str] = &["cn", "us", "eu"];
@@ -36,30 +41,23 @@ impl ::obspec::LabelValue for Region {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Region::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Region {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Region {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "cn" => ::core::result::Result::Ok(Region::Cn),
-            "us" => ::core::result::Result::Ok(Region::Us),
-            "eu" => ::core::result::Result::Ok(Region::Eu),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "region",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `payment_channel`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -71,23 +69,24 @@ pub enum PaymentChannel {
     /// `bank_transfer`
     BankTransfer,
 }
+
 #[allow(dead_code)]
 impl PaymentChannel {
+    /// The label name.
+    pub const LABEL: &'static str = "payment_channel";
     /// Every value, in declaration order.
-    pub const ALL: [PaymentChannel; 3] = [
-        PaymentChannel::Card,
-        PaymentChannel::Wallet,
-        PaymentChannel::BankTransfer,
-    ];
+    pub const ALL: [Self; 3] = [Self::Card, Self::Wallet, Self::BankTransfer];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            PaymentChannel::Card => "card",
-            PaymentChannel::Wallet => "wallet",
-            PaymentChannel::BankTransfer => "bank_transfer",
+            Self::Card => "card",
+            Self::Wallet => "wallet",
+            Self::BankTransfer => "bank_transfer",
         }
     }
 }
+
 impl ::obspec::LabelValue for PaymentChannel {
     const COUNT: usize = 3;
     const VALUES: &'static [&'static str] = &["card", "wallet", "bank_transfer"];
@@ -100,30 +99,23 @@ impl ::obspec::LabelValue for PaymentChannel {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        PaymentChannel::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for PaymentChannel {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for PaymentChannel {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "card" => ::core::result::Result::Ok(PaymentChannel::Card),
-            "wallet" => ::core::result::Result::Ok(PaymentChannel::Wallet),
-            "bank_transfer" => ::core::result::Result::Ok(PaymentChannel::BankTransfer),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "payment_channel",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `status`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,18 +125,23 @@ pub enum Status {
     /// `failed`
     Failed,
 }
+
 #[allow(dead_code)]
 impl Status {
+    /// The label name.
+    pub const LABEL: &'static str = "status";
     /// Every value, in declaration order.
-    pub const ALL: [Status; 2] = [Status::Success, Status::Failed];
+    pub const ALL: [Self; 2] = [Self::Success, Self::Failed];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Status::Success => "success",
-            Status::Failed => "failed",
+            Self::Success => "success",
+            Self::Failed => "failed",
         }
     }
 }
+
 impl ::obspec::LabelValue for Status {
     const COUNT: usize = 2;
     const VALUES: &'static [&'static str] = &["success", "failed"];
@@ -157,29 +154,23 @@ impl ::obspec::LabelValue for Status {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Status::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Status {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Status {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "success" => ::core::result::Result::Ok(Status::Success),
-            "failed" => ::core::result::Result::Ok(Status::Failed),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "status",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `function`.
 ///
 /// An instrumented function.
@@ -191,18 +182,23 @@ pub enum Function {
     /// `call_bank`
     CallBank,
 }
+
 #[allow(dead_code)]
 impl Function {
+    /// The label name.
+    pub const LABEL: &'static str = "function";
     /// Every value, in declaration order.
-    pub const ALL: [Function; 2] = [Function::Authorize, Function::CallBank];
+    pub const ALL: [Self; 2] = [Self::Authorize, Self::CallBank];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Function::Authorize => "authorize",
-            Function::CallBank => "call_bank",
+            Self::Authorize => "authorize",
+            Self::CallBank => "call_bank",
         }
     }
 }
+
 impl ::obspec::LabelValue for Function {
     const COUNT: usize = 2;
     const VALUES: &'static [&'static str] = &["authorize", "call_bank"];
@@ -215,29 +211,23 @@ impl ::obspec::LabelValue for Function {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Function::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Function {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Function {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "authorize" => ::core::result::Result::Ok(Function::Authorize),
-            "call_bank" => ::core::result::Result::Ok(Function::CallBank),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "function",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `outcome`.
 ///
 /// How a call ended: ok, or error (an `Err` or a panic), or the value of its error enum.
@@ -249,18 +239,23 @@ pub enum Outcome {
     /// `error`
     Error,
 }
+
 #[allow(dead_code)]
 impl Outcome {
+    /// The label name.
+    pub const LABEL: &'static str = "outcome";
     /// Every value, in declaration order.
-    pub const ALL: [Outcome; 2] = [Outcome::Ok, Outcome::Error];
+    pub const ALL: [Self; 2] = [Self::Ok, Self::Error];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Outcome::Ok => "ok",
-            Outcome::Error => "error",
+            Self::Ok => "ok",
+            Self::Error => "error",
         }
     }
 }
+
 impl ::obspec::LabelValue for Outcome {
     const COUNT: usize = 2;
     const VALUES: &'static [&'static str] = &["ok", "error"];
@@ -273,29 +268,23 @@ impl ::obspec::LabelValue for Outcome {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Outcome::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Outcome {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Outcome {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "ok" => ::core::result::Result::Ok(Outcome::Ok),
-            "error" => ::core::result::Result::Ok(Outcome::Error),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "outcome",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `route`.
 ///
 /// The route template that matched the request (`unmatched`: none did).
@@ -309,26 +298,27 @@ pub enum Route {
     /// `unmatched`
     Unmatched,
 }
+
 #[allow(dead_code)]
 impl Route {
+    /// The label name.
+    pub const LABEL: &'static str = "route";
     /// Every value, in declaration order.
-    pub const ALL: [Route; 3] = [Route::Payments, Route::PaymentsId, Route::Unmatched];
+    pub const ALL: [Self; 3] = [Self::Payments, Self::PaymentsId, Self::Unmatched];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Route::Payments => "/payments",
-            Route::PaymentsId => "/payments/{id}",
-            Route::Unmatched => "unmatched",
+            Self::Payments => "/payments",
+            Self::PaymentsId => "/payments/{id}",
+            Self::Unmatched => "unmatched",
         }
     }
 }
+
 impl ::obspec::LabelValue for Route {
     const COUNT: usize = 3;
-    const VALUES: &'static [&'static str] = &[
-        "/payments",
-        "/payments/{id}",
-        "unmatched",
-    ];
+    const VALUES: &'static [&'static str] = &["/payments", "/payments/{id}", "unmatched"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -338,30 +328,23 @@ impl ::obspec::LabelValue for Route {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Route::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Route {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Route {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "/payments" => ::core::result::Result::Ok(Route::Payments),
-            "/payments/{id}" => ::core::result::Result::Ok(Route::PaymentsId),
-            "unmatched" => ::core::result::Result::Ok(Route::Unmatched),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "route",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `method`.
 ///
 /// The request method (`OTHER`: one the spec does not list).
@@ -375,19 +358,24 @@ pub enum Method {
     /// `OTHER`
     Other,
 }
+
 #[allow(dead_code)]
 impl Method {
+    /// The label name.
+    pub const LABEL: &'static str = "method";
     /// Every value, in declaration order.
-    pub const ALL: [Method; 3] = [Method::Get, Method::Post, Method::Other];
+    pub const ALL: [Self; 3] = [Self::Get, Self::Post, Self::Other];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Other => "OTHER",
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Other => "OTHER",
         }
     }
 }
+
 impl ::obspec::LabelValue for Method {
     const COUNT: usize = 3;
     const VALUES: &'static [&'static str] = &["GET", "POST", "OTHER"];
@@ -400,30 +388,23 @@ impl ::obspec::LabelValue for Method {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Method::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Method {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Method {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "GET" => ::core::result::Result::Ok(Method::Get),
-            "POST" => ::core::result::Result::Ok(Method::Post),
-            "OTHER" => ::core::result::Result::Ok(Method::Other),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "method",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `status_class`.
 ///
 /// The first digit of the response status (an error of the service: `5xx`).
@@ -441,27 +422,26 @@ pub enum StatusClass {
     /// `5xx`
     V5xx,
 }
+
 #[allow(dead_code)]
 impl StatusClass {
+    /// The label name.
+    pub const LABEL: &'static str = "status_class";
     /// Every value, in declaration order.
-    pub const ALL: [StatusClass; 5] = [
-        StatusClass::V1xx,
-        StatusClass::V2xx,
-        StatusClass::V3xx,
-        StatusClass::V4xx,
-        StatusClass::V5xx,
-    ];
+    pub const ALL: [Self; 5] = [Self::V1xx, Self::V2xx, Self::V3xx, Self::V4xx, Self::V5xx];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            StatusClass::V1xx => "1xx",
-            StatusClass::V2xx => "2xx",
-            StatusClass::V3xx => "3xx",
-            StatusClass::V4xx => "4xx",
-            StatusClass::V5xx => "5xx",
+            Self::V1xx => "1xx",
+            Self::V2xx => "2xx",
+            Self::V3xx => "3xx",
+            Self::V4xx => "4xx",
+            Self::V5xx => "5xx",
         }
     }
 }
+
 impl ::obspec::LabelValue for StatusClass {
     const COUNT: usize = 5;
     const VALUES: &'static [&'static str] = &["1xx", "2xx", "3xx", "4xx", "5xx"];
@@ -474,32 +454,23 @@ impl ::obspec::LabelValue for StatusClass {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        StatusClass::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for StatusClass {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for StatusClass {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "1xx" => ::core::result::Result::Ok(StatusClass::V1xx),
-            "2xx" => ::core::result::Result::Ok(StatusClass::V2xx),
-            "3xx" => ::core::result::Result::Ok(StatusClass::V3xx),
-            "4xx" => ::core::result::Result::Ok(StatusClass::V4xx),
-            "5xx" => ::core::result::Result::Ok(StatusClass::V5xx),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "status_class",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Payment attempts by outcome.
 ///
 /// `payment_attempts_total`: counter.
@@ -508,9 +479,10 @@ impl ::core::str::FromStr for StatusClass {
 /// - `status`: `success`, `failed`
 #[allow(dead_code)]
 #[derive(Debug)]
-pub struct PaymentAttemptsTotal(
-    ::obspec::Dense<::obspec::prometheus::IntCounter, (Region, PaymentChannel, Status)>,
-);
+pub struct PaymentAttemptsTotal {
+    children: ::obspec::Dense<::obspec::prometheus::IntCounter, (Region, PaymentChannel, Status)>,
+}
+
 #[allow(dead_code)]
 impl PaymentAttemptsTotal {
     /// The child for these label values: resolved at registration, no lookup.
@@ -521,34 +493,41 @@ impl PaymentAttemptsTotal {
         payment_channel: PaymentChannel,
         status: Status,
     ) -> &::obspec::prometheus::IntCounter {
-        self.0.get((region, payment_channel, status))
+        let labels = (region, payment_channel, status);
+        self.children.get(labels)
     }
+
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::IntCounter] {
-        self.0.children()
+        self.children.children()
     }
 }
+
 /// End-to-end payment latency.
 ///
 /// `payment_latency_seconds`: histogram in seconds.
 /// - `region`: `cn`, `us`, `eu`
 #[allow(dead_code)]
 #[derive(Debug)]
-pub struct PaymentLatencySeconds(
-    ::obspec::Dense<::obspec::prometheus::Histogram, (Region,)>,
-);
+pub struct PaymentLatencySeconds {
+    children: ::obspec::Dense<::obspec::prometheus::Histogram, (Region,)>,
+}
+
 #[allow(dead_code)]
 impl PaymentLatencySeconds {
     /// The child for these label values: resolved at registration, no lookup.
     #[inline]
     pub fn with(&self, region: Region) -> &::obspec::prometheus::Histogram {
-        self.0.get((region,))
+        let labels = (region,);
+        self.children.get(labels)
     }
+
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::Histogram] {
-        self.0.children()
+        self.children.children()
     }
 }
+
 /// Metrics of the service `payment-gateway`.
 #[allow(dead_code)]
 #[derive(Debug)]
@@ -570,6 +549,7 @@ pub struct PaymentGatewayMetrics {
     /// `payment_inflight`: gauge.
     pub payment_inflight: ::obspec::prometheus::Gauge,
 }
+
 #[allow(dead_code)]
 impl PaymentGatewayMetrics {
     /// Creates every metric, registers it in `registry`, and resolves every
@@ -577,58 +557,54 @@ impl PaymentGatewayMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        let _ = registry;
-        #[allow(unused_mut, unused_variables)]
-        let mut const_labels = ::std::collections::HashMap::<
-            ::std::string::String,
-            ::std::string::String,
-        >::new();
-        const_labels
-            .insert(
-                ::std::string::ToString::to_string("sla_tier"),
-                ::std::string::ToString::to_string("P0"),
-            );
+        const CONST_LABELS: &[(&str, &str)] = &[("sla_tier", "P0")];
         let payment_attempts_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "payment_attempts_total",
-                    "Payment attempts by outcome.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["region", "payment_channel", "status"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
-            PaymentAttemptsTotal(::obspec::Dense::resolve(&vec)?)
+            let opts = ::obspec::MetricOpts {
+                name: "payment_attempts_total",
+                help: "Payment attempts by outcome.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["region", "payment_channel", "status"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
+            PaymentAttemptsTotal {
+                children: ::obspec::Dense::resolve(&vec)?,
+            }
         };
         let payment_latency_seconds = {
-            let opts = ::obspec::prometheus::HistogramOpts::new(
-                    "payment_latency_seconds",
-                    "End-to-end payment latency.",
-                )
-                .const_labels(const_labels.clone())
-                .buckets(::std::vec![0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]);
-            let vec = ::obspec::prometheus::HistogramVec::new(opts, &["region"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
-            PaymentLatencySeconds(::obspec::Dense::resolve(&vec)?)
+            let opts = ::obspec::MetricOpts {
+                name: "payment_latency_seconds",
+                help: "End-to-end payment latency.",
+                buckets: &[0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["region"];
+            let vec: ::obspec::prometheus::HistogramVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
+            PaymentLatencySeconds {
+                children: ::obspec::Dense::resolve(&vec)?,
+            }
         };
         let payment_inflight = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "payment_inflight",
-                    "Payments in flight.",
-                )
-                .const_labels(const_labels.clone());
-            let metric = ::obspec::prometheus::Gauge::with_opts(opts)?;
-            registry.register(::std::boxed::Box::new(metric.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "payment_inflight",
+                help: "Payments in flight.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let metric: ::obspec::prometheus::Gauge =
+                ::obspec::Metric::register_one(registry, &opts)?;
             metric
         };
-        ::core::result::Result::Ok(PaymentGatewayMetrics {
+        ::core::result::Result::Ok(Self {
             payment_attempts_total,
             payment_latency_seconds,
             payment_inflight,
         })
     }
 }
+
 /// The HTTP metrics of the service `payment-gateway` (its `http:` section),
 /// for `obspec::http::HttpMetrics::register`: requests by route, method and
 /// status class, their duration, and requests in flight. The routes are the
@@ -639,7 +615,9 @@ pub static HTTP: ::obspec::http::Spec = ::obspec::http::Spec {
     requests: "payment_http_requests_total",
     duration: "payment_http_request_duration_seconds",
     in_flight: ::core::option::Option::Some("payment_http_requests_in_flight"),
-    buckets: &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0],
+    buckets: &[
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+    ],
     const_labels: &[("sla_tier", "P0")],
     routes: &["/payments", "/payments/{id}"],
     methods: &["GET", "POST"],

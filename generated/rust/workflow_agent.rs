@@ -13,25 +13,25 @@ pub enum Method {
     /// `DELETE`
     Delete,
 }
+
 #[allow(dead_code)]
 impl Method {
+    /// The label name.
+    pub const LABEL: &'static str = "method";
     /// Every value, in declaration order.
-    pub const ALL: [Method; 4] = [
-        Method::Get,
-        Method::Post,
-        Method::Put,
-        Method::Delete,
-    ];
+    pub const ALL: [Self; 4] = [Self::Get, Self::Post, Self::Put, Self::Delete];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
         }
     }
 }
+
 impl ::obspec::LabelValue for Method {
     const COUNT: usize = 4;
     const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "DELETE"];
@@ -44,31 +44,23 @@ impl ::obspec::LabelValue for Method {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Method::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Method {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Method {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "GET" => ::core::result::Result::Ok(Method::Get),
-            "POST" => ::core::result::Result::Ok(Method::Post),
-            "PUT" => ::core::result::Result::Ok(Method::Put),
-            "DELETE" => ::core::result::Result::Ok(Method::Delete),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "method",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `status_class`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,25 +74,25 @@ pub enum StatusClass {
     /// `5xx`
     V5xx,
 }
+
 #[allow(dead_code)]
 impl StatusClass {
+    /// The label name.
+    pub const LABEL: &'static str = "status_class";
     /// Every value, in declaration order.
-    pub const ALL: [StatusClass; 4] = [
-        StatusClass::V2xx,
-        StatusClass::V3xx,
-        StatusClass::V4xx,
-        StatusClass::V5xx,
-    ];
+    pub const ALL: [Self; 4] = [Self::V2xx, Self::V3xx, Self::V4xx, Self::V5xx];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            StatusClass::V2xx => "2xx",
-            StatusClass::V3xx => "3xx",
-            StatusClass::V4xx => "4xx",
-            StatusClass::V5xx => "5xx",
+            Self::V2xx => "2xx",
+            Self::V3xx => "3xx",
+            Self::V4xx => "4xx",
+            Self::V5xx => "5xx",
         }
     }
 }
+
 impl ::obspec::LabelValue for StatusClass {
     const COUNT: usize = 4;
     const VALUES: &'static [&'static str] = &["2xx", "3xx", "4xx", "5xx"];
@@ -113,31 +105,23 @@ impl ::obspec::LabelValue for StatusClass {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        StatusClass::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for StatusClass {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for StatusClass {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "2xx" => ::core::result::Result::Ok(StatusClass::V2xx),
-            "3xx" => ::core::result::Result::Ok(StatusClass::V3xx),
-            "4xx" => ::core::result::Result::Ok(StatusClass::V4xx),
-            "5xx" => ::core::result::Result::Ok(StatusClass::V5xx),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "status_class",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `error_type`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -153,36 +137,36 @@ pub enum ErrorType {
     /// `internal`
     Internal,
 }
+
 #[allow(dead_code)]
 impl ErrorType {
+    /// The label name.
+    pub const LABEL: &'static str = "error_type";
     /// Every value, in declaration order.
-    pub const ALL: [ErrorType; 5] = [
-        ErrorType::Validation,
-        ErrorType::Auth,
-        ErrorType::Upstream,
-        ErrorType::Timeout,
-        ErrorType::Internal,
+    pub const ALL: [Self; 5] = [
+        Self::Validation,
+        Self::Auth,
+        Self::Upstream,
+        Self::Timeout,
+        Self::Internal,
     ];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            ErrorType::Validation => "validation",
-            ErrorType::Auth => "auth",
-            ErrorType::Upstream => "upstream",
-            ErrorType::Timeout => "timeout",
-            ErrorType::Internal => "internal",
+            Self::Validation => "validation",
+            Self::Auth => "auth",
+            Self::Upstream => "upstream",
+            Self::Timeout => "timeout",
+            Self::Internal => "internal",
         }
     }
 }
+
 impl ::obspec::LabelValue for ErrorType {
     const COUNT: usize = 5;
-    const VALUES: &'static [&'static str] = &[
-        "validation",
-        "auth",
-        "upstream",
-        "timeout",
-        "internal",
-    ];
+    const VALUES: &'static [&'static str] =
+        &["validation", "auth", "upstream", "timeout", "internal"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -192,32 +176,23 @@ impl ::obspec::LabelValue for ErrorType {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        ErrorType::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for ErrorType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for ErrorType {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "validation" => ::core::result::Result::Ok(ErrorType::Validation),
-            "auth" => ::core::result::Result::Ok(ErrorType::Auth),
-            "upstream" => ::core::result::Result::Ok(ErrorType::Upstream),
-            "timeout" => ::core::result::Result::Ok(ErrorType::Timeout),
-            "internal" => ::core::result::Result::Ok(ErrorType::Internal),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "error_type",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `provider`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -229,23 +204,24 @@ pub enum Provider {
     /// `bedrock`
     Bedrock,
 }
+
 #[allow(dead_code)]
 impl Provider {
+    /// The label name.
+    pub const LABEL: &'static str = "provider";
     /// Every value, in declaration order.
-    pub const ALL: [Provider; 3] = [
-        Provider::Anthropic,
-        Provider::Openai,
-        Provider::Bedrock,
-    ];
+    pub const ALL: [Self; 3] = [Self::Anthropic, Self::Openai, Self::Bedrock];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Provider::Anthropic => "anthropic",
-            Provider::Openai => "openai",
-            Provider::Bedrock => "bedrock",
+            Self::Anthropic => "anthropic",
+            Self::Openai => "openai",
+            Self::Bedrock => "bedrock",
         }
     }
 }
+
 impl ::obspec::LabelValue for Provider {
     const COUNT: usize = 3;
     const VALUES: &'static [&'static str] = &["anthropic", "openai", "bedrock"];
@@ -258,30 +234,23 @@ impl ::obspec::LabelValue for Provider {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Provider::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Provider {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Provider {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "anthropic" => ::core::result::Result::Ok(Provider::Anthropic),
-            "openai" => ::core::result::Result::Ok(Provider::Openai),
-            "bedrock" => ::core::result::Result::Ok(Provider::Bedrock),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "provider",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `token_type`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -295,33 +264,28 @@ pub enum TokenType {
     /// `cache_write`
     CacheWrite,
 }
+
 #[allow(dead_code)]
 impl TokenType {
+    /// The label name.
+    pub const LABEL: &'static str = "token_type";
     /// Every value, in declaration order.
-    pub const ALL: [TokenType; 4] = [
-        TokenType::Input,
-        TokenType::Output,
-        TokenType::CacheRead,
-        TokenType::CacheWrite,
-    ];
+    pub const ALL: [Self; 4] = [Self::Input, Self::Output, Self::CacheRead, Self::CacheWrite];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            TokenType::Input => "input",
-            TokenType::Output => "output",
-            TokenType::CacheRead => "cache_read",
-            TokenType::CacheWrite => "cache_write",
+            Self::Input => "input",
+            Self::Output => "output",
+            Self::CacheRead => "cache_read",
+            Self::CacheWrite => "cache_write",
         }
     }
 }
+
 impl ::obspec::LabelValue for TokenType {
     const COUNT: usize = 4;
-    const VALUES: &'static [&'static str] = &[
-        "input",
-        "output",
-        "cache_read",
-        "cache_write",
-    ];
+    const VALUES: &'static [&'static str] = &["input", "output", "cache_read", "cache_write"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -331,31 +295,23 @@ impl ::obspec::LabelValue for TokenType {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        TokenType::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for TokenType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for TokenType {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "input" => ::core::result::Result::Ok(TokenType::Input),
-            "output" => ::core::result::Result::Ok(TokenType::Output),
-            "cache_read" => ::core::result::Result::Ok(TokenType::CacheRead),
-            "cache_write" => ::core::result::Result::Ok(TokenType::CacheWrite),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "token_type",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `outcome`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -367,19 +323,24 @@ pub enum Outcome {
     /// `timeout`
     Timeout,
 }
+
 #[allow(dead_code)]
 impl Outcome {
+    /// The label name.
+    pub const LABEL: &'static str = "outcome";
     /// Every value, in declaration order.
-    pub const ALL: [Outcome; 3] = [Outcome::Success, Outcome::Error, Outcome::Timeout];
+    pub const ALL: [Self; 3] = [Self::Success, Self::Error, Self::Timeout];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Outcome::Success => "success",
-            Outcome::Error => "error",
-            Outcome::Timeout => "timeout",
+            Self::Success => "success",
+            Self::Error => "error",
+            Self::Timeout => "timeout",
         }
     }
 }
+
 impl ::obspec::LabelValue for Outcome {
     const COUNT: usize = 3;
     const VALUES: &'static [&'static str] = &["success", "error", "timeout"];
@@ -392,30 +353,23 @@ impl ::obspec::LabelValue for Outcome {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Outcome::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Outcome {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Outcome {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "success" => ::core::result::Result::Ok(Outcome::Success),
-            "error" => ::core::result::Result::Ok(Outcome::Error),
-            "timeout" => ::core::result::Result::Ok(Outcome::Timeout),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "outcome",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// HTTP requests served, by route and response class.
 ///
 /// `workflow_agent_http_requests_total`: counter.
@@ -428,6 +382,7 @@ pub struct WorkflowAgentHttpRequestsTotal {
     vec: ::obspec::prometheus::IntCounterVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowAgentHttpRequestsTotal {
     /// The child for these label values. Open-domain values past their bound are
@@ -438,12 +393,15 @@ impl WorkflowAgentHttpRequestsTotal {
         method: Method,
         status_class: StatusClass,
     ) -> ::obspec::prometheus::IntCounter {
-        self.vec
-            .with_label_values(
-                &[self.endpoint.admit(endpoint), method.as_str(), status_class.as_str()],
-            )
+        let values = [
+            ::obspec::LabelGuard::admit(&self.endpoint, endpoint),
+            Method::as_str(method),
+            StatusClass::as_str(status_class),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Time to serve an HTTP request.
 ///
 /// `workflow_agent_http_request_duration_seconds`: histogram in seconds.
@@ -455,18 +413,20 @@ pub struct WorkflowAgentHttpRequestDurationSeconds {
     vec: ::obspec::prometheus::HistogramVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowAgentHttpRequestDurationSeconds {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
-    pub fn with(
-        &self,
-        endpoint: &str,
-        method: Method,
-    ) -> ::obspec::prometheus::Histogram {
-        self.vec.with_label_values(&[self.endpoint.admit(endpoint), method.as_str()])
+    pub fn with(&self, endpoint: &str, method: Method) -> ::obspec::prometheus::Histogram {
+        let values = [
+            ::obspec::LabelGuard::admit(&self.endpoint, endpoint),
+            Method::as_str(method),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// HTTP requests that failed, by cause.
 ///
 /// `workflow_agent_http_request_errors_total`: counter.
@@ -479,6 +439,7 @@ pub struct WorkflowAgentHttpRequestErrorsTotal {
     vec: ::obspec::prometheus::IntCounterVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowAgentHttpRequestErrorsTotal {
     /// The child for these label values. Open-domain values past their bound are
@@ -489,12 +450,15 @@ impl WorkflowAgentHttpRequestErrorsTotal {
         method: Method,
         error_type: ErrorType,
     ) -> ::obspec::prometheus::IntCounter {
-        self.vec
-            .with_label_values(
-                &[self.endpoint.admit(endpoint), method.as_str(), error_type.as_str()],
-            )
+        let values = [
+            ::obspec::LabelGuard::admit(&self.endpoint, endpoint),
+            Method::as_str(method),
+            ErrorType::as_str(error_type),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// HTTP requests being served.
 ///
 /// `workflow_agent_http_requests_in_flight`: gauge.
@@ -505,14 +469,17 @@ pub struct WorkflowAgentHttpRequestsInFlight {
     vec: ::obspec::prometheus::GaugeVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowAgentHttpRequestsInFlight {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
     pub fn with(&self, endpoint: &str) -> ::obspec::prometheus::Gauge {
-        self.vec.with_label_values(&[self.endpoint.admit(endpoint)])
+        let values = [::obspec::LabelGuard::admit(&self.endpoint, endpoint)];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Model requests, by model, provider and outcome.
 ///
 /// `workflow_agent_ai_requests_total`: counter.
@@ -525,6 +492,7 @@ pub struct WorkflowAgentAiRequestsTotal {
     vec: ::obspec::prometheus::IntCounterVec,
     model: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowAgentAiRequestsTotal {
     /// The child for these label values. Open-domain values past their bound are
@@ -535,12 +503,15 @@ impl WorkflowAgentAiRequestsTotal {
         provider: Provider,
         outcome: Outcome,
     ) -> ::obspec::prometheus::IntCounter {
-        self.vec
-            .with_label_values(
-                &[self.model.admit(model), provider.as_str(), outcome.as_str()],
-            )
+        let values = [
+            ::obspec::LabelGuard::admit(&self.model, model),
+            Provider::as_str(provider),
+            Outcome::as_str(outcome),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Tokens consumed, by model and token type.
 ///
 /// `workflow_agent_ai_tokens_total`: counter.
@@ -552,18 +523,20 @@ pub struct WorkflowAgentAiTokensTotal {
     vec: ::obspec::prometheus::IntCounterVec,
     model: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowAgentAiTokensTotal {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
-    pub fn with(
-        &self,
-        model: &str,
-        token_type: TokenType,
-    ) -> ::obspec::prometheus::IntCounter {
-        self.vec.with_label_values(&[self.model.admit(model), token_type.as_str()])
+    pub fn with(&self, model: &str, token_type: TokenType) -> ::obspec::prometheus::IntCounter {
+        let values = [
+            ::obspec::LabelGuard::admit(&self.model, model),
+            TokenType::as_str(token_type),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Model cost in US dollars, by model.
 ///
 /// `workflow_agent_ai_cost_dollars_total`: counter in dollars.
@@ -574,14 +547,17 @@ pub struct WorkflowAgentAiCostDollarsTotal {
     vec: ::obspec::prometheus::CounterVec,
     model: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowAgentAiCostDollarsTotal {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
     pub fn with(&self, model: &str) -> ::obspec::prometheus::Counter {
-        self.vec.with_label_values(&[self.model.admit(model)])
+        let values = [::obspec::LabelGuard::admit(&self.model, model)];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Duration of model requests.
 ///
 /// `workflow_agent_ai_request_duration_seconds`: histogram in seconds.
@@ -592,14 +568,17 @@ pub struct WorkflowAgentAiRequestDurationSeconds {
     vec: ::obspec::prometheus::HistogramVec,
     model: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowAgentAiRequestDurationSeconds {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
     pub fn with(&self, model: &str) -> ::obspec::prometheus::Histogram {
-        self.vec.with_label_values(&[self.model.admit(model)])
+        let values = [::obspec::LabelGuard::admit(&self.model, model)];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Metrics of the service `workflow-agent`.
 ///
 /// Runs AI-assisted workflow steps, calling models and tools on behalf of the workflow engine.
@@ -655,6 +634,7 @@ pub struct WorkflowAgentMetrics {
     /// - `model`: at most 20 distinct values
     pub workflow_agent_ai_request_duration_seconds: WorkflowAgentAiRequestDurationSeconds,
 }
+
 #[allow(dead_code)]
 impl WorkflowAgentMetrics {
     /// Creates every metric, registers it in `registry`, and resolves every
@@ -662,161 +642,138 @@ impl WorkflowAgentMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        let _ = registry;
-        #[allow(unused_mut, unused_variables)]
-        let mut const_labels = ::std::collections::HashMap::<
-            ::std::string::String,
-            ::std::string::String,
-        >::new();
-        let overflow = ::obspec::prometheus::IntCounterVec::new(
-            ::obspec::prometheus::Opts::new(
-                    "workflow_agent_obspec_label_overflow_total",
-                    "Label values replaced by the overflow value because the label reached its max_cardinality.",
-                )
-                .const_labels(const_labels.clone()),
-            &["label"],
+        const CONST_LABELS: &[(&str, &str)] = &[];
+        let overflow = ::obspec::LabelGuard::register_overflow(
+            registry,
+            "workflow_agent_obspec_label_overflow_total",
+            CONST_LABELS,
         )?;
-        registry.register(::std::boxed::Box::new(overflow.clone()))?;
-        let endpoint_guard = ::std::sync::Arc::new(
-            ::obspec::LabelGuard::new(
-                10,
-                "__overflow__",
-                overflow.get_metric_with_label_values(&["endpoint"])?,
-            ),
-        );
-        let model_guard = ::std::sync::Arc::new(
-            ::obspec::LabelGuard::new(
-                20,
-                "__overflow__",
-                overflow.get_metric_with_label_values(&["model"])?,
-            ),
-        );
+        let endpoint_guard =
+            ::obspec::LabelGuard::shared(&overflow, "endpoint", 10, "__overflow__")?;
+        let model_guard = ::obspec::LabelGuard::shared(&overflow, "model", 20, "__overflow__")?;
         let workflow_agent_http_requests_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_agent_http_requests_total",
-                    "HTTP requests served, by route and response class.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["endpoint", "method", "status_class"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_agent_http_requests_total",
+                help: "HTTP requests served, by route and response class.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint", "method", "status_class"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowAgentHttpRequestsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let workflow_agent_http_request_duration_seconds = {
-            let opts = ::obspec::prometheus::HistogramOpts::new(
-                    "workflow_agent_http_request_duration_seconds",
-                    "Time to serve an HTTP request.",
-                )
-                .const_labels(const_labels.clone())
-                .buckets(
-                    ::std::vec![
-                        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
-                    ],
-                );
-            let vec = ::obspec::prometheus::HistogramVec::new(
-                opts,
-                &["endpoint", "method"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_agent_http_request_duration_seconds",
+                help: "Time to serve an HTTP request.",
+                buckets: &[
+                    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint", "method"];
+            let vec: ::obspec::prometheus::HistogramVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowAgentHttpRequestDurationSeconds {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let workflow_agent_http_request_errors_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_agent_http_request_errors_total",
-                    "HTTP requests that failed, by cause.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["endpoint", "method", "error_type"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_agent_http_request_errors_total",
+                help: "HTTP requests that failed, by cause.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint", "method", "error_type"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowAgentHttpRequestErrorsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let workflow_agent_http_requests_in_flight = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_agent_http_requests_in_flight",
-                    "HTTP requests being served.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::GaugeVec::new(opts, &["endpoint"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_agent_http_requests_in_flight",
+                help: "HTTP requests being served.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint"];
+            let vec: ::obspec::prometheus::GaugeVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowAgentHttpRequestsInFlight {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let workflow_agent_ai_requests_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_agent_ai_requests_total",
-                    "Model requests, by model, provider and outcome.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["model", "provider", "outcome"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_agent_ai_requests_total",
+                help: "Model requests, by model, provider and outcome.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["model", "provider", "outcome"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowAgentAiRequestsTotal {
                 vec,
                 model: ::std::sync::Arc::clone(&model_guard),
             }
         };
         let workflow_agent_ai_tokens_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_agent_ai_tokens_total",
-                    "Tokens consumed, by model and token type.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["model", "token_type"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_agent_ai_tokens_total",
+                help: "Tokens consumed, by model and token type.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["model", "token_type"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowAgentAiTokensTotal {
                 vec,
                 model: ::std::sync::Arc::clone(&model_guard),
             }
         };
         let workflow_agent_ai_cost_dollars_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_agent_ai_cost_dollars_total",
-                    "Model cost in US dollars, by model.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::CounterVec::new(opts, &["model"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_agent_ai_cost_dollars_total",
+                help: "Model cost in US dollars, by model.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["model"];
+            let vec: ::obspec::prometheus::CounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowAgentAiCostDollarsTotal {
                 vec,
                 model: ::std::sync::Arc::clone(&model_guard),
             }
         };
         let workflow_agent_ai_request_duration_seconds = {
-            let opts = ::obspec::prometheus::HistogramOpts::new(
-                    "workflow_agent_ai_request_duration_seconds",
-                    "Duration of model requests.",
-                )
-                .const_labels(const_labels.clone())
-                .buckets(::std::vec![0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0]);
-            let vec = ::obspec::prometheus::HistogramVec::new(opts, &["model"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_agent_ai_request_duration_seconds",
+                help: "Duration of model requests.",
+                buckets: &[0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["model"];
+            let vec: ::obspec::prometheus::HistogramVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowAgentAiRequestDurationSeconds {
                 vec,
                 model: ::std::sync::Arc::clone(&model_guard),
             }
         };
-        ::core::result::Result::Ok(WorkflowAgentMetrics {
+        ::core::result::Result::Ok(Self {
             workflow_agent_http_requests_total,
             workflow_agent_http_request_duration_seconds,
             workflow_agent_http_request_errors_total,

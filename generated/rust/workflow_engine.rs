@@ -13,25 +13,25 @@ pub enum Method {
     /// `DELETE`
     Delete,
 }
+
 #[allow(dead_code)]
 impl Method {
+    /// The label name.
+    pub const LABEL: &'static str = "method";
     /// Every value, in declaration order.
-    pub const ALL: [Method; 4] = [
-        Method::Get,
-        Method::Post,
-        Method::Put,
-        Method::Delete,
-    ];
+    pub const ALL: [Self; 4] = [Self::Get, Self::Post, Self::Put, Self::Delete];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
         }
     }
 }
+
 impl ::obspec::LabelValue for Method {
     const COUNT: usize = 4;
     const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "DELETE"];
@@ -44,31 +44,23 @@ impl ::obspec::LabelValue for Method {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Method::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Method {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Method {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "GET" => ::core::result::Result::Ok(Method::Get),
-            "POST" => ::core::result::Result::Ok(Method::Post),
-            "PUT" => ::core::result::Result::Ok(Method::Put),
-            "DELETE" => ::core::result::Result::Ok(Method::Delete),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "method",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `status_class`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,25 +74,25 @@ pub enum StatusClass {
     /// `5xx`
     V5xx,
 }
+
 #[allow(dead_code)]
 impl StatusClass {
+    /// The label name.
+    pub const LABEL: &'static str = "status_class";
     /// Every value, in declaration order.
-    pub const ALL: [StatusClass; 4] = [
-        StatusClass::V2xx,
-        StatusClass::V3xx,
-        StatusClass::V4xx,
-        StatusClass::V5xx,
-    ];
+    pub const ALL: [Self; 4] = [Self::V2xx, Self::V3xx, Self::V4xx, Self::V5xx];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            StatusClass::V2xx => "2xx",
-            StatusClass::V3xx => "3xx",
-            StatusClass::V4xx => "4xx",
-            StatusClass::V5xx => "5xx",
+            Self::V2xx => "2xx",
+            Self::V3xx => "3xx",
+            Self::V4xx => "4xx",
+            Self::V5xx => "5xx",
         }
     }
 }
+
 impl ::obspec::LabelValue for StatusClass {
     const COUNT: usize = 4;
     const VALUES: &'static [&'static str] = &["2xx", "3xx", "4xx", "5xx"];
@@ -113,31 +105,23 @@ impl ::obspec::LabelValue for StatusClass {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        StatusClass::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for StatusClass {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for StatusClass {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "2xx" => ::core::result::Result::Ok(StatusClass::V2xx),
-            "3xx" => ::core::result::Result::Ok(StatusClass::V3xx),
-            "4xx" => ::core::result::Result::Ok(StatusClass::V4xx),
-            "5xx" => ::core::result::Result::Ok(StatusClass::V5xx),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "status_class",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `error_type`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -153,36 +137,36 @@ pub enum ErrorType {
     /// `internal`
     Internal,
 }
+
 #[allow(dead_code)]
 impl ErrorType {
+    /// The label name.
+    pub const LABEL: &'static str = "error_type";
     /// Every value, in declaration order.
-    pub const ALL: [ErrorType; 5] = [
-        ErrorType::Validation,
-        ErrorType::Auth,
-        ErrorType::Upstream,
-        ErrorType::Timeout,
-        ErrorType::Internal,
+    pub const ALL: [Self; 5] = [
+        Self::Validation,
+        Self::Auth,
+        Self::Upstream,
+        Self::Timeout,
+        Self::Internal,
     ];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            ErrorType::Validation => "validation",
-            ErrorType::Auth => "auth",
-            ErrorType::Upstream => "upstream",
-            ErrorType::Timeout => "timeout",
-            ErrorType::Internal => "internal",
+            Self::Validation => "validation",
+            Self::Auth => "auth",
+            Self::Upstream => "upstream",
+            Self::Timeout => "timeout",
+            Self::Internal => "internal",
         }
     }
 }
+
 impl ::obspec::LabelValue for ErrorType {
     const COUNT: usize = 5;
-    const VALUES: &'static [&'static str] = &[
-        "validation",
-        "auth",
-        "upstream",
-        "timeout",
-        "internal",
-    ];
+    const VALUES: &'static [&'static str] =
+        &["validation", "auth", "upstream", "timeout", "internal"];
     #[inline]
     fn index(self) -> usize {
         self as usize
@@ -192,32 +176,23 @@ impl ::obspec::LabelValue for ErrorType {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        ErrorType::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for ErrorType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for ErrorType {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "validation" => ::core::result::Result::Ok(ErrorType::Validation),
-            "auth" => ::core::result::Result::Ok(ErrorType::Auth),
-            "upstream" => ::core::result::Result::Ok(ErrorType::Upstream),
-            "timeout" => ::core::result::Result::Ok(ErrorType::Timeout),
-            "internal" => ::core::result::Result::Ok(ErrorType::Internal),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "error_type",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `workflow_type`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -229,23 +204,24 @@ pub enum WorkflowType {
     /// `ai_assisted`
     AiAssisted,
 }
+
 #[allow(dead_code)]
 impl WorkflowType {
+    /// The label name.
+    pub const LABEL: &'static str = "workflow_type";
     /// Every value, in declaration order.
-    pub const ALL: [WorkflowType; 3] = [
-        WorkflowType::Simple,
-        WorkflowType::Complex,
-        WorkflowType::AiAssisted,
-    ];
+    pub const ALL: [Self; 3] = [Self::Simple, Self::Complex, Self::AiAssisted];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            WorkflowType::Simple => "simple",
-            WorkflowType::Complex => "complex",
-            WorkflowType::AiAssisted => "ai_assisted",
+            Self::Simple => "simple",
+            Self::Complex => "complex",
+            Self::AiAssisted => "ai_assisted",
         }
     }
 }
+
 impl ::obspec::LabelValue for WorkflowType {
     const COUNT: usize = 3;
     const VALUES: &'static [&'static str] = &["simple", "complex", "ai_assisted"];
@@ -258,30 +234,23 @@ impl ::obspec::LabelValue for WorkflowType {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        WorkflowType::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for WorkflowType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for WorkflowType {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "simple" => ::core::result::Result::Ok(WorkflowType::Simple),
-            "complex" => ::core::result::Result::Ok(WorkflowType::Complex),
-            "ai_assisted" => ::core::result::Result::Ok(WorkflowType::AiAssisted),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "workflow_type",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `complexity_level`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -293,23 +262,24 @@ pub enum ComplexityLevel {
     /// `high`
     High,
 }
+
 #[allow(dead_code)]
 impl ComplexityLevel {
+    /// The label name.
+    pub const LABEL: &'static str = "complexity_level";
     /// Every value, in declaration order.
-    pub const ALL: [ComplexityLevel; 3] = [
-        ComplexityLevel::Low,
-        ComplexityLevel::Medium,
-        ComplexityLevel::High,
-    ];
+    pub const ALL: [Self; 3] = [Self::Low, Self::Medium, Self::High];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            ComplexityLevel::Low => "low",
-            ComplexityLevel::Medium => "medium",
-            ComplexityLevel::High => "high",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
         }
     }
 }
+
 impl ::obspec::LabelValue for ComplexityLevel {
     const COUNT: usize = 3;
     const VALUES: &'static [&'static str] = &["low", "medium", "high"];
@@ -322,30 +292,23 @@ impl ::obspec::LabelValue for ComplexityLevel {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        ComplexityLevel::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for ComplexityLevel {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for ComplexityLevel {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "low" => ::core::result::Result::Ok(ComplexityLevel::Low),
-            "medium" => ::core::result::Result::Ok(ComplexityLevel::Medium),
-            "high" => ::core::result::Result::Ok(ComplexityLevel::High),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "complexity_level",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// Values of the label `status`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -357,19 +320,24 @@ pub enum Status {
     /// `cancelled`
     Cancelled,
 }
+
 #[allow(dead_code)]
 impl Status {
+    /// The label name.
+    pub const LABEL: &'static str = "status";
     /// Every value, in declaration order.
-    pub const ALL: [Status; 3] = [Status::Succeeded, Status::Failed, Status::Cancelled];
+    pub const ALL: [Self; 3] = [Self::Succeeded, Self::Failed, Self::Cancelled];
+
     /// The label value as exported.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Status::Succeeded => "succeeded",
-            Status::Failed => "failed",
-            Status::Cancelled => "cancelled",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
         }
     }
 }
+
 impl ::obspec::LabelValue for Status {
     const COUNT: usize = 3;
     const VALUES: &'static [&'static str] = &["succeeded", "failed", "cancelled"];
@@ -382,30 +350,23 @@ impl ::obspec::LabelValue for Status {
     }
     #[inline]
     fn as_str(self) -> &'static str {
-        Status::as_str(self)
+        Self::as_str(self)
     }
 }
+
 impl ::core::fmt::Display for Status {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::core::str::FromStr for Status {
     type Err = ::obspec::UnknownLabelValue;
     fn from_str(s: &str) -> ::core::result::Result<Self, ::obspec::UnknownLabelValue> {
-        match s {
-            "succeeded" => ::core::result::Result::Ok(Status::Succeeded),
-            "failed" => ::core::result::Result::Ok(Status::Failed),
-            "cancelled" => ::core::result::Result::Ok(Status::Cancelled),
-            _ => {
-                ::core::result::Result::Err(::obspec::UnknownLabelValue {
-                    label: "status",
-                    value: ::std::string::ToString::to_string(s),
-                })
-            }
-        }
+        ::obspec::parse_label_value(Self::LABEL, s)
     }
 }
+
 /// HTTP requests served, by route and response class.
 ///
 /// `workflow_engine_http_requests_total`: counter.
@@ -418,6 +379,7 @@ pub struct WorkflowEngineHttpRequestsTotal {
     vec: ::obspec::prometheus::IntCounterVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowEngineHttpRequestsTotal {
     /// The child for these label values. Open-domain values past their bound are
@@ -428,12 +390,15 @@ impl WorkflowEngineHttpRequestsTotal {
         method: Method,
         status_class: StatusClass,
     ) -> ::obspec::prometheus::IntCounter {
-        self.vec
-            .with_label_values(
-                &[self.endpoint.admit(endpoint), method.as_str(), status_class.as_str()],
-            )
+        let values = [
+            ::obspec::LabelGuard::admit(&self.endpoint, endpoint),
+            Method::as_str(method),
+            StatusClass::as_str(status_class),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Time to serve an HTTP request.
 ///
 /// `workflow_engine_http_request_duration_seconds`: histogram in seconds.
@@ -445,18 +410,20 @@ pub struct WorkflowEngineHttpRequestDurationSeconds {
     vec: ::obspec::prometheus::HistogramVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowEngineHttpRequestDurationSeconds {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
-    pub fn with(
-        &self,
-        endpoint: &str,
-        method: Method,
-    ) -> ::obspec::prometheus::Histogram {
-        self.vec.with_label_values(&[self.endpoint.admit(endpoint), method.as_str()])
+    pub fn with(&self, endpoint: &str, method: Method) -> ::obspec::prometheus::Histogram {
+        let values = [
+            ::obspec::LabelGuard::admit(&self.endpoint, endpoint),
+            Method::as_str(method),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// HTTP requests that failed, by cause.
 ///
 /// `workflow_engine_http_request_errors_total`: counter.
@@ -469,6 +436,7 @@ pub struct WorkflowEngineHttpRequestErrorsTotal {
     vec: ::obspec::prometheus::IntCounterVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowEngineHttpRequestErrorsTotal {
     /// The child for these label values. Open-domain values past their bound are
@@ -479,12 +447,15 @@ impl WorkflowEngineHttpRequestErrorsTotal {
         method: Method,
         error_type: ErrorType,
     ) -> ::obspec::prometheus::IntCounter {
-        self.vec
-            .with_label_values(
-                &[self.endpoint.admit(endpoint), method.as_str(), error_type.as_str()],
-            )
+        let values = [
+            ::obspec::LabelGuard::admit(&self.endpoint, endpoint),
+            Method::as_str(method),
+            ErrorType::as_str(error_type),
+        ];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// HTTP requests being served.
 ///
 /// `workflow_engine_http_requests_in_flight`: gauge.
@@ -495,14 +466,17 @@ pub struct WorkflowEngineHttpRequestsInFlight {
     vec: ::obspec::prometheus::GaugeVec,
     endpoint: ::std::sync::Arc<::obspec::LabelGuard>,
 }
+
 #[allow(dead_code)]
 impl WorkflowEngineHttpRequestsInFlight {
     /// The child for these label values. Open-domain values past their bound are
     /// replaced by the overflow value.
     pub fn with(&self, endpoint: &str) -> ::obspec::prometheus::Gauge {
-        self.vec.with_label_values(&[self.endpoint.admit(endpoint)])
+        let values = [::obspec::LabelGuard::admit(&self.endpoint, endpoint)];
+        self.vec.with_label_values(&values)
     }
 }
+
 /// Finished workflow executions, by type, complexity and final status.
 ///
 /// `workflow_engine_executions_total`: counter.
@@ -511,12 +485,11 @@ impl WorkflowEngineHttpRequestsInFlight {
 /// - `status`: `succeeded`, `failed`, `cancelled`
 #[allow(dead_code)]
 #[derive(Debug)]
-pub struct WorkflowEngineExecutionsTotal(
-    ::obspec::Dense<
-        ::obspec::prometheus::IntCounter,
-        (WorkflowType, ComplexityLevel, Status),
-    >,
-);
+pub struct WorkflowEngineExecutionsTotal {
+    children:
+        ::obspec::Dense<::obspec::prometheus::IntCounter, (WorkflowType, ComplexityLevel, Status)>,
+}
+
 #[allow(dead_code)]
 impl WorkflowEngineExecutionsTotal {
     /// The child for these label values: resolved at registration, no lookup.
@@ -527,55 +500,66 @@ impl WorkflowEngineExecutionsTotal {
         complexity_level: ComplexityLevel,
         status: Status,
     ) -> &::obspec::prometheus::IntCounter {
-        self.0.get((workflow_type, complexity_level, status))
+        let labels = (workflow_type, complexity_level, status);
+        self.children.get(labels)
     }
+
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::IntCounter] {
-        self.0.children()
+        self.children.children()
     }
 }
+
 /// Wall-clock duration of workflow executions.
 ///
 /// `workflow_engine_execution_duration_seconds`: histogram in seconds.
 /// - `workflow_type`: `simple`, `complex`, `ai_assisted`
 #[allow(dead_code)]
 #[derive(Debug)]
-pub struct WorkflowEngineExecutionDurationSeconds(
-    ::obspec::Dense<::obspec::prometheus::Histogram, (WorkflowType,)>,
-);
+pub struct WorkflowEngineExecutionDurationSeconds {
+    children: ::obspec::Dense<::obspec::prometheus::Histogram, (WorkflowType,)>,
+}
+
 #[allow(dead_code)]
 impl WorkflowEngineExecutionDurationSeconds {
     /// The child for these label values: resolved at registration, no lookup.
     #[inline]
     pub fn with(&self, workflow_type: WorkflowType) -> &::obspec::prometheus::Histogram {
-        self.0.get((workflow_type,))
+        let labels = (workflow_type,);
+        self.children.get(labels)
     }
+
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::Histogram] {
-        self.0.children()
+        self.children.children()
     }
 }
+
 /// Workflow executions in progress.
 ///
 /// `workflow_engine_executions_running`: gauge.
 /// - `workflow_type`: `simple`, `complex`, `ai_assisted`
 #[allow(dead_code)]
 #[derive(Debug)]
-pub struct WorkflowEngineExecutionsRunning(
-    ::obspec::Dense<::obspec::prometheus::Gauge, (WorkflowType,)>,
-);
+pub struct WorkflowEngineExecutionsRunning {
+    children: ::obspec::Dense<::obspec::prometheus::Gauge, (WorkflowType,)>,
+}
+
 #[allow(dead_code)]
 impl WorkflowEngineExecutionsRunning {
     /// The child for these label values: resolved at registration, no lookup.
     #[inline]
     pub fn with(&self, workflow_type: WorkflowType) -> &::obspec::prometheus::Gauge {
-        self.0.get((workflow_type,))
+        let labels = (workflow_type,);
+        self.children.get(labels)
     }
+
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::Gauge] {
-        self.0.children()
+        self.children.children()
     }
 }
+
 /// Metrics of the service `workflow-engine`.
 ///
 /// Schedules and executes workflows, delegating AI-assisted steps to the workflow agent.
@@ -625,6 +609,7 @@ pub struct WorkflowEngineMetrics {
     /// - `workflow_type`: `simple`, `complex`, `ai_assisted`
     pub workflow_engine_executions_running: WorkflowEngineExecutionsRunning,
 }
+
 #[allow(dead_code)]
 impl WorkflowEngineMetrics {
     /// Creates every metric, registers it in `registry`, and resolves every
@@ -632,133 +617,121 @@ impl WorkflowEngineMetrics {
     pub fn register(
         registry: &::obspec::prometheus::Registry,
     ) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
-        let _ = registry;
-        #[allow(unused_mut, unused_variables)]
-        let mut const_labels = ::std::collections::HashMap::<
-            ::std::string::String,
-            ::std::string::String,
-        >::new();
-        let overflow = ::obspec::prometheus::IntCounterVec::new(
-            ::obspec::prometheus::Opts::new(
-                    "workflow_engine_obspec_label_overflow_total",
-                    "Label values replaced by the overflow value because the label reached its max_cardinality.",
-                )
-                .const_labels(const_labels.clone()),
-            &["label"],
+        const CONST_LABELS: &[(&str, &str)] = &[];
+        let overflow = ::obspec::LabelGuard::register_overflow(
+            registry,
+            "workflow_engine_obspec_label_overflow_total",
+            CONST_LABELS,
         )?;
-        registry.register(::std::boxed::Box::new(overflow.clone()))?;
-        let endpoint_guard = ::std::sync::Arc::new(
-            ::obspec::LabelGuard::new(
-                10,
-                "__overflow__",
-                overflow.get_metric_with_label_values(&["endpoint"])?,
-            ),
-        );
+        let endpoint_guard =
+            ::obspec::LabelGuard::shared(&overflow, "endpoint", 10, "__overflow__")?;
         let workflow_engine_http_requests_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_engine_http_requests_total",
-                    "HTTP requests served, by route and response class.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["endpoint", "method", "status_class"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_engine_http_requests_total",
+                help: "HTTP requests served, by route and response class.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint", "method", "status_class"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowEngineHttpRequestsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let workflow_engine_http_request_duration_seconds = {
-            let opts = ::obspec::prometheus::HistogramOpts::new(
-                    "workflow_engine_http_request_duration_seconds",
-                    "Time to serve an HTTP request.",
-                )
-                .const_labels(const_labels.clone())
-                .buckets(
-                    ::std::vec![
-                        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
-                    ],
-                );
-            let vec = ::obspec::prometheus::HistogramVec::new(
-                opts,
-                &["endpoint", "method"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_engine_http_request_duration_seconds",
+                help: "Time to serve an HTTP request.",
+                buckets: &[
+                    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint", "method"];
+            let vec: ::obspec::prometheus::HistogramVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowEngineHttpRequestDurationSeconds {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let workflow_engine_http_request_errors_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_engine_http_request_errors_total",
-                    "HTTP requests that failed, by cause.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["endpoint", "method", "error_type"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_engine_http_request_errors_total",
+                help: "HTTP requests that failed, by cause.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint", "method", "error_type"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowEngineHttpRequestErrorsTotal {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let workflow_engine_http_requests_in_flight = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_engine_http_requests_in_flight",
-                    "HTTP requests being served.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::GaugeVec::new(opts, &["endpoint"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_engine_http_requests_in_flight",
+                help: "HTTP requests being served.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["endpoint"];
+            let vec: ::obspec::prometheus::GaugeVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
             WorkflowEngineHttpRequestsInFlight {
                 vec,
                 endpoint: ::std::sync::Arc::clone(&endpoint_guard),
             }
         };
         let workflow_engine_executions_total = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_engine_executions_total",
-                    "Finished workflow executions, by type, complexity and final status.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::IntCounterVec::new(
-                opts,
-                &["workflow_type", "complexity_level", "status"],
-            )?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
-            WorkflowEngineExecutionsTotal(::obspec::Dense::resolve(&vec)?)
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_engine_executions_total",
+                help: "Finished workflow executions, by type, complexity and final status.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["workflow_type", "complexity_level", "status"];
+            let vec: ::obspec::prometheus::IntCounterVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
+            WorkflowEngineExecutionsTotal {
+                children: ::obspec::Dense::resolve(&vec)?,
+            }
         };
         let workflow_engine_execution_duration_seconds = {
-            let opts = ::obspec::prometheus::HistogramOpts::new(
-                    "workflow_engine_execution_duration_seconds",
-                    "Wall-clock duration of workflow executions.",
-                )
-                .const_labels(const_labels.clone())
-                .buckets(
-                    ::std::vec![
-                        0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 1800.0, 3600.0
-                    ],
-                );
-            let vec = ::obspec::prometheus::HistogramVec::new(opts, &["workflow_type"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
-            WorkflowEngineExecutionDurationSeconds(::obspec::Dense::resolve(&vec)?)
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_engine_execution_duration_seconds",
+                help: "Wall-clock duration of workflow executions.",
+                buckets: &[
+                    0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 1800.0, 3600.0,
+                ],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["workflow_type"];
+            let vec: ::obspec::prometheus::HistogramVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
+            WorkflowEngineExecutionDurationSeconds {
+                children: ::obspec::Dense::resolve(&vec)?,
+            }
         };
         let workflow_engine_executions_running = {
-            let opts = ::obspec::prometheus::Opts::new(
-                    "workflow_engine_executions_running",
-                    "Workflow executions in progress.",
-                )
-                .const_labels(const_labels.clone());
-            let vec = ::obspec::prometheus::GaugeVec::new(opts, &["workflow_type"])?;
-            registry.register(::std::boxed::Box::new(vec.clone()))?;
-            WorkflowEngineExecutionsRunning(::obspec::Dense::resolve(&vec)?)
+            let opts = ::obspec::MetricOpts {
+                name: "workflow_engine_executions_running",
+                help: "Workflow executions in progress.",
+                buckets: &[],
+                const_labels: CONST_LABELS,
+            };
+            let names = ["workflow_type"];
+            let vec: ::obspec::prometheus::GaugeVec =
+                ::obspec::register_vec(registry, &opts, &names)?;
+            WorkflowEngineExecutionsRunning {
+                children: ::obspec::Dense::resolve(&vec)?,
+            }
         };
-        ::core::result::Result::Ok(WorkflowEngineMetrics {
+        ::core::result::Result::Ok(Self {
             workflow_engine_http_requests_total,
             workflow_engine_http_request_duration_seconds,
             workflow_engine_http_request_errors_total,

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod duration;
 pub mod load;
 pub mod model;
+pub mod par;
 pub mod secrets;
 pub mod source;
 pub mod yaml;

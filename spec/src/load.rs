@@ -167,6 +167,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Loaded, IoError> {
         files.push((input, bytes));
     }
     let mut loaded = Loaded::default();
+    let mut texts = Vec::new();
     for (input, bytes) in files {
         let name = display_name(&input.path);
         let text = match String::from_utf8(bytes) {
@@ -200,7 +201,13 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Loaded, IoError> {
             path: input.path,
             text,
         });
-        load_text(&mut loaded, id, project);
+        texts.push((id, project));
+    }
+    let parsed = crate::par::map(&texts, |(id, _)| {
+        parse_text(*id, &loaded.sources.get(*id).text)
+    });
+    for ((id, project), parsed) in texts.into_iter().zip(parsed) {
+        apply(&mut loaded, id, project, parsed);
     }
     if loaded.sources.iter().next().is_none() {
         loaded.diagnostics.push(Diagnostic {
@@ -242,8 +249,37 @@ pub fn load_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Lo
 }
 
 fn load_text(loaded: &mut Loaded, id: FileId, project: bool) {
-    let text = &loaded.sources.get(id).text;
-    let root = match yaml::parse(id, text, Limits::default()) {
+    let parsed = parse_text(id, &loaded.sources.get(id).text);
+    apply(loaded, id, project, parsed);
+}
+
+/// What reading one file gives before the model: its YAML tree and the
+/// secrets found in it. Independent of every other file, so files are read
+/// in parallel.
+struct Parsed {
+    root: Result<Option<Node>, Diagnostic>,
+    secret_diags: Vec<Diagnostic>,
+    found: Vec<crate::secrets::Found>,
+}
+
+fn parse_text(id: FileId, text: &str) -> Parsed {
+    let root = yaml::parse(id, text, Limits::default());
+    let mut found = Vec::new();
+    let mut secret_diags = Vec::new();
+    if let Ok(Some(root)) = &root {
+        // One secret policy for every string of every file, before the model.
+        crate::secrets::scan(root, &mut secret_diags, &mut found);
+        crate::secrets::scan_comments(id, text, &mut secret_diags, &mut found);
+    }
+    Parsed {
+        root,
+        secret_diags,
+        found,
+    }
+}
+
+fn apply(loaded: &mut Loaded, id: FileId, project: bool, parsed: Parsed) {
+    let root = match parsed.root {
         Ok(Some(root)) => root,
         Ok(None) => {
             loaded.diagnostics.push(
@@ -257,15 +293,10 @@ fn load_text(loaded: &mut Loaded, id: FileId, project: bool) {
             return;
         }
     };
-    // One secret policy for every string of every file, before the model.
-    let mut found = Vec::new();
-    let mut secret_diags = Vec::new();
-    crate::secrets::scan(&root, &mut secret_diags, &mut found);
-    crate::secrets::scan_comments(id, text, &mut secret_diags, &mut found);
-    for d in secret_diags {
+    for d in parsed.secret_diags {
         loaded.diagnostics.push(d);
     }
-    for f in &found {
+    for f in &parsed.found {
         loaded.sources.add_secret(&f.literal);
         // The literal as written in the source, when it differs (escapes, quotes).
         let raw = loaded.sources.slice(f.span).map(str::to_string);

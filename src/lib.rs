@@ -44,6 +44,11 @@ pub use obspec_macros::instrument;
 
 pub mod instrument;
 
+/// The typed exposition: text format and OpenMetrics written straight from
+/// the metrics, label text rendered once, no `gather()`.
+pub mod expose;
+pub use expose::{Exposition, Format};
+
 /// HTTP RED metrics into the spec's `http:` metrics; the tower layer is
 /// behind the `tower` feature.
 pub mod http;

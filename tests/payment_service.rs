@@ -219,4 +219,80 @@ fn serves_metrics_health_and_ready() {
     let calls = "payment_function_calls_total{";
     assert!(value(calls, &["function=\"call_bank\"", "outcome=\"error\""]) >= 1.0);
     assert!(value(calls, &["function=\"authorize\"", "outcome=\"ok\""]) >= 1.0);
+
+    // The text format passes Prometheus's own checker.
+    match Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(mut p) => {
+            p.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+            let o = p.wait_with_output().unwrap();
+            assert!(
+                o.status.success(),
+                "promtool check metrics: {}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        Err(_) => assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "promtool is required under CI=true (Debian package `prometheus`)"
+        ),
+    }
+
+    // Asked for OpenMetrics, as Prometheus asks: the same families, `_total`
+    // dropped from counter family names, `# EOF` last.
+    let (head, om) = get_with(
+        &addr,
+        "/metrics",
+        "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+    );
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/openmetrics-text; version=1.0.0"),
+        "{head}"
+    );
+    assert!(om.ends_with("# EOF\n"), "{om}");
+    let parsed =
+        obspec_codegen::exposition::parse(&om, obspec_codegen::exposition::Format::OpenMetrics)
+            .unwrap_or_else(|e| panic!("{e}\n{om}"));
+    let text =
+        obspec_codegen::exposition::parse(&body, obspec_codegen::exposition::Format::Text).unwrap();
+    // Counter families are named without `_total` in OpenMetrics.
+    let names = |e: &obspec_codegen::exposition::Exposition| {
+        let mut v: Vec<(String, usize)> = e
+            .families
+            .iter()
+            .map(|f| {
+                let name = match f.kind.as_deref() {
+                    Some("counter") => f.name.strip_suffix("_total").unwrap_or(&f.name),
+                    _ => &f.name,
+                };
+                (name.to_string(), f.children)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&parsed), names(&text));
+    assert!(om.contains("# TYPE payment_attempts counter\n"), "{om}");
+}
+
+/// `GET path` with an `Accept` header: the response head and body.
+fn get_with(addr: &str, path: &str, accept: &str) -> (String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let (head, body) = resp.split_once("\r\n\r\n").unwrap();
+    (head.to_string(), body.to_string())
 }

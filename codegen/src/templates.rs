@@ -138,6 +138,12 @@ pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
     env.add_filter("rust_doc", |v: Value, indent: Option<usize>| {
         Value::from_safe_string(rust_doc(&v.to_string(), indent.unwrap_or(0)))
     });
+    env.add_filter("rust_impl", |tr: Value, ty: Value| {
+        Value::from_safe_string(crate::targets::rust::layout::impl_header(
+            &tr.to_string(),
+            &ty.to_string(),
+        ))
+    });
     env.add_filter("promql_str", |v: Value| {
         Value::from_safe_string(crate::escape::promql_str(&v.to_string()))
     });

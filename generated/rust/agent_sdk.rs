@@ -517,4 +517,22 @@ impl AgentSdkMetrics {
             agent_request_tokens,
         })
     }
+
+    /// The typed exposition of these metrics (`obspec::expose`): names, help
+    /// and every closed-domain child's label text rendered now, values read
+    /// at each scrape without `gather()`.
+    pub fn exposition(&self) -> ::obspec::Exposition {
+        let mut exposition = ::obspec::Exposition::new();
+        ::obspec::Exposition::add(&mut exposition, &self.agent_created_total);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_tool_calls_total.vec);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_tool_call_duration_seconds.vec);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_errors_total.children);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_active);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_pool_size);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_pool_capacity);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_memory_usage_bytes);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_chat_latency_seconds.vec);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_request_tokens.children);
+        exposition
+    }
 }

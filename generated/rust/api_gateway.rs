@@ -489,4 +489,19 @@ impl ApiGatewayMetrics {
             gateway_http_requests_in_flight,
         })
     }
+
+    /// The typed exposition of these metrics (`obspec::expose`): names, help
+    /// and every closed-domain child's label text rendered now, values read
+    /// at each scrape without `gather()`.
+    pub fn exposition(&self) -> ::obspec::Exposition {
+        let mut exposition = ::obspec::Exposition::new();
+        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_requests_total.vec);
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.gateway_http_request_duration_seconds.vec,
+        );
+        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_request_errors_total.vec);
+        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_requests_in_flight.vec);
+        exposition
+    }
 }

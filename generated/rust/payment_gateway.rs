@@ -603,6 +603,17 @@ impl PaymentGatewayMetrics {
             payment_inflight,
         })
     }
+
+    /// The typed exposition of these metrics (`obspec::expose`): names, help
+    /// and every closed-domain child's label text rendered now, values read
+    /// at each scrape without `gather()`.
+    pub fn exposition(&self) -> ::obspec::Exposition {
+        let mut exposition = ::obspec::Exposition::new();
+        ::obspec::Exposition::add(&mut exposition, &self.payment_attempts_total.children);
+        ::obspec::Exposition::add(&mut exposition, &self.payment_latency_seconds.children);
+        ::obspec::Exposition::add(&mut exposition, &self.payment_inflight);
+        exposition
+    }
 }
 
 /// The HTTP metrics of the service `payment-gateway` (its `http:` section),

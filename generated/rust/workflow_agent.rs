@@ -784,4 +784,38 @@ impl WorkflowAgentMetrics {
             workflow_agent_ai_request_duration_seconds,
         })
     }
+
+    /// The typed exposition of these metrics (`obspec::expose`): names, help
+    /// and every closed-domain child's label text rendered now, values read
+    /// at each scrape without `gather()`.
+    pub fn exposition(&self) -> ::obspec::Exposition {
+        let mut exposition = ::obspec::Exposition::new();
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_agent_http_requests_total.vec,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_agent_http_request_duration_seconds.vec,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_agent_http_request_errors_total.vec,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_agent_http_requests_in_flight.vec,
+        );
+        ::obspec::Exposition::add(&mut exposition, &self.workflow_agent_ai_requests_total.vec);
+        ::obspec::Exposition::add(&mut exposition, &self.workflow_agent_ai_tokens_total.vec);
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_agent_ai_cost_dollars_total.vec,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_agent_ai_request_duration_seconds.vec,
+        );
+        exposition
+    }
 }

@@ -741,4 +741,40 @@ impl WorkflowEngineMetrics {
             workflow_engine_executions_running,
         })
     }
+
+    /// The typed exposition of these metrics (`obspec::expose`): names, help
+    /// and every closed-domain child's label text rendered now, values read
+    /// at each scrape without `gather()`.
+    pub fn exposition(&self) -> ::obspec::Exposition {
+        let mut exposition = ::obspec::Exposition::new();
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_engine_http_requests_total.vec,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_engine_http_request_duration_seconds.vec,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_engine_http_request_errors_total.vec,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_engine_http_requests_in_flight.vec,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_engine_executions_total.children,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_engine_execution_duration_seconds.children,
+        );
+        ::obspec::Exposition::add(
+            &mut exposition,
+            &self.workflow_engine_executions_running.children,
+        );
+        exposition
+    }
 }

@@ -38,11 +38,12 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use obspec::prometheus::{Encoder, Registry, TextEncoder};
+use obspec::Format;
 use tower::ServiceExt;
 
 #[allow(dead_code)]
@@ -117,6 +118,11 @@ struct BankError;
 struct App {
     metrics: PaymentGatewayMetrics,
     config: Config,
+    /// The generated metrics, in a registry of their own: `/metrics` writes
+    /// them through `exposition`, never through `gather()`.
+    typed: Registry,
+    exposition: obspec::Exposition,
+    /// Everything else: the HTTP and function metrics.
     registry: Registry,
     ready: AtomicBool,
     rng: Mutex<Rng>,
@@ -235,22 +241,29 @@ fn deviate(families: &mut [obspec::prometheus::proto::MetricFamily]) {
     }
 }
 
-/// `GET /metrics`.
-async fn serve_metrics(State(app): State<Shared>) -> Response {
-    let encoder = TextEncoder::new();
-    let mut families = app.registry.gather();
+/// `GET /metrics`: the typed exposition of the generated metrics, then the
+/// rest of the registry, in the format the scraper asks for (OpenMetrics for
+/// Prometheus, the text format otherwise).
+async fn serve_metrics(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    let format = Format::negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
     if app.config.deviate {
+        let mut families = app.typed.gather();
+        families.extend(app.registry.gather());
         deviate(&mut families);
+        let encoder = TextEncoder::new();
+        let mut buf = Vec::new();
+        return match encoder.encode(&families, &mut buf) {
+            Ok(()) => (
+                [(header::CONTENT_TYPE, encoder.format_type().to_string())],
+                buf,
+            )
+                .into_response(),
+            Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        };
     }
-    let mut buf = Vec::new();
-    match encoder.encode(&families, &mut buf) {
-        Ok(()) => (
-            [(header::CONTENT_TYPE, encoder.format_type().to_string())],
-            buf,
-        )
-            .into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
-    }
+    let mut buf = Vec::with_capacity(16 * 1024);
+    app.exposition.encode_with(&app.registry, format, &mut buf);
+    ([(header::CONTENT_TYPE, format.content_type())], buf).into_response()
 }
 
 async fn ready(State(app): State<Shared>) -> (StatusCode, &'static str) {
@@ -321,12 +334,14 @@ async fn main() {
             eprintln!("payment-service: cannot listen on {}: {e}", config.listen);
             std::process::exit(1)
         });
+    let typed = Registry::new();
     let registry = Registry::new();
     let fail = |what: &str, e: obspec::prometheus::Error| -> ! {
         eprintln!("payment-service: cannot register {what} metrics ({SPEC}): {e}");
         std::process::exit(1)
     };
-    let metrics = PaymentGatewayMetrics::register(&registry).unwrap_or_else(|e| fail("the", e));
+    let metrics = PaymentGatewayMetrics::register(&typed).unwrap_or_else(|e| fail("the", e));
+    let exposition = metrics.exposition();
     // The function metrics of `#[obspec::instrument]`, and the HTTP metrics.
     obspec::instrument::register(&registry).unwrap_or_else(|e| fail("function", e));
     let http = obspec::http::HttpMetrics::register(&metrics::HTTP, &registry)
@@ -344,6 +359,8 @@ async fn main() {
     let app = Arc::new(App {
         metrics,
         config,
+        typed,
+        exposition,
         registry,
         ready: AtomicBool::new(false),
         rng: Mutex::new(Rng(0x9E37_79B9_7F4A_7C15)),

@@ -428,6 +428,17 @@ fn bind(indent: usize, head: &str, rhs: &Doc, term: &str) -> String {
     }
 }
 
+/// `impl Trait for Type {`, with `for Type` on its own line when the header
+/// does not fit.
+pub fn impl_header(tr: &str, ty: &str) -> String {
+    let one = format!("impl {tr} for {ty} {{");
+    if one.len() <= MAX_WIDTH {
+        one
+    } else {
+        format!("impl {tr}\n    for {ty}\n{{")
+    }
+}
+
 /// A match arm `pat => body,` at `indent`; a body that does not fit goes into a block.
 pub fn arm(indent: usize, pat: &str, body: &str) -> String {
     // `pat => body,`

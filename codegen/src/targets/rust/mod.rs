@@ -147,6 +147,8 @@ struct MetricView {
     build_code: String,
     /// The field in the service struct, at indentation 4.
     field_code: String,
+    /// `::obspec::Exposition::add(&mut exposition, &self.…);` at indentation 8.
+    expose_code: String,
 }
 
 #[derive(Serialize)]
@@ -228,6 +230,16 @@ fn http_view(svc: &Service, const_labels: &Doc) -> Option<HttpView> {
         routes,
         methods,
     })
+}
+
+/// `&self.field` at `indent`, followed by `tail` characters; rustfmt moves
+/// `.field` to the next line when the line is too long.
+fn self_field(indent: usize, field: &str, tail: usize) -> String {
+    if indent + "&self.".len() + field.len() + tail <= layout::MAX_WIDTH {
+        format!("&self.{field}")
+    } else {
+        format!("&self\n{}.{field}", " ".repeat(indent + 4))
+    }
 }
 
 /// The width-dependent pieces of one metric's code.
@@ -529,6 +541,18 @@ fn service_view(svc: &Service) -> Result<ServiceView, Error> {
         );
         let child_path = format!("::obspec::prometheus::{child}");
         let codes = metric_codes(name, m, &args, vec, &child_path, &buckets);
+        let expose_code = format!(
+            "{};",
+            list(
+                "::obspec::Exposition::add",
+                Kind::Call,
+                [
+                    "&mut exposition".to_string(),
+                    self_field(12, &field_ident(name), 1)
+                ],
+            )
+            .layout(8, 8, 1)
+        );
         let field_code = field(
             4,
             &format!("pub {}", field_ident(name)),
@@ -562,6 +586,7 @@ fn service_view(svc: &Service) -> Result<ServiceView, Error> {
             metric_code: codes.metric,
             build_code: codes.build,
             field_code,
+            expose_code,
         });
     }
     // Generated type names must not collide.

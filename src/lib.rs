@@ -13,6 +13,8 @@
 //!   `#[obspec::instrument]` and of the HTTP RED metrics (a tower layer with
 //!   the feature `tower`), recording into the metrics the spec declares under
 //!   `functions:` and `http:`.
+//! - [`expose`]: the typed exposition (text format and OpenMetrics written
+//!   straight from the metrics, label text rendered once, no `gather()`).
 //! - `build` (feature `build`): the `build.rs` builder that lints specs and
 //!   generates artifacts into `OUT_DIR`:
 //!

@@ -213,6 +213,12 @@ impl AgentToolCallsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for AgentToolCallsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// Duration of tool calls.
 ///
 /// `agent_tool_call_duration_seconds`: histogram in seconds.
@@ -231,6 +237,12 @@ impl AgentToolCallDurationSeconds {
     pub fn with(&self, tool_name: &str) -> ::obspec::prometheus::Histogram {
         let values = [::obspec::LabelGuard::admit(&self.tool_name, tool_name)];
         self.vec.with_label_values(&values)
+    }
+}
+
+impl ::obspec::expose::Expose for AgentToolCallDurationSeconds {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
     }
 }
 
@@ -259,6 +271,12 @@ impl AgentErrorsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for AgentErrorsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.children)
+    }
+}
+
 /// Latency of a chat turn, from request to model response.
 ///
 /// `agent_chat_latency_seconds`: histogram in seconds.
@@ -277,6 +295,12 @@ impl AgentChatLatencySeconds {
     pub fn with(&self, template_id: &str) -> ::obspec::prometheus::Histogram {
         let values = [::obspec::LabelGuard::admit(&self.template_id, template_id)];
         self.vec.with_label_values(&values)
+    }
+}
+
+impl ::obspec::expose::Expose for AgentChatLatencySeconds {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
     }
 }
 
@@ -302,6 +326,12 @@ impl AgentRequestTokens {
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::Histogram] {
         self.children.children()
+    }
+}
+
+impl ::obspec::expose::Expose for AgentRequestTokens {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.children)
     }
 }
 
@@ -524,15 +554,15 @@ impl AgentSdkMetrics {
     pub fn exposition(&self) -> ::obspec::Exposition {
         let mut exposition = ::obspec::Exposition::new();
         ::obspec::Exposition::add(&mut exposition, &self.agent_created_total);
-        ::obspec::Exposition::add(&mut exposition, &self.agent_tool_calls_total.vec);
-        ::obspec::Exposition::add(&mut exposition, &self.agent_tool_call_duration_seconds.vec);
-        ::obspec::Exposition::add(&mut exposition, &self.agent_errors_total.children);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_tool_calls_total);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_tool_call_duration_seconds);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_errors_total);
         ::obspec::Exposition::add(&mut exposition, &self.agent_active);
         ::obspec::Exposition::add(&mut exposition, &self.agent_pool_size);
         ::obspec::Exposition::add(&mut exposition, &self.agent_pool_capacity);
         ::obspec::Exposition::add(&mut exposition, &self.agent_memory_usage_bytes);
-        ::obspec::Exposition::add(&mut exposition, &self.agent_chat_latency_seconds.vec);
-        ::obspec::Exposition::add(&mut exposition, &self.agent_request_tokens.children);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_chat_latency_seconds);
+        ::obspec::Exposition::add(&mut exposition, &self.agent_request_tokens);
         exposition
     }
 }

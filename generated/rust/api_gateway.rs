@@ -293,6 +293,12 @@ impl GatewayHttpRequestsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for GatewayHttpRequestsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// Time to serve an HTTP request.
 ///
 /// `gateway_http_request_duration_seconds`: histogram in seconds.
@@ -315,6 +321,12 @@ impl GatewayHttpRequestDurationSeconds {
             Method::as_str(method),
         ];
         self.vec.with_label_values(&values)
+    }
+}
+
+impl ::obspec::expose::Expose for GatewayHttpRequestDurationSeconds {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
     }
 }
 
@@ -350,6 +362,12 @@ impl GatewayHttpRequestErrorsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for GatewayHttpRequestErrorsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// HTTP requests being served.
 ///
 /// `gateway_http_requests_in_flight`: gauge.
@@ -368,6 +386,12 @@ impl GatewayHttpRequestsInFlight {
     pub fn with(&self, endpoint: &str) -> ::obspec::prometheus::Gauge {
         let values = [::obspec::LabelGuard::admit(&self.endpoint, endpoint)];
         self.vec.with_label_values(&values)
+    }
+}
+
+impl ::obspec::expose::Expose for GatewayHttpRequestsInFlight {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
     }
 }
 
@@ -495,13 +519,10 @@ impl ApiGatewayMetrics {
     /// at each scrape without `gather()`.
     pub fn exposition(&self) -> ::obspec::Exposition {
         let mut exposition = ::obspec::Exposition::new();
-        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_requests_total.vec);
-        ::obspec::Exposition::add(
-            &mut exposition,
-            &self.gateway_http_request_duration_seconds.vec,
-        );
-        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_request_errors_total.vec);
-        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_requests_in_flight.vec);
+        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_requests_total);
+        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_request_duration_seconds);
+        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_request_errors_total);
+        ::obspec::Exposition::add(&mut exposition, &self.gateway_http_requests_in_flight);
         exposition
     }
 }

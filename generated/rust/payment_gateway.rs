@@ -503,6 +503,12 @@ impl PaymentAttemptsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for PaymentAttemptsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.children)
+    }
+}
+
 /// End-to-end payment latency.
 ///
 /// `payment_latency_seconds`: histogram in seconds.
@@ -525,6 +531,12 @@ impl PaymentLatencySeconds {
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::Histogram] {
         self.children.children()
+    }
+}
+
+impl ::obspec::expose::Expose for PaymentLatencySeconds {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.children)
     }
 }
 
@@ -609,8 +621,8 @@ impl PaymentGatewayMetrics {
     /// at each scrape without `gather()`.
     pub fn exposition(&self) -> ::obspec::Exposition {
         let mut exposition = ::obspec::Exposition::new();
-        ::obspec::Exposition::add(&mut exposition, &self.payment_attempts_total.children);
-        ::obspec::Exposition::add(&mut exposition, &self.payment_latency_seconds.children);
+        ::obspec::Exposition::add(&mut exposition, &self.payment_attempts_total);
+        ::obspec::Exposition::add(&mut exposition, &self.payment_latency_seconds);
         ::obspec::Exposition::add(&mut exposition, &self.payment_inflight);
         exposition
     }

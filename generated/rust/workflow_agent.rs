@@ -402,6 +402,12 @@ impl WorkflowAgentHttpRequestsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for WorkflowAgentHttpRequestsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// Time to serve an HTTP request.
 ///
 /// `workflow_agent_http_request_duration_seconds`: histogram in seconds.
@@ -424,6 +430,12 @@ impl WorkflowAgentHttpRequestDurationSeconds {
             Method::as_str(method),
         ];
         self.vec.with_label_values(&values)
+    }
+}
+
+impl ::obspec::expose::Expose for WorkflowAgentHttpRequestDurationSeconds {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
     }
 }
 
@@ -459,6 +471,12 @@ impl WorkflowAgentHttpRequestErrorsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for WorkflowAgentHttpRequestErrorsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// HTTP requests being served.
 ///
 /// `workflow_agent_http_requests_in_flight`: gauge.
@@ -477,6 +495,12 @@ impl WorkflowAgentHttpRequestsInFlight {
     pub fn with(&self, endpoint: &str) -> ::obspec::prometheus::Gauge {
         let values = [::obspec::LabelGuard::admit(&self.endpoint, endpoint)];
         self.vec.with_label_values(&values)
+    }
+}
+
+impl ::obspec::expose::Expose for WorkflowAgentHttpRequestsInFlight {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
     }
 }
 
@@ -512,6 +536,12 @@ impl WorkflowAgentAiRequestsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for WorkflowAgentAiRequestsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// Tokens consumed, by model and token type.
 ///
 /// `workflow_agent_ai_tokens_total`: counter.
@@ -537,6 +567,12 @@ impl WorkflowAgentAiTokensTotal {
     }
 }
 
+impl ::obspec::expose::Expose for WorkflowAgentAiTokensTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// Model cost in US dollars, by model.
 ///
 /// `workflow_agent_ai_cost_dollars_total`: counter in dollars.
@@ -558,6 +594,12 @@ impl WorkflowAgentAiCostDollarsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for WorkflowAgentAiCostDollarsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// Duration of model requests.
 ///
 /// `workflow_agent_ai_request_duration_seconds`: histogram in seconds.
@@ -576,6 +618,12 @@ impl WorkflowAgentAiRequestDurationSeconds {
     pub fn with(&self, model: &str) -> ::obspec::prometheus::Histogram {
         let values = [::obspec::LabelGuard::admit(&self.model, model)];
         self.vec.with_label_values(&values)
+    }
+}
+
+impl ::obspec::expose::Expose for WorkflowAgentAiRequestDurationSeconds {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
     }
 }
 
@@ -790,31 +838,25 @@ impl WorkflowAgentMetrics {
     /// at each scrape without `gather()`.
     pub fn exposition(&self) -> ::obspec::Exposition {
         let mut exposition = ::obspec::Exposition::new();
+        ::obspec::Exposition::add(&mut exposition, &self.workflow_agent_http_requests_total);
         ::obspec::Exposition::add(
             &mut exposition,
-            &self.workflow_agent_http_requests_total.vec,
+            &self.workflow_agent_http_request_duration_seconds,
         );
         ::obspec::Exposition::add(
             &mut exposition,
-            &self.workflow_agent_http_request_duration_seconds.vec,
+            &self.workflow_agent_http_request_errors_total,
         );
         ::obspec::Exposition::add(
             &mut exposition,
-            &self.workflow_agent_http_request_errors_total.vec,
+            &self.workflow_agent_http_requests_in_flight,
         );
+        ::obspec::Exposition::add(&mut exposition, &self.workflow_agent_ai_requests_total);
+        ::obspec::Exposition::add(&mut exposition, &self.workflow_agent_ai_tokens_total);
+        ::obspec::Exposition::add(&mut exposition, &self.workflow_agent_ai_cost_dollars_total);
         ::obspec::Exposition::add(
             &mut exposition,
-            &self.workflow_agent_http_requests_in_flight.vec,
-        );
-        ::obspec::Exposition::add(&mut exposition, &self.workflow_agent_ai_requests_total.vec);
-        ::obspec::Exposition::add(&mut exposition, &self.workflow_agent_ai_tokens_total.vec);
-        ::obspec::Exposition::add(
-            &mut exposition,
-            &self.workflow_agent_ai_cost_dollars_total.vec,
-        );
-        ::obspec::Exposition::add(
-            &mut exposition,
-            &self.workflow_agent_ai_request_duration_seconds.vec,
+            &self.workflow_agent_ai_request_duration_seconds,
         );
         exposition
     }

@@ -399,6 +399,12 @@ impl WorkflowEngineHttpRequestsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for WorkflowEngineHttpRequestsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// Time to serve an HTTP request.
 ///
 /// `workflow_engine_http_request_duration_seconds`: histogram in seconds.
@@ -421,6 +427,12 @@ impl WorkflowEngineHttpRequestDurationSeconds {
             Method::as_str(method),
         ];
         self.vec.with_label_values(&values)
+    }
+}
+
+impl ::obspec::expose::Expose for WorkflowEngineHttpRequestDurationSeconds {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
     }
 }
 
@@ -456,6 +468,12 @@ impl WorkflowEngineHttpRequestErrorsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for WorkflowEngineHttpRequestErrorsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
+    }
+}
+
 /// HTTP requests being served.
 ///
 /// `workflow_engine_http_requests_in_flight`: gauge.
@@ -474,6 +492,12 @@ impl WorkflowEngineHttpRequestsInFlight {
     pub fn with(&self, endpoint: &str) -> ::obspec::prometheus::Gauge {
         let values = [::obspec::LabelGuard::admit(&self.endpoint, endpoint)];
         self.vec.with_label_values(&values)
+    }
+}
+
+impl ::obspec::expose::Expose for WorkflowEngineHttpRequestsInFlight {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.vec)
     }
 }
 
@@ -510,6 +534,12 @@ impl WorkflowEngineExecutionsTotal {
     }
 }
 
+impl ::obspec::expose::Expose for WorkflowEngineExecutionsTotal {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.children)
+    }
+}
+
 /// Wall-clock duration of workflow executions.
 ///
 /// `workflow_engine_execution_duration_seconds`: histogram in seconds.
@@ -535,6 +565,12 @@ impl WorkflowEngineExecutionDurationSeconds {
     }
 }
 
+impl ::obspec::expose::Expose for WorkflowEngineExecutionDurationSeconds {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.children)
+    }
+}
+
 /// Workflow executions in progress.
 ///
 /// `workflow_engine_executions_running`: gauge.
@@ -557,6 +593,12 @@ impl WorkflowEngineExecutionsRunning {
     /// Every child, in label order.
     pub fn children(&self) -> &[::obspec::prometheus::Gauge] {
         self.children.children()
+    }
+}
+
+impl ::obspec::expose::Expose for WorkflowEngineExecutionsRunning {
+    fn source(&self) -> ::std::boxed::Box<dyn ::obspec::expose::Source> {
+        ::obspec::expose::Expose::source(&self.children)
     }
 }
 
@@ -747,34 +789,25 @@ impl WorkflowEngineMetrics {
     /// at each scrape without `gather()`.
     pub fn exposition(&self) -> ::obspec::Exposition {
         let mut exposition = ::obspec::Exposition::new();
+        ::obspec::Exposition::add(&mut exposition, &self.workflow_engine_http_requests_total);
         ::obspec::Exposition::add(
             &mut exposition,
-            &self.workflow_engine_http_requests_total.vec,
+            &self.workflow_engine_http_request_duration_seconds,
         );
         ::obspec::Exposition::add(
             &mut exposition,
-            &self.workflow_engine_http_request_duration_seconds.vec,
+            &self.workflow_engine_http_request_errors_total,
         );
         ::obspec::Exposition::add(
             &mut exposition,
-            &self.workflow_engine_http_request_errors_total.vec,
+            &self.workflow_engine_http_requests_in_flight,
         );
+        ::obspec::Exposition::add(&mut exposition, &self.workflow_engine_executions_total);
         ::obspec::Exposition::add(
             &mut exposition,
-            &self.workflow_engine_http_requests_in_flight.vec,
+            &self.workflow_engine_execution_duration_seconds,
         );
-        ::obspec::Exposition::add(
-            &mut exposition,
-            &self.workflow_engine_executions_total.children,
-        );
-        ::obspec::Exposition::add(
-            &mut exposition,
-            &self.workflow_engine_execution_duration_seconds.children,
-        );
-        ::obspec::Exposition::add(
-            &mut exposition,
-            &self.workflow_engine_executions_running.children,
-        );
+        ::obspec::Exposition::add(&mut exposition, &self.workflow_engine_executions_running);
         exposition
     }
 }

@@ -199,12 +199,17 @@ fn dashboard(
     if let Some(t) = &svc.team {
         tags.push(json!(t.value));
     }
-    json!({
+    // `json!` copies what it interpolates: the panels and variables, which
+    // are most of the dashboard, are moved in afterwards.
+    let mut board = json!({
         "uid": uid, "title": title, "description": description, "tags": tags,
         "editable": true, "graphTooltip": 1, "schemaVersion": 39, "version": 1,
         "time": {"from": "now-6h", "to": "now"}, "timezone": "browser", "refresh": "1m",
-        "templating": {"list": vars}, "annotations": {"list": []}, "links": [], "panels": panels
-    })
+        "templating": {"list": []}, "annotations": {"list": []}, "links": [], "panels": []
+    });
+    board["templating"]["list"] = Value::Array(vars);
+    board["panels"] = Value::Array(panels);
+    board
 }
 
 fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
@@ -613,8 +618,16 @@ pub fn dashboard_files(loaded: &Loaded) -> Vec<String> {
     v
 }
 
+/// The embedded template.
+const EMBEDDED: &str = include_str!("../../../templates/grafana/dashboard.json.j2");
+
 pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
     let tpl = env.get_template("grafana/dashboard.json.j2")?;
+    // The embedded template writes `dashboard_json` and a newline, so it is
+    // not run: the dashboard as a template value (a deep copy of every
+    // panel) and the template's copy of the text are only made for an
+    // override.
+    let embedded = tpl.source() == EMBEDDED;
     let mut out = Vec::new();
     for svc in &loaded.specs.services {
         let sources = super::spec_files(loaded, svc);
@@ -630,10 +643,19 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
             boards.push((format!("grafana/{}-slo.json", svc.service.value), b));
         }
         for (path, board) in boards {
-            let json_text = pretty(&board);
+            let mut json = pretty(&board);
+            let content = if embedded {
+                // What the embedded template renders: the JSON and a newline.
+                json.push('\n');
+                json
+            } else {
+                let json = minijinja::Value::from_safe_string(json);
+                tpl.render(context! { dashboard_json => json, dashboard => minijinja::value::Serde(&board) })?
+            };
+            drop(board);
             out.push(OutFile {
                 path,
-                content: tpl.render(context! { dashboard_json => minijinja::Value::from_safe_string(json_text), dashboard => minijinja::value::Serde(&board) })?,
+                content,
                 sources: sources.clone(),
             });
         }

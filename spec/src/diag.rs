@@ -106,6 +106,11 @@ impl Diagnostics {
         self.items.extend(ds);
     }
 
+    /// Moves every finding of `other` after these, in its order.
+    pub fn append(&mut self, mut other: Diagnostics) {
+        self.items.append(&mut other.items);
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }

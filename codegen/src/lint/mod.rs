@@ -21,12 +21,19 @@ pub const CODE_DUP_SERVICE: &str = "OBS804";
 /// Runs every lint over `specs`, adding findings to `diags`.
 pub fn lint(specs: &Specs, sources: &Sources, diags: &mut Diagnostics) {
     let index = Index::new(specs, sources);
-    for svc in &specs.services {
-        names::check_service(specs, svc, diags);
-        http::check_service(svc, diags);
-        cardinality::check_service(specs, svc, diags);
-        slos::check_service(&index, svc, diags);
-        alerts::check_service(&index, svc, diags);
+    // Services are checked on all cores; their findings are taken in
+    // service order.
+    let per_service = crate::par::map(&specs.services, |svc| {
+        let mut d = Diagnostics::default();
+        names::check_service(specs, svc, &mut d);
+        http::check_service(svc, &mut d);
+        cardinality::check_service(specs, svc, &mut d);
+        slos::check_service(&index, svc, &mut d);
+        alerts::check_service(&index, svc, &mut d);
+        d
+    });
+    for d in per_service {
+        diags.append(d);
     }
     duplicates(specs, diags);
     routing::check(specs, diags);

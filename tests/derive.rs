@@ -112,6 +112,16 @@ fn spec_checked_struct_registers_like_generated_code() {
         "{out}"
     );
     assert!(out.contains("payment_inflight{sla_tier=\"P0\"} 4"), "{out}");
+
+    // The typed exposition of the derived struct: the same lines.
+    let mut typed = Vec::new();
+    m.exposition().encode(obspec::Format::Text, &mut typed);
+    let typed = String::from_utf8(typed).unwrap();
+    let mut a: Vec<&str> = typed.lines().collect();
+    let mut b: Vec<&str> = out.lines().collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(a, b);
 }
 
 #[test]

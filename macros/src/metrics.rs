@@ -259,6 +259,7 @@ pub fn expand(input: DeriveInput) -> TokenStream {
     // the checks it would have satisfied rather than report them again.
     let spec_failed = attrs.spec.is_some() && spec.is_none();
     let mut inits = Vec::new();
+    let mut exposed = Vec::new();
     for f in &mut fields {
         let spec_metric: Option<&SpecMetric> = match &spec {
             Some(s) => match s.check_field(f, &mut errors, &mut checks) {
@@ -334,6 +335,9 @@ pub fn expand(input: DeriveInput) -> TokenStream {
             .unwrap_or_default();
         let cl_names = const_labels.iter().map(|(k, _)| k);
         let cl_values = const_labels.iter().map(|(_, v)| v);
+        exposed.push(quote! {
+            ::obspec::Exposition::add(&mut exposition, &self.#field);
+        });
         inits.push(quote! {
             #field: <#ty as ::obspec::Register>::register(registry, &::obspec::MetricOpts {
                 name: #name,
@@ -369,6 +373,14 @@ pub fn expand(input: DeriveInput) -> TokenStream {
             /// every label combination of each family (exported at 0).
             pub fn register(registry: &::obspec::prometheus::Registry) -> ::core::result::Result<Self, ::obspec::prometheus::Error> {
                 ::core::result::Result::Ok(#ident { #(#inits,)* })
+            }
+
+            /// The typed exposition of these metrics (`obspec::expose`):
+            /// label text rendered now, values read at each scrape.
+            pub fn exposition(&self) -> ::obspec::Exposition {
+                let mut exposition = ::obspec::Exposition::new();
+                #(#exposed)*
+                exposition
             }
         }
     }

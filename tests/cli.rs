@@ -421,6 +421,35 @@ fn templates_override_file_by_file() {
 }
 
 #[test]
+fn prometheus_template_overrides_get_the_groups_and_tests() {
+    let s = Scratch::new("tpl-prom");
+    s.write("specs/checkout.yaml", GOOD);
+    s.write(
+        "tpl/prometheus/rules.yml.j2",
+        "# {{ service }}\n{% for g in groups %}# group {{ g.name }}: {{ g.rules | length }} rules\n{% endfor %}",
+    );
+    s.write(
+        "tpl/prometheus/tests.yml.j2",
+        "# {{ rule_file }}: {{ tests | length }} test groups\n",
+    );
+    let o = obspec(
+        &s.0,
+        &["generate", "--target", "prometheus", "--templates", "tpl"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let rules =
+        std::fs::read_to_string(s.0.join("generated/prometheus/checkout.rules.yml")).unwrap();
+    assert!(
+        rules.contains("# checkout\n# group checkout-slo-recordings: "),
+        "{rules}"
+    );
+    let tests =
+        std::fs::read_to_string(s.0.join("generated/prometheus/checkout.test.yml")).unwrap();
+    assert!(tests.contains("# checkout.rules.yml: "), "{tests}");
+    assert!(!tests.contains(": 0 test groups"), "{tests}");
+}
+
+#[test]
 fn rust_template_override_is_parsed_and_pretty_printed() {
     let s = Scratch::new("tpl-rust");
     s.write("specs/checkout.yaml", GOOD);

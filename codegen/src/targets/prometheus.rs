@@ -10,9 +10,16 @@ use crate::generate::OutFile;
 use crate::load::Loaded;
 use crate::rules::service_groups;
 
+const EMBEDDED_RULES: &str = include_str!("../../../templates/prometheus/rules.yml.j2");
+const EMBEDDED_TESTS: &str = include_str!("../../../templates/prometheus/tests.yml.j2");
+
 pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
     let tpl = env.get_template("prometheus/rules.yml.j2")?;
     let tests = env.get_template("prometheus/tests.yml.j2")?;
+    // The embedded templates only place the precomputed text; they are not
+    // run (an override is, with the groups and tests as values).
+    let embedded_rules = tpl.source() == EMBEDDED_RULES;
+    let embedded_tests = tests.source() == EMBEDDED_TESTS;
     let mut out = Vec::new();
     for svc in &loaded.specs.services {
         let groups = service_groups(svc);
@@ -24,13 +31,25 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         // Prometheus whose groups keep pace would: alerts read this step's
         // recordings, not the previous one's.
         let order: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
-        out.push(OutFile {
-            path: format!("prometheus/{name}.rules.yml"),
-            content: tpl.render(context! {
-                rules_yaml => minijinja::Value::from_safe_string(crate::rules::groups_yaml(&groups, 2)),
+        let rules_yaml = crate::rules::groups_yaml(&groups, 2);
+        let content = if embedded_rules {
+            // What the embedded template renders, without copying the text
+            // through the template engine.
+            let mut c = String::with_capacity(rules_yaml.len() + 9);
+            c.push_str("groups:\n");
+            c.push_str(&rules_yaml);
+            c.push('\n');
+            c
+        } else {
+            tpl.render(context! {
+                rules_yaml => minijinja::Value::from_safe_string(rules_yaml),
                 groups => minijinja::Value::from_object(crate::rules::GroupsValue(groups)),
                 service => name,
-            })?,
+            })?
+        };
+        out.push(OutFile {
+            path: format!("prometheus/{name}.rules.yml"),
+            content,
             sources: super::spec_files(loaded, svc),
         });
         let unit_tests = loaded
@@ -46,15 +65,24 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
             Vec::new()
         };
         if !cases.is_empty() {
-            out.push(OutFile {
-                path: format!("prometheus/{name}.test.yml"),
-                content: tests.render(context! {
-                    tests_yaml => minijinja::Value::from_safe_string(crate::promtool::tests_yaml(&format!("{name}.rules.yml"), &order, &cases)),
+            let tests_yaml =
+                crate::promtool::tests_yaml(&format!("{name}.rules.yml"), &order, &cases);
+            let content = if embedded_tests {
+                let mut c = tests_yaml;
+                c.push('\n');
+                c
+            } else {
+                tests.render(context! {
+                    tests_yaml => minijinja::Value::from_safe_string(tests_yaml),
                     rule_file => format!("{name}.rules.yml"),
                     group_eval_order => order,
                     tests => minijinja::Value::from_object(crate::promtool::TestsValue(cases)),
                     service => name,
-                })?,
+                })?
+            };
+            out.push(OutFile {
+                path: format!("prometheus/{name}.test.yml"),
+                content,
                 sources: super::spec_files(loaded, svc),
             });
         }

@@ -408,6 +408,18 @@ fn bind(indent: usize, head: &str, rhs: &Doc, term: &str) -> String {
         return format!("{head} {orig}{term}");
     }
     let next = indent + INDENT;
+    // A struct literal too wide for one line is broken the same way on the
+    // next line, one level deeper, so never in fewer lines: it stays.
+    if let Doc::List {
+        kind: Kind::Struct,
+        items,
+        ..
+    } = rhs
+    {
+        if items_width(items) > STRUCT_LIT_WIDTH {
+            return format!("{head} {orig}{term}");
+        }
+    }
     let new = rhs.layout(next, next, term.len());
     let new_fits = new.lines().enumerate().all(|(i, l)| {
         let w = if i == 0 { next + l.len() } else { l.len() };

@@ -272,36 +272,23 @@ pub trait Child: prometheus::core::Metric + Collector + Clone + Send + Sync + 's
     fn push_value(&self, _out: &mut Vec<u8>) {}
 }
 
-impl Child for prometheus::IntCounter {
-    const TYPE: &'static str = "counter";
-    #[inline]
-    fn push_value(&self, out: &mut Vec<u8>) {
-        push_u64(out, self.get());
-    }
+macro_rules! value_child {
+    ($($t:ty: $kind:literal, $push:ident;)*) => {$(
+        impl Child for $t {
+            const TYPE: &'static str = $kind;
+            #[inline]
+            fn push_value(&self, out: &mut Vec<u8>) {
+                $push(out, self.get());
+            }
+        }
+    )*};
 }
 
-impl Child for prometheus::Counter {
-    const TYPE: &'static str = "counter";
-    #[inline]
-    fn push_value(&self, out: &mut Vec<u8>) {
-        push_f64(out, self.get());
-    }
-}
-
-impl Child for prometheus::IntGauge {
-    const TYPE: &'static str = "gauge";
-    #[inline]
-    fn push_value(&self, out: &mut Vec<u8>) {
-        push_i64(out, self.get());
-    }
-}
-
-impl Child for prometheus::Gauge {
-    const TYPE: &'static str = "gauge";
-    #[inline]
-    fn push_value(&self, out: &mut Vec<u8>) {
-        push_f64(out, self.get());
-    }
+value_child! {
+    prometheus::IntCounter: "counter", push_u64;
+    prometheus::Counter: "counter", push_f64;
+    prometheus::IntGauge: "gauge", push_i64;
+    prometheus::Gauge: "gauge", push_f64;
 }
 
 impl Child for prometheus::Histogram {

@@ -22,21 +22,25 @@ fn get(addr: &str, path: &str) -> (u16, String) {
 }
 
 fn call(addr: &str, method: &str, path: &str) -> (u16, String) {
+    let (head, body) = request(addr, method, path, "");
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, body)
+}
+
+/// One HTTP/1.1 request with `headers` (each ending in `\r\n`): the response
+/// head and body.
+fn request(addr: &str, method: &str, path: &str, headers: &str) -> (String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
-    let status = resp.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = resp
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let (head, body) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
+    (head.to_string(), body.to_string())
 }
 
 #[test]
@@ -246,10 +250,11 @@ fn serves_metrics_health_and_ready() {
 
     // Asked for OpenMetrics, as Prometheus asks: the same families, `_total`
     // dropped from counter family names, `# EOF` last.
-    let (head, om) = get_with(
+    let (head, om) = request(
         &addr,
+        "GET",
         "/metrics",
-        "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+        "Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5\r\n",
     );
     assert!(
         head.to_ascii_lowercase()
@@ -280,19 +285,4 @@ fn serves_metrics_health_and_ready() {
     };
     assert_eq!(names(&parsed), names(&text));
     assert!(om.contains("# TYPE payment_attempts counter\n"), "{om}");
-}
-
-/// `GET path` with an `Accept` header: the response head and body.
-fn get_with(addr: &str, path: &str, accept: &str) -> (String, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).unwrap();
-    let (head, body) = resp.split_once("\r\n\r\n").unwrap();
-    (head.to_string(), body.to_string())
 }

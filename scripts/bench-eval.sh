@@ -18,9 +18,13 @@
 #     ten 4x: both rule sets must alert on the same SLOs with the same
 #     severities.
 #
+# The backfills leave thousands of small blocks: Prometheus opens them all.
+# REUSE=1 skips to step 3 with the blocks of the last run (same N and DAYS).
+#
 #   cargo install slokit --root target/slokit     # once
 #   N=100 DAYS=30 bash scripts/bench-eval.sh       # prints Markdown tables
 set -euo pipefail
+ulimit -n 1048576 2>/dev/null || ulimit -n 65536 2>/dev/null || true
 root="$(cd "$(dirname "$0")/.." && pwd)"
 N=${N:-100}
 DAYS=${DAYS:-30}
@@ -28,7 +32,9 @@ EVAL=${EVAL:-15}
 WAIT=${WAIT:-240}
 work="$root/target/bench-eval"
 slokit="${SLOKIT:-$root/target/slokit/bin/slokit}"
-rm -rf "$work"
+if [ "${REUSE:-0}" != 1 ]; then
+  rm -rf "$work"
+fi
 mkdir -p "$work"
 cargo build --release -q -p obspec-codegen --manifest-path "$root/Cargo.toml"
 obspec="$root/target/release/obspec"
@@ -107,6 +113,9 @@ else:
         def log_message(self, *a): pass
     http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
 PY
+if [ "${REUSE:-0}" = 1 ]; then
+  read -r start end t_raw t_rec_obspec t_rec_slokit < "$work/backfill.txt"
+else
 now=$(date +%s)
 end=$((now / 60 * 60))
 start=$((end - DAYS * 86400))
@@ -115,6 +124,7 @@ python3 "$work/series.py" backfill "$N" "$start" "$end" "$work/raw.om"
 promtool tsdb create-blocks-from openmetrics "$work/raw.om" "$work/raw" >/dev/null
 rm -f "$work/raw.om"
 t_raw=$(echo "$(date +%s.%N) - $t0" | bc)
+fi
 eport=$(free_port)
 python3 "$work/series.py" serve "$N" "$start" "$eport" & pids+=($!)
 
@@ -148,6 +158,7 @@ query() { # PORT QUERY -> the first value, or nan
 }
 
 # --- backfill of the recordings the long windows read -------------------------
+if [ "${REUSE:-0}" != 1 ]; then
 mkdir -p "$work/source"
 cp -r "$work/raw" "$work/source/data"
 sport=$(free_port)
@@ -177,10 +188,13 @@ t_rec_obspec=$(backfill_rules obspec)
 t_rec_slokit=$(backfill_rules slokit)
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 rm -rf "$work/source"
+echo "$start $end $t_raw $t_rec_obspec $t_rec_slokit" > "$work/backfill.txt"
+fi
 
 # --- steady state --------------------------------------------------------------
 measure() { # NAME RULES
   local name=$1 rules=$2 dir="$work/prom-$1" port
+  rm -rf "$dir"
   mkdir -p "$dir/data"
   cp -r "$work/raw/." "$dir/data/"
   cp -r "$work/rec-$name/." "$dir/data/"

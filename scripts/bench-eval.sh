@@ -43,39 +43,9 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 
 # --- specs: the same N SLOs for both tools ------------------------------------
-mkdir -p "$work/obspec"
-cat > "$work/obspec/obspec.yaml" <<YAML
-obspec: 1
-conventions: {max_series_per_metric: 1000000, max_series_per_service: 1000000}
-prometheus: {unit_tests: false}
-YAML
-{
-  echo "obspec: 1"; echo "service: bench"; echo "namespace: bench"
-  echo "labels:"; echo "  route: {max_cardinality: $N}"; echo "  code: {values: [\"200\", \"500\"]}"
-  echo "metrics:"; echo "  bench_requests_total: {type: counter, help: Requests., labels: [route, code]}"
-  echo "slos:"
-  for i in $(seq 1 "$N"); do
-    echo "  slo-$i:"
-    echo "    objective: 99.9"
-    echo "    window: 30d"
-    echo "    sli: {errors: 'bench_requests_total{route=\"r$i\", code=\"500\"}', total: 'bench_requests_total{route=\"r$i\"}'}"
-  done
-} > "$work/obspec/bench.yaml"
-{
-  echo 'version: "prometheus/v1"'; echo "service: bench"; echo "slos:"
-  for i in $(seq 1 "$N"); do
-    echo "  - name: slo-$i"
-    echo "    objective: 99.9"
-    echo "    sli:"
-    echo "      events:"
-    echo "        error_query: sum(rate(bench_requests_total{route=\"r$i\",code=\"500\"}[{{.window}}]))"
-    echo "        total_query: sum(rate(bench_requests_total{route=\"r$i\"}[{{.window}}]))"
-    echo "    alerting:"
-    echo "      name: Slo${i}Burn"
-    echo "      page_alert: {labels: {severity: critical}}"
-    echo "      ticket_alert: {labels: {severity: warning}}"
-  done
-} > "$work/sloth.yml"
+# shellcheck source=scripts/slo-specs.sh
+. "$(dirname "$0")/slo-specs.sh"
+specs "$N" "$work"
 "$obspec" generate "$work/obspec" --target prometheus --out "$work/out" >/dev/null
 "$slokit" generate -i "$work/sloth.yml" -o "$work/slokit.yml" >/dev/null 2>&1
 obspec_rules="$work/out/prometheus/bench.rules.yml"

@@ -62,6 +62,15 @@ pub static EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whether `tpl` is the embedded template of its name, not an override:
+/// targets whose embedded template only places precomputed text skip
+/// running it.
+pub fn is_embedded(tpl: &minijinja::Template<'_, '_>) -> bool {
+    EMBEDDED
+        .iter()
+        .any(|(n, t)| *n == tpl.name() && *t == tpl.source())
+}
+
 /// Builds the environment. With `overrides`, a template file of the same name
 /// in that directory replaces the embedded one.
 pub fn environment(overrides: Option<&Path>) -> Environment<'static> {

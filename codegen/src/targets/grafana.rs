@@ -618,16 +618,13 @@ pub fn dashboard_files(loaded: &Loaded) -> Vec<String> {
     v
 }
 
-/// The embedded template.
-const EMBEDDED: &str = include_str!("../../../templates/grafana/dashboard.json.j2");
-
 pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
     let tpl = env.get_template("grafana/dashboard.json.j2")?;
     // The embedded template writes `dashboard_json` and a newline, so it is
     // not run: the dashboard as a template value (a deep copy of every
     // panel) and the template's copy of the text are only made for an
     // override.
-    let embedded = tpl.source() == EMBEDDED;
+    let embedded = crate::templates::is_embedded(&tpl);
     let mut out = Vec::new();
     for svc in &loaded.specs.services {
         let sources = super::spec_files(loaded, svc);

@@ -10,16 +10,13 @@ use crate::generate::OutFile;
 use crate::load::Loaded;
 use crate::rules::service_groups;
 
-const EMBEDDED_RULES: &str = include_str!("../../../templates/prometheus/rules.yml.j2");
-const EMBEDDED_TESTS: &str = include_str!("../../../templates/prometheus/tests.yml.j2");
-
 pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
     let tpl = env.get_template("prometheus/rules.yml.j2")?;
     let tests = env.get_template("prometheus/tests.yml.j2")?;
     // The embedded templates only place the precomputed text; they are not
     // run (an override is, with the groups and tests as values).
-    let embedded_rules = tpl.source() == EMBEDDED_RULES;
-    let embedded_tests = tests.source() == EMBEDDED_TESTS;
+    let embedded_rules = crate::templates::is_embedded(&tpl);
+    let embedded_tests = crate::templates::is_embedded(&tests);
     let mut out = Vec::new();
     for svc in &loaded.specs.services {
         let groups = service_groups(svc);

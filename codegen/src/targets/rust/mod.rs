@@ -681,12 +681,10 @@ pub fn format_rust(code: &str) -> Result<String, Error> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// The embedded template, whose output is laid out already.
-const EMBEDDED: &str = include_str!("../../../../templates/rust/service.rs.j2");
-
 pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
     let tpl = env.get_template("rust/service.rs.j2")?;
-    let embedded = tpl.source() == EMBEDDED;
+    // The embedded template's output is laid out already.
+    let embedded = crate::templates::is_embedded(&tpl);
     crate::par::map(&loaded.specs.services, |svc| {
         let view = service_view(svc)?;
         let code = tpl.render(context! { service => Serde(&view), spec => Serde(svc) })?;

@@ -18,7 +18,8 @@
 #     ten 4x: both rule sets must alert on the same SLOs with the same
 #     severities.
 #
-# The backfills leave thousands of small blocks: Prometheus opens them all.
+# The backfills leave one block per recorded name per two hours; Prometheus
+# compacts them (with the raw blocks) before the measured run.
 # REUSE=1 skips to step 3 with the blocks of the last run (same N and DAYS).
 #
 #   cargo install slokit --root target/slokit     # once
@@ -134,15 +135,24 @@ cp -r "$work/raw" "$work/source/data"
 sport=$(free_port)
 prom "$work/source" "$sport"
 python3 - "$obspec_rules" "$work/slokit.yml" "$work" <<'PY'
-import sys, yaml
+import json, sys, yaml
+# One backfill rule per recorded name: the per-SLO rules joined with `or`,
+# each wrapped in label_replace for the labels its rule adds. The recorded
+# series are the same; the importer writes one block per rule per two hours,
+# so per-SLO rules would leave more blocks than Prometheus can open.
 def only(src, names, out):
     doc = yaml.safe_load(open(src))
-    groups = []
+    merged = {}
     for g in doc["groups"]:
-        rules = [r for r in g["rules"] if r.get("record") in names]
-        if rules:
-            groups.append({"name": g["name"] + "-backfill", "rules": rules})
-    yaml.safe_dump({"groups": groups}, open(out, "w"), sort_keys=False)
+        for r in g["rules"]:
+            if r.get("record") not in names:
+                continue
+            expr = "(" + r["expr"].strip() + ")"
+            for k, v in sorted((r.get("labels") or {}).items()):
+                expr = "label_replace(%s, %s, %s, \"\", \"\")" % (expr, json.dumps(k), json.dumps(str(v).replace("$", "$$")))
+            merged.setdefault(r["record"], []).append(expr)
+    rules = [{"record": k, "expr": " or ".join(v)} for k, v in sorted(merged.items())]
+    yaml.safe_dump({"groups": [{"name": "backfill", "rules": rules}]}, open(out, "w"), sort_keys=False, width=1 << 30)
 only(sys.argv[1], {"slo:sli_errors:rate5m", "slo:sli_total:rate5m"}, sys.argv[3] + "/obspec-5m.yml")
 only(sys.argv[2], {"slo:sli_error:ratio_rate5m"}, sys.argv[3] + "/slokit-5m.yml")
 PY
@@ -162,12 +172,33 @@ echo "$start $end $t_raw $t_rec_obspec $t_rec_slokit" > "$work/backfill.txt"
 fi
 
 # --- steady state --------------------------------------------------------------
+# Prometheus first runs without rules until its compactor has merged the
+# backfilled blocks (the block count and the compaction count unchanged for
+# three minutes, at most COMPACT seconds), so that compaction does not run
+# beside the evaluation that is measured.
+compact() { # DIR
+  local dir=$1 port last="" same=0 now_ blocks0
+  port=$(free_port)
+  prom "$dir" "$port"
+  sleep 5
+  blocks0=$(query "$port" 'prometheus_tsdb_blocks_loaded')
+  for _ in $(seq 1 $((${COMPACT:-3600} / 30))); do
+    sleep 30
+    now_="$(query "$port" 'prometheus_tsdb_blocks_loaded') $(query "$port" 'prometheus_tsdb_compactions_total')"
+    if [ "$now_" = "$last" ]; then same=$((same + 1)); else same=0; fi
+    last=$now_
+    [ "$same" -ge 6 ] && break
+  done
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  echo "compacted $dir: $blocks0 blocks -> ${last%% *}" >&2
+}
 measure() { # NAME RULES
   local name=$1 rules=$2 dir="$work/prom-$1" port
   rm -rf "$dir"
   mkdir -p "$dir/data"
   cp -r "$work/raw/." "$dir/data/"
   cp -r "$work/rec-$name/." "$dir/data/"
+  compact "$dir"
   port=$(free_port)
   prom "$dir" "$port" "$rules"
   sleep "$WAIT"

@@ -145,24 +145,37 @@ impl Ord for Decimal {
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let neg = self.mantissa < 0;
-        let digits = self.mantissa.unsigned_abs().to_string();
+        // The digits of the mantissa, written backwards into a stack buffer
+        // (an i128 has at most 39 digits): no allocation per number.
+        let mut buf = [0u8; 40];
+        let mut at = buf.len();
+        let mut m = self.mantissa.unsigned_abs();
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (m % 10) as u8;
+            m /= 10;
+            if m == 0 {
+                break;
+            }
+        }
+        let digits = std::str::from_utf8(&buf[at..]).expect("ASCII digits");
         let scale = self.scale as usize;
-        let (int, frac) = if digits.len() > scale {
-            let (i, fr) = digits.split_at(digits.len() - scale);
-            (i.to_string(), fr.to_string())
-        } else {
-            (
-                "0".to_string(),
-                format!("{}{digits}", "0".repeat(scale - digits.len())),
-            )
-        };
-        if neg {
+        if self.mantissa < 0 {
             f.write_str("-")?;
         }
-        f.write_str(&int)?;
-        if !frac.is_empty() {
-            write!(f, ".{frac}")?;
+        if digits.len() > scale {
+            let (int, frac) = digits.split_at(digits.len() - scale);
+            f.write_str(int)?;
+            if !frac.is_empty() {
+                f.write_str(".")?;
+                f.write_str(frac)?;
+            }
+        } else {
+            f.write_str("0.")?;
+            for _ in digits.len()..scale {
+                f.write_str("0")?;
+            }
+            f.write_str(digits)?;
         }
         Ok(())
     }

@@ -27,13 +27,27 @@ pub struct Series {
 pub struct ExpAlert {
     pub exp_labels: Vec<(String, String)>,
     pub exp_annotations: Vec<(String, String)>,
+    /// Its YAML in the test file, written once however many scenarios expect it.
+    #[serde(skip)]
+    yaml: std::sync::OnceLock<String>,
+}
+
+impl ExpAlert {
+    pub fn new(exp_labels: Vec<(String, String)>, exp_annotations: Vec<(String, String)>) -> Self {
+        ExpAlert {
+            exp_labels,
+            exp_annotations,
+            yaml: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertTest {
     pub eval_time: String,
     pub alertname: String,
-    pub exp_alerts: Vec<ExpAlert>,
+    /// Shared between the scenarios of an SLO: one per window pair.
+    pub exp_alerts: Vec<std::sync::Arc<ExpAlert>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -428,50 +442,57 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
             // The mean of steady slices' ratios is the ratio itself.
             Some(_) => r,
         };
-        let expected = |r: Decimal| -> Vec<ExpAlert> {
+        // Each window pair's alert, built once: a scenario expects the pairs
+        // whose threshold is below its ratio.
+        let fired: Vec<(Option<Decimal>, std::sync::Arc<ExpAlert>)> = p
+            .windows
+            .iter()
+            .map(|w| {
+                let factor = burn_factor(w);
+                let (severity, extra) = if w.kind == "page" {
+                    (&p.page_severity, &p.page_labels)
+                } else {
+                    (&p.ticket_severity, &p.ticket_labels)
+                };
+                let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
+                let mut labels = p.labels.clone();
+                let mut set = |k: &str, v: String| {
+                    labels.retain(|(key, _)| key != k);
+                    labels.push((k.to_string(), v));
+                };
+                set("severity", severity.clone());
+                set("long_window", long.clone());
+                set("short_window", short.clone());
+                set("burn_rate", factor.to_string());
+                for (k, v) in extra {
+                    set(k, v.clone());
+                }
+                for (k, v) in &f.grouping {
+                    set(k, v.clone());
+                }
+                labels.sort();
+                let annotations = crate::rules::merge(
+                    &[(
+                        "summary".to_string(),
+                        format!(
+                            "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
+                            p.name, svc.service.value
+                        ),
+                    )],
+                    &p.annotations,
+                );
+                (
+                    factor.checked_mul(p.budget),
+                    std::sync::Arc::new(ExpAlert::new(labels, annotations)),
+                )
+            })
+            .collect();
+        let expected = |r: Decimal| -> Vec<std::sync::Arc<ExpAlert>> {
             let r = slo_ratio(r);
-            p.windows
+            fired
                 .iter()
-                .filter(|w| burn_factor(w).checked_mul(p.budget).is_some_and(|t| dec_lt(t, r)))
-                .map(|w| {
-                    let factor = burn_factor(w);
-                    let (severity, extra) = if w.kind == "page" {
-                        (&p.page_severity, &p.page_labels)
-                    } else {
-                        (&p.ticket_severity, &p.ticket_labels)
-                    };
-                    let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
-                    let mut labels = p.labels.clone();
-                    let mut set = |k: &str, v: String| {
-                        labels.retain(|(key, _)| key != k);
-                        labels.push((k.to_string(), v));
-                    };
-                    set("severity", severity.clone());
-                    set("long_window", long.clone());
-                    set("short_window", short.clone());
-                    set("burn_rate", factor.to_string());
-                    for (k, v) in extra {
-                        set(k, v.clone());
-                    }
-                    for (k, v) in &f.grouping {
-                        set(k, v.clone());
-                    }
-                    labels.sort();
-                    let annotations = crate::rules::merge(
-                        &[(
-                            "summary".to_string(),
-                            format!(
-                                "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
-                                p.name, svc.service.value
-                            ),
-                        )],
-                        &p.annotations,
-                    );
-                    ExpAlert {
-                        exp_labels: labels,
-                        exp_annotations: annotations,
-                    }
-                })
+                .filter(|(t, _)| t.is_some_and(|t| dec_lt(t, r)))
+                .map(|(_, a)| a.clone())
                 .collect()
         };
         let burn_test = |r: Decimal| AlertTest {
@@ -615,10 +636,10 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
             alert_rule_test: vec![AlertTest {
                 eval_time: missing_eval,
                 alertname: format!("{}SLIMissing", p.alert),
-                exp_alerts: vec![ExpAlert {
-                    exp_labels: missing_labels,
-                    exp_annotations: missing_annotations,
-                }],
+                exp_alerts: vec![std::sync::Arc::new(ExpAlert::new(
+                    missing_labels,
+                    missing_annotations,
+                ))],
             }],
             promql_expr_test: vec![],
         });
@@ -632,7 +653,7 @@ fn dec_lt(a: Decimal, b: Decimal) -> bool {
 
 /// The test file in the layout of `prometheus/tests.yml.j2`, written directly.
 pub fn tests_yaml(rule_file: &str, group_order: &[String], tests: &[TestGroup]) -> String {
-    use crate::escape::{yaml_key, yaml_scalar};
+    use crate::escape::yaml_scalar;
     use std::fmt::Write as _;
     let mut out = String::new();
     let _ = writeln!(out, "rule_files:\n  - {}", yaml_scalar(rule_file));
@@ -668,17 +689,7 @@ pub fn tests_yaml(rule_file: &str, group_order: &[String], tests: &[TestGroup]) 
                 }
                 let _ = writeln!(out, "        exp_alerts:");
                 for e in &a.exp_alerts {
-                    let _ = writeln!(out, "          - exp_labels:");
-                    for (k, v) in &e.exp_labels {
-                        let _ = writeln!(out, "              {}: {}", yaml_key(k), yaml_scalar(v));
-                    }
-                    if !e.exp_annotations.is_empty() {
-                        let _ = writeln!(out, "            exp_annotations:");
-                        for (k, v) in &e.exp_annotations {
-                            let _ =
-                                writeln!(out, "              {}: {}", yaml_key(k), yaml_scalar(v));
-                        }
-                    }
+                    out.push_str(e.yaml.get_or_init(|| exp_alert_yaml(e)));
                 }
             }
         }
@@ -701,6 +712,23 @@ pub fn tests_yaml(rule_file: &str, group_order: &[String], tests: &[TestGroup]) 
     }
     // The template adds the final newline.
     out.pop();
+    out
+}
+
+/// The lines of one expected alert under `exp_alerts:`.
+fn exp_alert_yaml(e: &ExpAlert) -> String {
+    use crate::escape::{yaml_key, yaml_scalar};
+    use std::fmt::Write as _;
+    let mut out = String::from("          - exp_labels:\n");
+    for (k, v) in &e.exp_labels {
+        let _ = writeln!(out, "              {}: {}", yaml_key(k), yaml_scalar(v));
+    }
+    if !e.exp_annotations.is_empty() {
+        out.push_str("            exp_annotations:\n");
+        for (k, v) in &e.exp_annotations {
+            let _ = writeln!(out, "              {}: {}", yaml_key(k), yaml_scalar(v));
+        }
+    }
     out
 }
 

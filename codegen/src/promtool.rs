@@ -381,7 +381,36 @@ fn round_up(ms: u64, step: u64) -> u64 {
 
 /// The test groups of every SLO of `svc`, and the evaluation interval they use.
 pub fn tests(svc: &Service) -> Vec<TestGroup> {
-    let mut groups = Vec::new();
+    let mut all = Vec::new();
+    each_slo(svc, |groups| all.extend(groups));
+    all
+}
+
+/// The test file of `svc` (as [`tests_yaml`] writes it for [`tests`]), built
+/// and written one SLO at a time; `None` when no SLO has tests.
+pub fn tests_yaml_streamed(
+    svc: &Service,
+    rule_file: &str,
+    group_order: &[String],
+) -> Option<String> {
+    let mut out = String::new();
+    each_slo(svc, |groups| {
+        if out.is_empty() {
+            if let Some(first) = groups.first() {
+                yaml_header(&mut out, rule_file, group_order, &first.interval);
+            }
+        }
+        yaml_groups(&mut out, &groups);
+    });
+    if out.is_empty() {
+        return None;
+    }
+    out.pop();
+    Some(out)
+}
+
+/// Calls `emit` with the test groups of each SLO in turn.
+fn each_slo(svc: &Service, mut emit: impl FnMut(Vec<TestGroup>)) {
     let plans: Vec<_> = svc
         .slos
         .iter()
@@ -404,6 +433,7 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
         .unwrap_or(60_000);
     let interval = format_duration(step);
     for (slo, f, p) in plans {
+        let mut groups = Vec::new();
         let windows = &p.record_windows;
         let warmup = windows[0]
             .max(3 * step)
@@ -606,6 +636,7 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
             }],
         });
         if !p.sli_missing {
+            emit(groups);
             continue;
         }
         let missing_for = p.sli_missing_for_ms;
@@ -643,8 +674,8 @@ pub fn tests(svc: &Service) -> Vec<TestGroup> {
             }],
             promql_expr_test: vec![],
         });
+        emit(groups);
     }
-    groups
 }
 
 fn dec_lt(a: Decimal, b: Decimal) -> bool {
@@ -653,11 +684,19 @@ fn dec_lt(a: Decimal, b: Decimal) -> bool {
 
 /// The test file in the layout of `prometheus/tests.yml.j2`, written directly.
 pub fn tests_yaml(rule_file: &str, group_order: &[String], tests: &[TestGroup]) -> String {
+    let mut out = String::new();
+    let interval = tests.first().map_or("1m", |t| t.interval.as_str());
+    yaml_header(&mut out, rule_file, group_order, interval);
+    yaml_groups(&mut out, tests);
+    // The template adds the final newline.
+    out.pop();
+    out
+}
+
+fn yaml_header(out: &mut String, rule_file: &str, group_order: &[String], interval: &str) {
     use crate::escape::yaml_scalar;
     use std::fmt::Write as _;
-    let mut out = String::new();
     let _ = writeln!(out, "rule_files:\n  - {}", yaml_scalar(rule_file));
-    let interval = tests.first().map_or("1m", |t| t.interval.as_str());
     let _ = writeln!(out, "evaluation_interval: {}", yaml_scalar(interval));
     if !group_order.is_empty() {
         let _ = writeln!(out, "group_eval_order:");
@@ -666,6 +705,11 @@ pub fn tests_yaml(rule_file: &str, group_order: &[String], tests: &[TestGroup]) 
         }
     }
     let _ = writeln!(out, "tests:");
+}
+
+fn yaml_groups(out: &mut String, tests: &[TestGroup]) {
+    use crate::escape::yaml_scalar;
+    use std::fmt::Write as _;
     for t in tests {
         let _ = writeln!(out, "  - name: {}", yaml_scalar(&t.name));
         let _ = writeln!(out, "    interval: {}", yaml_scalar(&t.interval));
@@ -710,9 +754,6 @@ pub fn tests_yaml(rule_file: &str, group_order: &[String], tests: &[TestGroup]) 
             }
         }
     }
-    // The template adds the final newline.
-    out.pop();
-    out
 }
 
 /// The lines of one expected alert under `exp_alerts:`.

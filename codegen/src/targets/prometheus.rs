@@ -32,9 +32,10 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         let content = if embedded_rules {
             // What the embedded template renders, without copying the text
             // through the template engine.
-            let mut c = String::with_capacity(rules_yaml.len() + 9);
-            c.push_str("groups:\n");
-            c.push_str(&rules_yaml);
+            // The plans are no longer needed: freed before the tests are built.
+            drop(groups);
+            let mut c = rules_yaml;
+            c.insert_str(0, "groups:\n");
             c.push('\n');
             c
         } else {
@@ -56,27 +57,33 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
             .unit_tests
             .as_ref()
             .is_none_or(|u| u.value);
-        let cases = if unit_tests {
-            crate::promtool::tests(svc)
-        } else {
-            Vec::new()
-        };
-        if !cases.is_empty() {
-            let tests_yaml =
-                crate::promtool::tests_yaml(&format!("{name}.rules.yml"), &order, &cases);
-            let content = if embedded_tests {
-                let mut c = tests_yaml;
+        if !unit_tests {
+            continue;
+        }
+        let rule_file = format!("{name}.rules.yml");
+        if embedded_tests {
+            // Written SLO by SLO: the test groups of one SLO are freed once
+            // written, so the whole set is never held beside the text.
+            if let Some(mut c) = crate::promtool::tests_yaml_streamed(svc, &rule_file, &order) {
                 c.push('\n');
-                c
-            } else {
-                tests.render(context! {
-                    tests_yaml => minijinja::Value::from_safe_string(tests_yaml),
-                    rule_file => format!("{name}.rules.yml"),
-                    group_eval_order => order,
-                    tests => minijinja::Value::from_object(crate::promtool::TestsValue(cases)),
-                    service => name,
-                })?
-            };
+                out.push(OutFile {
+                    path: format!("prometheus/{name}.test.yml"),
+                    content: c,
+                    sources: super::spec_files(loaded, svc),
+                });
+            }
+            continue;
+        }
+        let cases = crate::promtool::tests(svc);
+        if !cases.is_empty() {
+            let tests_yaml = crate::promtool::tests_yaml(&rule_file, &order, &cases);
+            let content = tests.render(context! {
+                tests_yaml => minijinja::Value::from_safe_string(tests_yaml),
+                rule_file => rule_file,
+                group_eval_order => order,
+                tests => minijinja::Value::from_object(crate::promtool::TestsValue(cases)),
+                service => name,
+            })?;
             out.push(OutFile {
                 path: format!("prometheus/{name}.test.yml"),
                 content,

@@ -145,20 +145,9 @@ impl Ord for Decimal {
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The digits of the mantissa, written backwards into a stack buffer
-        // (an i128 has at most 39 digits): no allocation per number.
-        let mut buf = [0u8; 40];
-        let mut at = buf.len();
-        let mut m = self.mantissa.unsigned_abs();
-        loop {
-            at -= 1;
-            buf[at] = b'0' + (m % 10) as u8;
-            m /= 10;
-            if m == 0 {
-                break;
-            }
-        }
-        let digits = std::str::from_utf8(&buf[at..]).expect("ASCII digits");
+        // The digits of the mantissa, without an allocation per number.
+        let mut buf = itoa::Buffer::new();
+        let digits = buf.format(self.mantissa.unsigned_abs());
         let scale = self.scale as usize;
         if self.mantissa < 0 {
             f.write_str("-")?;

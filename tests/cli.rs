@@ -426,7 +426,7 @@ fn prometheus_template_overrides_get_the_groups_and_tests() {
     s.write("specs/checkout.yaml", GOOD);
     s.write(
         "tpl/prometheus/rules.yml.j2",
-        "# {{ service }}\n{% for g in groups %}# group {{ g.name }}: {{ g.rules | length }} rules\n{% endfor %}",
+        "# {{ service }}\n{% for g in groups %}# group {{ g.name }} every {{ g.interval or 'global' }}: {{ g.rules | length }} rules\n{% endfor %}",
     );
     s.write(
         "tpl/prometheus/tests.yml.j2",
@@ -440,7 +440,9 @@ fn prometheus_template_overrides_get_the_groups_and_tests() {
     let rules =
         std::fs::read_to_string(s.0.join("generated/prometheus/checkout.rules.yml")).unwrap();
     assert!(
-        rules.contains("# checkout\n# group checkout-slo-recordings: "),
+        rules.contains(
+            "# checkout\n# group checkout-slo-rates every 5m: 2 rules\n# group checkout-slo-recordings every global: "
+        ),
         "{rules}"
     );
     let tests =

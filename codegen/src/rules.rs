@@ -48,6 +48,8 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
     pub name: String,
+    /// The group's own evaluation interval (`none`: the global one).
+    pub interval: Option<String>,
     pub rules: Vec<Rule>,
 }
 
@@ -195,6 +197,10 @@ pub enum SliPlan {
 /// The window below which ratios come from raw metrics; at and above it they
 /// are chained from 5-minute recordings.
 const CHAIN_FROM_MS: u64 = 86_400_000;
+/// The window of the chained rates, and the interval of the group that
+/// records them: one sample per 5 minutes, each the rate over the 5 minutes
+/// before it, so the samples tile time and a 30-day window reads 8,640 of
+/// them whatever the global evaluation interval is.
 const BASE: &str = "5m";
 
 /// `sum` or `sum by (a, b) `, to be followed by `(`.
@@ -562,6 +568,7 @@ fn labels_with(base: &[(String, String)], extra: &[(&str, String)]) -> Vec<(Stri
 pub fn service_groups(svc: &Service) -> Vec<Group> {
     let service = svc.service.value.as_str();
     let mut recordings = Vec::new();
+    let mut base_rates = Vec::new();
     let mut slo_alerts = Vec::new();
     for (name, slo) in svc.slos.iter() {
         let Some(p) = plan(svc, name, slo) else {
@@ -604,7 +611,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
             });
         }
         if chain {
-            recordings.push(Rule {
+            base_rates.push(Rule {
                 record: Some(format!("slo:sli_errors:rate{BASE}")),
                 alert: None,
                 expr: p.sli.errors_rate(BASE, &g).expect("not raw"),
@@ -613,7 +620,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 labels: id.clone(),
                 annotations: vec![],
             });
-            recordings.push(Rule {
+            base_rates.push(Rule {
                 record: Some(format!("slo:sli_total:rate{BASE}")),
                 alert: None,
                 expr: p.sli.total_rate(BASE, &g).expect("not raw"),
@@ -878,6 +885,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
     if !svc.recordings.is_empty() {
         groups.push(Group {
             name: format!("{service}-recordings"),
+            interval: None,
             rules: svc
                 .recordings
                 .iter()
@@ -897,21 +905,31 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
                 .collect(),
         });
     }
+    if !base_rates.is_empty() {
+        groups.push(Group {
+            name: format!("{service}-slo-rates"),
+            interval: Some(BASE.to_string()),
+            rules: base_rates,
+        });
+    }
     if !recordings.is_empty() {
         groups.push(Group {
             name: format!("{service}-slo-recordings"),
+            interval: None,
             rules: recordings,
         });
     }
     if !slo_alerts.is_empty() {
         groups.push(Group {
             name: format!("{service}-slo-alerts"),
+            interval: None,
             rules: slo_alerts,
         });
     }
     if !alerts.is_empty() {
         groups.push(Group {
             name: format!("{service}-alerts"),
+            interval: None,
             rules: alerts,
         });
     }
@@ -933,6 +951,9 @@ pub fn groups_yaml(groups: &[Group], indent: usize) -> String {
     };
     for g in groups {
         line(&mut out, "- name: ", &g.name);
+        if let Some(i) = &g.interval {
+            line(&mut out, "  interval: ", i);
+        }
         out.push_str(&pad);
         out.push_str("  rules:\n");
         for r in &g.rules {
@@ -1023,5 +1044,37 @@ mod generated_rules_analysis {
             }
         }
         assert!(checked > 100, "{checked} rules");
+    }
+
+    /// The 5-minute rates the long windows read are recorded only in a group
+    /// evaluated every 5 minutes, so a 30-day window reads 8,640 samples per
+    /// series whatever the global interval; every rule that reads them sits
+    /// in another group.
+    #[test]
+    fn chained_rates_are_recorded_every_five_minutes() {
+        let loaded = crate::check_texts(crate::bundled::SPECS.iter().copied());
+        let mut chained = 0;
+        for svc in &loaded.specs.services {
+            let groups = crate::rules::service_groups(svc);
+            for g in &groups {
+                for r in &g.rules {
+                    let record = r.record.as_deref().unwrap_or("");
+                    let base = record.starts_with("slo:sli_") && record.ends_with(":rate5m");
+                    assert_eq!(
+                        base,
+                        g.interval.as_deref() == Some("5m"),
+                        "{record} in {} every {:?}",
+                        g.name,
+                        g.interval
+                    );
+                    if r.expr.contains(":rate5m{") {
+                        assert!(g.interval.is_none(), "{record} reads the rates in {}", g.name);
+                        assert!(r.expr.contains("sum_over_time("), "{}", r.expr);
+                        chained += 1;
+                    }
+                }
+            }
+        }
+        assert!(chained >= 10, "{chained} chained windows");
     }
 }

@@ -59,6 +59,9 @@ pub mod http;
 /// alone, no version matching needed.
 pub use prometheus;
 
+#[cfg(feature = "logs")]
+pub mod logs;
+
 mod runtime;
 #[doc(hidden)]
 pub use runtime::__private;

@@ -411,6 +411,7 @@ impl Differ<'_> {
                         depends_on: Vec::new(),
                         functions: None,
                         http: None,
+                        logs: None,
                         file: None,
                         broken: Default::default(),
                     };

@@ -22,6 +22,7 @@ pub mod gotmpl;
 pub mod import;
 pub mod lint;
 pub mod live;
+pub mod logs;
 pub mod num;
 pub use obspec_spec::par;
 pub mod promtool;

@@ -132,13 +132,20 @@ struct LiveArgs {
     /// The service's metrics endpoint, e.g. http://127.0.0.1:9464/metrics.
     #[arg(
         long,
-        conflicts_with = "prometheus",
-        required_unless_present = "prometheus"
+        conflicts_with_all = ["prometheus", "logs"],
+        required_unless_present_any = ["prometheus", "logs"]
     )]
     scrape: Option<String>,
     /// A Prometheus server, e.g. http://127.0.0.1:9090.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "logs")]
     prometheus: Option<String>,
+    /// JSONL log lines to check against the specs' log events: a file, or
+    /// `-` for standard input (streamed, any size).
+    #[arg(long, value_name = "FILE|-")]
+    logs: Option<String>,
+    /// With --logs: most findings printed (all are counted).
+    #[arg(long, default_value_t = 100)]
+    max_findings: usize,
     /// The service to check (default: the only one, or the one whose namespace the metrics use).
     #[arg(long)]
     service: Option<String>,
@@ -603,7 +610,7 @@ fn live_check(args: LiveArgs) -> ExitCode {
         }
         fail(message)
     };
-    let loaded = match load_quiet(args.specs) {
+    let loaded = match load_quiet(args.specs.clone()) {
         Ok(l) => l,
         Err((code, message)) => {
             if json {
@@ -622,6 +629,9 @@ fn live_check(args: LiveArgs) -> ExitCode {
         return usage(
             "the specs have lint errors: fix them before checking a service against them".into(),
         );
+    }
+    if let Some(input) = &args.logs {
+        return live_check_logs(&args, &loaded, input);
     }
     let ms = |s: &str, flag: &str| {
         obspec_codegen::duration::parse_duration(s)
@@ -778,6 +788,117 @@ fn live_check(args: LiveArgs) -> ExitCode {
             out = serde_json::to_string_pretty(&v).expect("serializable") + "\n";
         }
         Format::Github => {}
+    }
+    print_out(&out);
+    ExitCode::from(u8::from(failed))
+}
+
+/// `obspec live-check --logs FILE|-`.
+fn live_check_logs(args: &LiveArgs, loaded: &Loaded, input: &str) -> ExitCode {
+    use obspec_codegen::logs;
+    let json = args.format == Format::Json;
+    let usage = |message: String| -> ExitCode {
+        if json {
+            print_out(&report::json_error("usage", &message));
+        }
+        fail(message)
+    };
+    let Some(checker) = logs::LineChecker::new(&loaded.specs, args.service.as_deref()) else {
+        return usage(match &args.service {
+            Some(s) => format!("service `{s}` has no `logs:` section in the specs"),
+            None => "no service of the specs has a `logs:` section".into(),
+        });
+    };
+    let result = if input == "-" {
+        logs::check_reader(&checker, std::io::stdin().lock(), args.max_findings)
+    } else {
+        match std::fs::File::open(input) {
+            Ok(f) => logs::check_reader(
+                &checker,
+                std::io::BufReader::with_capacity(1 << 16, f),
+                args.max_findings,
+            ),
+            Err(e) => return usage(format!("{input}: {e}")),
+        }
+    };
+    let (totals, findings) = match result {
+        Ok(r) => r,
+        Err(e) => return usage(format!("{input}: {e}")),
+    };
+    let name = if input == "-" { "<stdin>" } else { input };
+    let spec_at = |span: obspec_codegen::source::Span| {
+        let file = loaded.sources.get(span.file).name.clone();
+        (file, span.line, span.col)
+    };
+    let failed = totals.errors > 0 || args.deny_warnings && totals.warnings > 0;
+    let more = (totals.errors + totals.warnings).saturating_sub(findings.len() as u64);
+    let mut out = String::new();
+    match args.format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = findings
+                .iter()
+                .map(|f| {
+                    let mut v = serde_json::json!({
+                        "code": f.code,
+                        "severity": f.severity,
+                        "message": f.message,
+                        "input": name,
+                        "line": f.line,
+                        "field": f.field,
+                    });
+                    if let Some(sp) = f.spec {
+                        let (file, line, column) = spec_at(sp);
+                        v["spec"] = serde_json::json!({"file": file, "line": line, "column": column});
+                    }
+                    v
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "version": 1,
+                "services": checker.services(),
+                "lines": totals.lines,
+                "checked": totals.checked,
+                "other_targets": totals.other_targets,
+                "errors": totals.errors,
+                "warnings": totals.warnings,
+                "findings": list,
+                "findings_left_out": more,
+            });
+            out = serde_json::to_string_pretty(&doc).expect("serializable") + "\n";
+        }
+        Format::Github => {
+            for f in &findings {
+                let kind = if f.severity == "error" { "error" } else { "warning" };
+                out.push_str(&format!(
+                    "::{kind} file={},line={}::{} {}\n",
+                    report::gh_escape_prop(name),
+                    f.line,
+                    f.code,
+                    report::gh_escape_data(&f.message)
+                ));
+            }
+        }
+        Format::Human => {
+            for f in &findings {
+                out.push_str(&format!("{name}:{}: {}[{}]: {}\n", f.line, f.severity, f.code, f.message));
+                if let Some(sp) = f.spec {
+                    let (file, line, col) = spec_at(sp);
+                    out.push_str(&format!("  --> {file}:{line}:{col}: declared here\n"));
+                }
+            }
+            if more > 0 {
+                out.push_str(&format!("... and {more} more findings (--max-findings)\n"));
+            }
+            out.push_str(&format!(
+                "obspec: {} lines of {}: {} checked, {} of other targets; {} errors, {} warnings\n",
+                totals.lines,
+                checker.services().join(", "),
+                totals.checked,
+                totals.other_targets,
+                totals.errors,
+                totals.warnings
+            ));
+        }
     }
     print_out(&out);
     ExitCode::from(u8::from(failed))

@@ -297,13 +297,13 @@ fn json(diags: &[Diagnostic], sources: &Sources) -> String {
     s
 }
 
-fn gh_escape_data(s: &str) -> String {
+pub fn gh_escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-fn gh_escape_prop(s: &str) -> String {
+pub fn gh_escape_prop(s: &str) -> String {
     gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -57,6 +57,18 @@ pub static EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/terraform/main.tf.j2"),
     ),
     (
+        "logs/schema.json.j2",
+        include_str!("../../templates/logs/schema.json.j2"),
+    ),
+    (
+        "logs/events.rs.j2",
+        include_str!("../../templates/logs/events.rs.j2"),
+    ),
+    (
+        "logs/loki.rules.yml.j2",
+        include_str!("../../templates/logs/loki.rules.yml.j2"),
+    ),
+    (
         "rust/service.rs.j2",
         include_str!("../../templates/rust/service.rs.j2"),
     ),

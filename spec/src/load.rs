@@ -699,6 +699,12 @@ fn conventions_from(cx: &mut Cx<'_>, node: &Node) -> Option<Conventions> {
             .opt(cx, "max_series_per_service")
             .unwrap_or_else(default_max_service),
         severities: f.opt(cx, "severities").unwrap_or_else(default_severities),
+        forbidden_log_fields: f
+            .opt(cx, "forbidden_log_fields")
+            .unwrap_or_else(default_forbidden_log_fields),
+        max_log_streams_per_service: f
+            .opt(cx, "max_log_streams_per_service")
+            .unwrap_or_else(default_max_streams),
     };
     f.finish(cx);
     Some(c)
@@ -763,6 +769,7 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
         .unwrap_or_default();
     let functions: Option<Functions> = f.opt(cx, "functions");
     let http: Option<Http> = f.opt(cx, "http");
+    let logs: Option<Logs> = f.opt(cx, "logs");
     f.finish(cx);
     let namespace: Spanned<String> = namespace.ok()?;
     let (mut labels, mut metrics) = (labels, metrics);
@@ -775,6 +782,7 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
     Some(Service {
         functions,
         http,
+        logs,
         obspec: obspec.ok()?,
         service: service.ok()?,
         namespace,
@@ -930,6 +938,162 @@ fn declare_functions(
             &["function"],
             None,
         );
+    }
+}
+
+impl FromNode for Logs {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "the logs section")?;
+        let target = f.opt(cx, "target");
+        let stream_labels = f.opt(cx, "stream_labels").unwrap_or_default();
+        let events = f
+            .get("events")
+            .map(|n| {
+                named_map(
+                    cx,
+                    n,
+                    "log event",
+                    CODE_DUP_KEY,
+                    &mut HashSet::new(),
+                    |cx, v| {
+                        let mut f = Fields::new(cx, v, "a log event")?;
+                        let level = f.req(cx, "level");
+                        let message = f.req(cx, "message");
+                        let description = f.opt(cx, "description");
+                        let fields = f
+                            .get("fields")
+                            .map(|n| {
+                                named_map(
+                                    cx,
+                                    n,
+                                    "log field",
+                                    CODE_DUP_KEY,
+                                    &mut HashSet::new(),
+                                    LogField::from_node,
+                                )
+                            })
+                            .unwrap_or_default();
+                        f.finish(cx);
+                        Some(LogEvent {
+                            level: level.ok()?,
+                            message: message.ok()?,
+                            description,
+                            fields,
+                        })
+                    },
+                )
+            })
+            .unwrap_or_default();
+        let alerts = f
+            .get("alerts")
+            .map(|n| {
+                named_map(
+                    cx,
+                    n,
+                    "log alert",
+                    CODE_DUP_KEY,
+                    &mut HashSet::new(),
+                    |cx, v| {
+                        let mut f = Fields::new(cx, v, "a log alert")?;
+                        let events = f.req(cx, "events");
+                        let of = f.opt(cx, "of");
+                        let window = f.req(cx, "window");
+                        let above = f.req(cx, "above");
+                        let by = f.opt(cx, "by").unwrap_or_default();
+                        let for_ = f.opt(cx, "for");
+                        let severity = f.req(cx, "severity");
+                        let summary = f.opt(cx, "summary");
+                        let runbook = f.opt(cx, "runbook");
+                        f.finish(cx);
+                        Some(LogAlert {
+                            events: events.ok()?,
+                            of,
+                            window: window.ok()?,
+                            above: above.ok()?,
+                            by,
+                            for_,
+                            severity: severity.ok()?,
+                            summary,
+                            runbook,
+                        })
+                    },
+                )
+            })
+            .unwrap_or_default();
+        f.finish(cx);
+        Some(Logs {
+            target,
+            stream_labels,
+            events,
+            alerts,
+            span: Some(node.span),
+        })
+    }
+}
+
+impl FromNode for LogLevel {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        use LogLevel::*;
+        enum_from_node(
+            cx,
+            node,
+            "log level",
+            &[
+                ("trace", Trace),
+                ("debug", Debug),
+                ("info", Info),
+                ("warn", Warn),
+                ("error", Error),
+            ],
+        )
+    }
+}
+
+impl FromNode for LogFieldType {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        use LogFieldType::*;
+        enum_from_node(
+            cx,
+            node,
+            "log field type",
+            &[
+                ("string", String),
+                ("int", Int),
+                ("float", Float),
+                ("bool", Bool),
+                ("duration", Duration),
+                ("enum", Enum),
+            ],
+        )
+    }
+}
+
+impl FromNode for LogField {
+    /// `amount: int`, or `currency: {type: enum, values: [EUR, USD]}`.
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        if node.as_scalar().is_some() {
+            return Some(LogField {
+                kind: Spanned::<LogFieldType>::from_node(cx, node)?,
+                values: None,
+                optional: None,
+                hashed: None,
+                description: None,
+            });
+        }
+        let mut f = Fields::new(cx, node, "a log field")?;
+        let kind = f.req(cx, "type");
+        let values = f.opt(cx, "values");
+        let optional = f.opt(cx, "optional");
+        let hashed = f.opt(cx, "hashed");
+        let description = f.opt(cx, "description");
+        f.finish(cx);
+        Some(LogField {
+            kind: kind.ok()?,
+            values,
+            optional,
+            hashed,
+            description,
+        })
     }
 }
 
@@ -1133,6 +1297,7 @@ impl FromNode for Collector {
             f.opt(cx, "traces_endpoint_env"),
             f.opt(cx, "memory_mib"),
             f.opt(cx, "cpu"),
+            f.opt(cx, "log_paths"),
         );
         f.finish(cx);
         Some(Collector {
@@ -1143,6 +1308,7 @@ impl FromNode for Collector {
             traces_endpoint_env: c.1,
             memory_mib: c.2,
             cpu: c.3,
+            log_paths: c.4,
         })
     }
 }

@@ -242,6 +242,9 @@ pub struct Collector {
     pub memory_mib: Option<Spanned<u64>>,
     /// CPU units of the ECS task (default 256).
     pub cpu: Option<Spanned<u64>>,
+    /// Files of JSONL log lines the collector tails, as globs (default
+    /// `/var/log/obspec/*.jsonl`), when a service declares `logs:`.
+    pub log_paths: Option<Vec<Spanned<String>>>,
 }
 
 /// Alertmanager routing, from the project file.
@@ -387,6 +390,16 @@ pub struct Conventions {
     /// Allowed alert severities. Default: critical, warning, info.
     #[cfg_attr(feature = "serde", serde(default = "default_severities"))]
     pub severities: Vec<Spanned<String>>,
+    /// Log fields no event may carry: personal data and secrets. A field
+    /// declared `hashed: true` may use a personal-data name (`user_id`),
+    /// never a secret's (`password`, `token`...). Default: email, user_id,
+    /// phone, ip_address, password, token, secret, api_key, authorization.
+    #[cfg_attr(feature = "serde", serde(default = "default_forbidden_log_fields"))]
+    pub forbidden_log_fields: Vec<Spanned<String>>,
+    /// Most Loki streams one service may produce (the product of its stream
+    /// labels' domains). Default 1000.
+    #[cfg_attr(feature = "serde", serde(default = "default_max_streams"))]
+    pub max_log_streams_per_service: Spanned<u64>,
 }
 
 fn nowhere<T>(v: T) -> Spanned<T> {
@@ -404,6 +417,35 @@ pub(crate) fn default_max_metric() -> Spanned<u64> {
 pub(crate) fn default_max_service() -> Spanned<u64> {
     nowhere(10_000)
 }
+pub(crate) fn default_forbidden_log_fields() -> Vec<Spanned<String>> {
+    strings(&DEFAULT_FORBIDDEN_LOG_FIELDS)
+}
+pub(crate) fn default_max_streams() -> Spanned<u64> {
+    nowhere(1000)
+}
+/// The default of `conventions.forbidden_log_fields`.
+pub const DEFAULT_FORBIDDEN_LOG_FIELDS: [&str; 9] = [
+    "email",
+    "user_id",
+    "phone",
+    "ip_address",
+    "password",
+    "token",
+    "secret",
+    "api_key",
+    "authorization",
+];
+/// Field names that hold secrets: forbidden in logs even when hashed.
+pub const SECRET_LOG_FIELDS: [&str; 8] = [
+    "password",
+    "passwd",
+    "token",
+    "secret",
+    "api_key",
+    "authorization",
+    "access_token",
+    "private_key",
+];
 pub(crate) fn default_severities() -> Vec<Spanned<String>> {
     strings(&["critical", "warning", "info"])
 }
@@ -423,6 +465,8 @@ impl Default for Conventions {
             max_series_per_metric: default_max_metric(),
             max_series_per_service: default_max_service(),
             severities: default_severities(),
+            forbidden_log_fields: default_forbidden_log_fields(),
+            max_log_streams_per_service: default_max_streams(),
         }
     }
 }
@@ -477,6 +521,9 @@ pub struct Service {
     /// domains `route` (the templates, and `unmatched`), `method` and
     /// `status_class` (`1xx` … `5xx`).
     pub http: Option<Http>,
+    /// The service's structured log events (`logs` target, `obspec
+    /// live-check --logs`).
+    pub logs: Option<Logs>,
     /// Services this one depends on: their `infrastructure` alerts inhibit this
     /// service's alerts (Alertmanager target).
     #[cfg_attr(feature = "serde", serde(default))]
@@ -649,6 +696,196 @@ pub struct Http {
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub span: Option<Span>,
+}
+
+/// The structured logs of a service: one JSON object per line.
+///
+/// Every line carries `timestamp` (RFC 3339), `level` (`TRACE` … `ERROR`),
+/// `target`, `event` (the event's name), `message`, and `trace_id` and
+/// `span_id` when a span with a trace context is active; then the event's
+/// fields.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Logs {
+    /// The `tracing` target of the events (default: the namespace).
+    pub target: Option<Spanned<String>>,
+    /// Line fields that become Loki stream labels: `level`, `event`,
+    /// `target`, or event fields with a closed domain (enum, bool).
+    /// `service` is always one.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub stream_labels: Vec<Spanned<String>>,
+    /// The log events, by name (snake_case).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub events: NamedMap<LogEvent>,
+    /// Loki alerting rules on the events, by alert name.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub alerts: NamedMap<LogAlert>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub span: Option<Span>,
+}
+
+/// The line fields every log line carries, in the order the runtime writes them.
+pub const LOG_LINE_FIELDS: [&str; 7] = [
+    "timestamp",
+    "level",
+    "target",
+    "event",
+    "message",
+    "trace_id",
+    "span_id",
+];
+
+/// One log event.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct LogEvent {
+    /// The level the event is emitted at.
+    pub level: Spanned<LogLevel>,
+    /// The line's `message`, fixed per event.
+    pub message: Spanned<String>,
+    /// What the event means (documentation).
+    pub description: Option<Spanned<String>>,
+    /// The event's fields, by name (snake_case): a type (`string`, `int`,
+    /// `float`, `bool`, `duration`, `enum`) or `{type, values, optional,
+    /// hashed, description}`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub fields: NamedMap<LogField>,
+}
+
+/// A log level, as `tracing` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum LogLevel {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+impl LogLevel {
+    /// All levels, lowest first.
+    pub const ALL: [LogLevel; 5] = [
+        LogLevel::Trace,
+        LogLevel::Debug,
+        LogLevel::Info,
+        LogLevel::Warn,
+        LogLevel::Error,
+    ];
+    /// The level as a line writes it: `INFO`.
+    pub fn as_line(self) -> &'static str {
+        match self {
+            LogLevel::Trace => "TRACE",
+            LogLevel::Debug => "DEBUG",
+            LogLevel::Info => "INFO",
+            LogLevel::Warn => "WARN",
+            LogLevel::Error => "ERROR",
+        }
+    }
+    /// The `tracing::Level` constant: `INFO`.
+    pub fn tracing_const(self) -> &'static str {
+        self.as_line()
+    }
+}
+
+/// The type of a log field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum LogFieldType {
+    /// A JSON string.
+    String,
+    /// A JSON integer (i64).
+    Int,
+    /// A JSON number.
+    Float,
+    /// `true` or `false`.
+    Bool,
+    /// Seconds, a JSON number ≥ 0 (a `std::time::Duration` in Rust).
+    Duration,
+    /// A JSON string from the closed list `values`.
+    Enum,
+}
+
+impl LogFieldType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogFieldType::String => "string",
+            LogFieldType::Int => "int",
+            LogFieldType::Float => "float",
+            LogFieldType::Bool => "bool",
+            LogFieldType::Duration => "duration",
+            LogFieldType::Enum => "enum",
+        }
+    }
+}
+
+/// One field of a log event.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct LogField {
+    /// The field's type.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
+    pub kind: Spanned<LogFieldType>,
+    /// The closed domain of an `enum` field.
+    pub values: Option<Vec<Spanned<String>>>,
+    /// The field may be absent (default: every line of the event has it).
+    pub optional: Option<Spanned<bool>>,
+    /// The value is a hash of personal data, not the data (allows a name from
+    /// `conventions.forbidden_log_fields` that is not a secret).
+    pub hashed: Option<Spanned<bool>>,
+    /// What the field holds.
+    pub description: Option<Spanned<String>>,
+}
+
+impl LogField {
+    pub fn is_optional(&self) -> bool {
+        self.optional.as_ref().is_some_and(|o| o.value)
+    }
+    pub fn is_hashed(&self) -> bool {
+        self.hashed.as_ref().is_some_and(|o| o.value)
+    }
+}
+
+/// A Loki alerting rule on log events: the rate of an event, or the share of
+/// some events among others.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct LogAlert {
+    /// The events counted (the numerator).
+    pub events: Vec<Spanned<String>>,
+    /// With `of`, the alert is on the ratio `events / of` (the events of the
+    /// denominator, which usually include the numerator's); without it, on
+    /// the events per second.
+    pub of: Option<Vec<Spanned<String>>>,
+    /// The range the rate is taken over (`5m`).
+    pub window: Spanned<String>,
+    /// Fires when the rate (per second) or the ratio is above this.
+    pub above: Spanned<f64>,
+    /// Stream labels the alert is computed per (default: per service).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub by: Vec<Spanned<String>>,
+    /// How long the condition holds before the alert fires.
+    #[cfg_attr(feature = "serde", serde(rename = "for"))]
+    pub for_: Option<Spanned<String>>,
+    /// One of the project's severities.
+    pub severity: Spanned<String>,
+    /// The `summary` annotation.
+    pub summary: Option<Spanned<String>>,
+    /// The `runbook_url` annotation.
+    pub runbook: Option<Spanned<String>>,
 }
 
 /// The `route` value of a request that no declared template matches.

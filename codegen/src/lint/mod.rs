@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod cardinality;
 pub mod http;
 pub mod kubernetes;
+pub mod logs;
 pub mod names;
 pub mod promql;
 pub mod routing;
@@ -27,6 +28,7 @@ pub fn lint(specs: &Specs, sources: &Sources, diags: &mut Diagnostics) {
         let mut d = Diagnostics::default();
         names::check_service(specs, svc, &mut d);
         http::check_service(svc, &mut d);
+        logs::check_service(specs, svc, &mut d);
         cardinality::check_service(specs, svc, &mut d);
         slos::check_service(&index, svc, &mut d);
         alerts::check_service(&index, svc, &mut d);

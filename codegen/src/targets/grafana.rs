@@ -602,6 +602,72 @@ fn slo_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Option<Value> 
     ))
 }
 
+/// The logs dashboard of a service with a `logs:` section (Loki): event
+/// rates by event, error events, and the log lines.
+fn logs_dashboard(svc: &Service, marker: &str) -> Option<Value> {
+    let logs = svc.logs.as_ref()?;
+    let service = svc.service.value.as_str();
+    let loki = || json!({"type": "loki", "uid": "${loki}"});
+    let stream = format!("{{service={}}}", crate::logs::logql_str(service));
+    let event_label = logs.stream_labels.iter().any(|l| l.value == "event");
+    let parse = if event_label { "" } else { " | json" };
+    let mut p = Panels::new();
+    p.row("Log events");
+    let mut rate = timeseries(
+        "Events per second",
+        "Log lines per second by event.",
+        "short",
+        vec![json!({"refId": "A", "expr": format!("sum by (event) (rate({stream}{parse} [$__auto]))"), "legendFormat": "{{event}}", "datasource": loki()})],
+    );
+    rate["datasource"] = loki();
+    p.panel(rate, 12);
+    let errors: Vec<&str> = logs
+        .events
+        .iter()
+        .filter(|(_, e)| e.level.value >= crate::model::LogLevel::Warn)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if !errors.is_empty() {
+        let sel = crate::logs::events_selector(svc, logs, &errors);
+        let mut err = timeseries(
+            "Warning and error events",
+            &format!("Lines per second of {}.", errors.join(", ")),
+            "short",
+            vec![json!({"refId": "A", "expr": format!("sum by (event) (rate({sel} [$__auto]))"), "legendFormat": "{{event}}", "datasource": loki()})],
+        );
+        err["datasource"] = loki();
+        p.panel(err, 12);
+    }
+    p.row("Lines");
+    p.panel(
+        json!({
+            "type": "logs", "title": format!("{service} logs"),
+            "description": "The service's JSONL lines; `| json` shows the fields.",
+            "datasource": loki(),
+            "options": {"showTime": true, "showLabels": false, "showCommonLabels": false, "wrapLogMessage": true, "prettifyLogMessage": false, "enableLogDetails": true, "dedupStrategy": "none", "sortOrder": "Descending"},
+            "targets": [{"refId": "A", "expr": format!("{stream} | json"), "datasource": loki()}]
+        }),
+        24,
+    );
+    // Log panels are taller than the default.
+    if let Some(last) = p.list.last_mut() {
+        last["gridPos"]["h"] = json!(16);
+    }
+    let vars = vec![json!({
+        "type": "datasource", "name": "loki", "label": "Loki", "query": "loki",
+        "current": {"text": "default", "value": "default"}, "hide": 0, "refresh": 1, "regex": "", "options": []
+    })];
+    Some(dashboard(
+        svc,
+        format!("{service} logs"),
+        uid(&format!("{service}-logs")),
+        marker.to_string(),
+        vars,
+        p.list,
+        "logs",
+    ))
+}
+
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).expect("dashboards serialize")
 }
@@ -613,6 +679,9 @@ pub fn dashboard_files(loaded: &Loaded) -> Vec<String> {
         v.push(format!("grafana/{}.json", svc.service.value));
         if !svc.slos.is_empty() {
             v.push(format!("grafana/{}-slo.json", svc.service.value));
+        }
+        if svc.logs.is_some() {
+            v.push(format!("grafana/{}-logs.json", svc.service.value));
         }
     }
     v
@@ -638,6 +707,9 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         )];
         if let Some(b) = slo_dashboard(loaded, svc, &marker) {
             boards.push((format!("grafana/{}-slo.json", svc.service.value), b));
+        }
+        if let Some(b) = logs_dashboard(svc, &marker) {
+            boards.push((format!("grafana/{}-logs.json", svc.service.value), b));
         }
         for (path, board) in boards {
             let mut json = pretty(&board);

@@ -13,6 +13,7 @@ use crate::load::Loaded;
 mod alertmanager;
 mod docs;
 pub mod grafana;
+pub mod logs;
 pub mod otel;
 mod prometheus;
 pub mod rust;
@@ -69,6 +70,12 @@ Target {
     dir: "terraform",
     description: "Terraform for the deploy section: SecureString SSM parameters from sensitive variables, the collector's ECS task definition",
     render: terraform::render,
+},
+Target {
+    name: "logs",
+    dir: "logs",
+    description: "Structured logs per service: JSON Schema (2020-12) of a JSONL line, typed Rust event functions over tracing, Loki alerting rules (LogQL)",
+    render: logs::render,
 },
 Target {
     name: "rust",

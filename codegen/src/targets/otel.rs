@@ -3,7 +3,11 @@
 //! memory_limiter (first in every pipeline), resource (upserting environment,
 //! project, service) and batch processors; Prometheus remote write, Loki and
 //! OTLP trace exporters whose endpoints and credentials come from environment
-//! variables; pipelines for metrics, traces and logs.
+//! variables; pipelines for metrics, traces and logs (OTLP). When services
+//! declare `logs:`, a second log pipeline tails their JSONL files (`filelog`),
+//! parses each line as JSON (timestamp, severity, message as the body),
+//! names the service from the line's `target`, drops forbidden fields, and
+//! gives Loki the declared stream labels.
 
 use minijinja::{context, Environment, Error};
 use serde::Serialize;
@@ -19,6 +23,105 @@ struct CollectorView {
     traces_endpoint_env: String,
     memory_limit_mib: u64,
     spike_limit_mib: u64,
+}
+
+/// The JSONL log pipeline: files tailed, and per service how its lines are
+/// recognised (their `target`), labelled for Loki and stripped of
+/// forbidden fields.
+#[derive(Serialize)]
+struct LogPipeline {
+    include: Vec<String>,
+    services: Vec<LogService>,
+    /// Fields dropped from lines no service claims: the whole forbidden list.
+    drop_default: String,
+}
+
+#[derive(Serialize)]
+struct LogService {
+    service: String,
+    target: String,
+    /// The Loki label hint: `service, level, event`.
+    labels: String,
+    /// An anchored regular expression of the fields dropped from its lines
+    /// (forbidden, unless the service declares the field hashed).
+    drop: String,
+}
+
+/// Default files the collector tails.
+pub const DEFAULT_LOG_PATHS: &str = "/var/log/obspec/*.jsonl";
+
+fn anchored(names: &[&str]) -> String {
+    let alts: Vec<String> = names.iter().map(|n| regex_escape(n)).collect();
+    format!("^({})$", alts.join("|"))
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn log_pipeline(loaded: &Loaded, c: &crate::model::Collector) -> Option<LogPipeline> {
+    let conv = &loaded.specs.project.conventions;
+    let mut forbidden: Vec<&str> = conv
+        .forbidden_log_fields
+        .iter()
+        .map(|f| f.as_str())
+        .chain(crate::model::SECRET_LOG_FIELDS)
+        .collect();
+    forbidden.sort_unstable();
+    forbidden.dedup();
+    let services: Vec<LogService> = loaded
+        .specs
+        .services
+        .iter()
+        .filter_map(|svc| {
+            let logs = svc.logs.as_ref()?;
+            let mut labels = vec!["service"];
+            for l in &logs.stream_labels {
+                if !labels.contains(&l.as_str()) {
+                    labels.push(l.as_str());
+                }
+            }
+            // A personal-data field the service logs hashed stays; secrets never do.
+            let hashed: Vec<&str> = logs
+                .events
+                .iter()
+                .flat_map(|(_, e)| e.fields.iter())
+                .filter(|(_, f)| f.is_hashed())
+                .map(|(n, _)| n.as_str())
+                .filter(|n| !crate::model::SECRET_LOG_FIELDS.contains(n))
+                .collect();
+            let drop: Vec<&str> = forbidden
+                .iter()
+                .copied()
+                .filter(|f| !hashed.contains(f))
+                .collect();
+            Some(LogService {
+                service: svc.service.value.clone(),
+                target: crate::logs::target_of(svc),
+                labels: labels.join(", "),
+                drop: anchored(&drop),
+            })
+        })
+        .collect();
+    if services.is_empty() {
+        return None;
+    }
+    let include = c.log_paths.as_ref().map_or_else(
+        || vec![DEFAULT_LOG_PATHS.to_string()],
+        |p| p.iter().map(|p| p.value.clone()).collect(),
+    );
+    Some(LogPipeline {
+        include,
+        services,
+        drop_default: anchored(&forbidden),
+    })
 }
 
 /// Memory of the collector task in MiB.
@@ -64,11 +167,12 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         .iter()
         .map(|s| s.service.value.clone())
         .collect();
+    let logs = log_pipeline(loaded, c);
     let tpl = env.get_template("otel-collector/collector.yml.j2")?;
     let sources = super::project_files(loaded);
     Ok(vec![OutFile {
         path: "otel-collector/collector.yml".into(),
-        content: tpl.render(context! { collector => minijinja::value::Serde(&view), project => project, services => services })?,
+        content: tpl.render(context! { collector => minijinja::value::Serde(&view), project => project, services => services, logs => minijinja::value::Serde(&logs) })?,
         sources,
     }])
 }

@@ -5,7 +5,11 @@
 //! - `#[obspec::instrument]` on the payment steps, into the spec's
 //!   `functions:` metrics (calls by outcome, latency, calls in flight);
 //! - `obspec::http`'s tower layer on the API routes, into the spec's `http:`
-//!   metrics (requests by route template, method and status class).
+//!   metrics (requests by route template, method and status class);
+//! - JSONL logs on standard error through the event functions generated from
+//!   the spec's `logs:` (`payment_authorized`, `payment_failed`,
+//!   `request_finished` with the trace context of the request's span),
+//!   written by `obspec::logs::JsonLayer`.
 //!
 //! Its API:
 //!
@@ -29,7 +33,8 @@
 //! `--deviate` switches on deliberate deviations from the spec, for
 //! `obspec live-check` to find: a `region` value outside its domain, a `pod`
 //! label the spec does not give `payment_inflight`, and an undeclared metric
-//! in the namespace.
+//! in the namespace; and in the logs, a hand-written line with a renamed
+//! field, a wrong type and a forbidden field.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -52,6 +57,11 @@ mod metrics {
 }
 
 use metrics::{PaymentChannel, PaymentGatewayMetrics, Region, Route, Status};
+
+#[allow(dead_code)]
+mod events {
+    include!(concat!(env!("OUT_DIR"), "/logs/payment-gateway.rs"));
+}
 
 const SPEC: &str = "specs/payment-gateway.yaml";
 
@@ -127,6 +137,8 @@ struct App {
     ready: AtomicBool,
     rng: Mutex<Rng>,
     next_id: AtomicU64,
+    /// The next request's trace number.
+    next_trace: AtomicU64,
     payments: Mutex<HashMap<u64, &'static str>>,
 }
 
@@ -172,6 +184,28 @@ async fn authorize(app: &App, region: Region, channel: PaymentChannel) -> Result
         Status::Failed
     };
     m.payment_attempts_total.with(region, channel, status).inc();
+    let (log_region, log_channel) = (log_region(region), log_channel(channel));
+    match &outcome {
+        Ok(()) => events::payment_authorized(
+            log_region,
+            log_channel,
+            1000 + (start.elapsed().as_micros() % 9000) as i64,
+            start.elapsed(),
+        ),
+        Err(BankError) => events::payment_failed(
+            events::PaymentFailedRegion::ALL[log_region as usize],
+            events::PaymentFailedPaymentChannel::ALL[log_channel as usize],
+            events::PaymentFailedReason::BankError,
+            Some("B042"),
+        ),
+    }
+    if app.config.deviate {
+        // What hand-written logging drifts into: `amount` for `amount_cents`,
+        // a latency as text, and an e-mail address.
+        tracing::info!(target: "payment", event = "payment_authorized", region = "eu",
+            payment_channel = "card", amount = 1200, latency = "0.2s", email = "jane@example.com",
+            "Payment authorized.");
+    }
     outcome?;
     let id = app.next_id.fetch_add(1, Ordering::Relaxed);
     app.payments
@@ -179,6 +213,63 @@ async fn authorize(app: &App, region: Region, channel: PaymentChannel) -> Result
         .unwrap_or_else(|e| e.into_inner())
         .insert(id, "success");
     Ok(id)
+}
+
+fn log_region(r: Region) -> events::PaymentAuthorizedRegion {
+    use events::PaymentAuthorizedRegion as L;
+    match r {
+        Region::Cn => L::Cn,
+        Region::Us => L::Us,
+        Region::Eu => L::Eu,
+    }
+}
+
+fn log_channel(c: PaymentChannel) -> events::PaymentAuthorizedPaymentChannel {
+    use events::PaymentAuthorizedPaymentChannel as L;
+    match c {
+        PaymentChannel::Card => L::Card,
+        PaymentChannel::Wallet => L::Wallet,
+        PaymentChannel::BankTransfer => L::BankTransfer,
+    }
+}
+
+/// A request's span carries its trace context: a trace id per request and
+/// a span id, as an OpenTelemetry propagator would set them.
+async fn traced(
+    State(app): State<Shared>,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    use tracing::Instrument;
+    let n = app.next_trace.fetch_add(1, Ordering::Relaxed);
+    let trace_id = format!("{:016x}{:016x}", 0x4bf9_2f35_77b3_4da6_u64, n);
+    let span_id = format!("{:016x}", n.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let method = match *req.method() {
+        axum::http::Method::GET => events::RequestFinishedMethod::Get,
+        axum::http::Method::POST => events::RequestFinishedMethod::Post,
+        _ => events::RequestFinishedMethod::Other,
+    };
+    let route = match req.uri().path() {
+        "/payments" => events::RequestFinishedRoute::Payments,
+        p if p.starts_with("/payments/") && !p[10..].contains('/') => {
+            events::RequestFinishedRoute::PaymentsId
+        }
+        _ => events::RequestFinishedRoute::Unmatched,
+    };
+    let span = tracing::info_span!("request", trace_id = %trace_id, span_id = %span_id);
+    let start = Instant::now();
+    async move {
+        let resp = next.run(req).await;
+        events::request_finished(
+            method,
+            route,
+            i64::from(resp.status().as_u16()),
+            start.elapsed(),
+        );
+        resp
+    }
+    .instrument(span)
+    .await
 }
 
 /// `POST /payments`.
@@ -281,7 +372,8 @@ fn router(app: Shared, http: &obspec::http::HttpMetrics) -> Router {
         .route(Route::Payments.as_str(), post(create_payment))
         .route(Route::PaymentsId.as_str(), get(get_payment))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
-        .layer(http.layer());
+        .layer(http.layer())
+        .layer(axum::middleware::from_fn_with_state(app.clone(), traced));
     Router::new()
         .route("/metrics", get(serve_metrics))
         .route("/health", get(|| async { "ok\n" }))
@@ -328,6 +420,12 @@ fn request(method: &str, uri: &str) -> Request<Body> {
 #[tokio::main]
 async fn main() {
     let config = parse_args();
+    {
+        use tracing_subscriber::layer::SubscriberExt;
+        let subscriber =
+            tracing_subscriber::registry().with(obspec::logs::JsonLayer::new(std::io::stderr()));
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    }
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .unwrap_or_else(|e| {
@@ -365,6 +463,7 @@ async fn main() {
         ready: AtomicBool::new(false),
         rng: Mutex::new(Rng(0x9E37_79B9_7F4A_7C15)),
         next_id: AtomicU64::new(0),
+        next_trace: AtomicU64::new(1),
         payments: Mutex::new(HashMap::new()),
     });
     let routes = router(Arc::clone(&app), &http);

@@ -1,0 +1,307 @@
+//! `logs`: per service with a `logs:` section, the JSON Schema (draft
+//! 2020-12) of one JSONL line (`logs/<service>.schema.json`) and of a line of
+//! any service (`logs/all.schema.json`); typed Rust event functions that emit
+//! `tracing` events with exactly the declared fields (`logs/<service>.rs`);
+//! and Loki alerting rules for the declared log alerts
+//! (`logs/<service>.loki.rules.yml`).
+
+use std::fmt::Write as _;
+
+use minijinja::{context, Environment, Error};
+
+use crate::case::upper_camel;
+use crate::escape::{push_yaml_block, push_yaml_key, push_yaml_scalar};
+use crate::generate::OutFile;
+use crate::load::Loaded;
+use crate::logs::{alert_expr, combined_schema, line_schema, pretty, target_of};
+use crate::model::{LogField, LogFieldType, Logs, Service};
+
+pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
+    let schema_tpl = env.get_template("logs/schema.json.j2")?;
+    let rust_tpl = env.get_template("logs/events.rs.j2")?;
+    let loki_tpl = env.get_template("logs/loki.rules.yml.j2")?;
+    let mut out = Vec::new();
+    for svc in &loaded.specs.services {
+        let Some(logs) = &svc.logs else { continue };
+        let name = &svc.service.value;
+        let sources = super::spec_files(loaded, svc);
+        let mut schema = line_schema(svc, logs);
+        schema["$comment"] = marker(&sources).into();
+        out.push(OutFile {
+            path: format!("logs/{name}.schema.json"),
+            content: schema_tpl.render(context! {
+                schema_json => minijinja::Value::from_safe_string(pretty(&schema)),
+                schema => minijinja::value::Serde(&schema),
+                service => name,
+            })?,
+            sources: sources.clone(),
+        });
+        out.push(OutFile {
+            path: format!("logs/{name}.rs"),
+            content: rust_tpl.render(context! {
+                events_rs => minijinja::Value::from_safe_string(events_rs(svc, logs, &sources)),
+                logs => minijinja::value::Serde(logs),
+                target => target_of(svc),
+                service => name,
+            })?,
+            sources: sources.clone(),
+        });
+        if !logs.alerts.is_empty() {
+            out.push(OutFile {
+                path: format!("logs/{name}.loki.rules.yml"),
+                content: loki_tpl.render(context! {
+                    rules_yaml => minijinja::Value::from_safe_string(loki_rules(svc, logs)),
+                    service => name,
+                })?,
+                sources,
+            });
+        }
+    }
+    if let Some(mut all) = combined_schema(&loaded.specs) {
+        let mut sources: Vec<String> = loaded
+            .specs
+            .services
+            .iter()
+            .filter(|s| s.logs.is_some())
+            .flat_map(|s| super::spec_files(loaded, s))
+            .collect();
+        sources.sort();
+        sources.dedup();
+        all["$comment"] = marker(&sources).into();
+        out.push(OutFile {
+            path: "logs/all.schema.json".into(),
+            content: schema_tpl.render(context! {
+                schema_json => minijinja::Value::from_safe_string(pretty(&all)),
+                schema => minijinja::value::Serde(&all),
+                service => "all",
+            })?,
+            sources,
+        });
+    }
+    Ok(out)
+}
+
+/// The generated marker of a JSON file (JSON has no comments: JSON Schema's
+/// `$comment` holds it).
+fn marker(sources: &[String]) -> String {
+    format!(
+        "{} from {}. Do not edit: change the spec and run `obspec generate`.",
+        crate::generate::MARKER,
+        sources.join(", ")
+    )
+}
+
+/// The Loki ruler file of a service's log alerts (the Prometheus rule
+/// format, with LogQL expressions).
+pub fn loki_rules(svc: &Service, logs: &Logs) -> String {
+    let mut s = String::from("groups:\n");
+    s.push_str("  - name: ");
+    push_yaml_scalar(&mut s, &format!("{}-logs", svc.service.value));
+    s.push_str("\n    rules:\n");
+    for (name, a) in logs.alerts.iter() {
+        s.push_str("      - alert: ");
+        push_yaml_scalar(&mut s, &name.value);
+        s.push_str("\n        expr: ");
+        push_yaml_block(&mut s, &alert_expr(svc, logs, a), 10);
+        s.push('\n');
+        if let Some(f) = &a.for_ {
+            s.push_str("        for: ");
+            push_yaml_scalar(&mut s, &f.value);
+            s.push('\n');
+        }
+        let mut labels = vec![
+            ("severity", a.severity.value.clone()),
+            ("service", svc.service.value.clone()),
+        ];
+        if let Some(t) = &svc.team {
+            labels.push(("team", t.value.clone()));
+        }
+        s.push_str("        labels:\n");
+        for (k, v) in labels {
+            s.push_str("          ");
+            push_yaml_key(&mut s, k);
+            s.push_str(": ");
+            push_yaml_scalar(&mut s, &v);
+            s.push('\n');
+        }
+        let events: Vec<&str> = a.events.iter().map(|e| e.as_str()).collect();
+        let summary = a.summary.as_ref().map_or_else(
+            || match &a.of {
+                None => format!(
+                    "{} logs {} above {} per second",
+                    svc.service.value,
+                    events.join(", "),
+                    crate::num::fmt_f64(a.above.value)
+                ),
+                Some(_) => format!(
+                    "{}: the share of {} is above {}",
+                    svc.service.value,
+                    events.join(", "),
+                    crate::num::fmt_f64(a.above.value)
+                ),
+            },
+            |s| s.value.clone(),
+        );
+        s.push_str("        annotations:\n          summary: ");
+        push_yaml_scalar(&mut s, &summary);
+        s.push('\n');
+        if let Some(r) = &a.runbook {
+            s.push_str("          runbook_url: ");
+            push_yaml_scalar(&mut s, &r.value);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// A Rust string literal.
+fn rust_str(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// The Rust type of a parameter, the expression that records it, and the
+/// enum it needs (if any).
+fn param(event: &str, name: &str, f: &LogField) -> (String, String) {
+    let enum_ty = format!("{}{}", upper_camel(event), upper_camel(name));
+    let (ty, rec) = match f.kind.value {
+        LogFieldType::String => ("&str".to_string(), name.to_string()),
+        LogFieldType::Int => ("i64".into(), name.to_string()),
+        LogFieldType::Float => ("f64".into(), name.to_string()),
+        LogFieldType::Bool => ("bool".into(), name.to_string()),
+        LogFieldType::Duration => (
+            "::core::time::Duration".into(),
+            if f.is_optional() {
+                format!("{name}.map(|d| d.as_secs_f64())")
+            } else {
+                format!("{name}.as_secs_f64()")
+            },
+        ),
+        LogFieldType::Enum => (
+            enum_ty,
+            if f.is_optional() {
+                format!("{name}.map({}::as_str)", upper_camel(event) + &upper_camel(name))
+            } else {
+                format!("{name}.as_str()")
+            },
+        ),
+    };
+    if f.is_optional() {
+        (format!("Option<{ty}>"), rec)
+    } else {
+        (ty, rec)
+    }
+}
+
+/// The typed event functions of a service, rustfmt-stable.
+pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
+    let target = target_of(svc);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "// Log events of `{}` ({}).\n//\n// One function per event: it takes exactly the declared fields and emits a\n// `tracing` event with target `{target}`, the declared level, `event` and\n// `message`. Needs the `obspec` crate with the `logs` feature.",
+        svc.service.value,
+        sources.join(", ")
+    );
+    for (ename, e) in logs.events.iter() {
+        for (fname, f) in e.fields.iter() {
+            if f.kind.value != LogFieldType::Enum {
+                continue;
+            }
+            let ty = format!("{}{}", upper_camel(ename), upper_camel(fname));
+            let values: Vec<&str> = f.values.iter().flatten().map(|v| v.as_str()).collect();
+            let _ = writeln!(
+                s,
+                "\n/// The values of `{}` in `{}`.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum {ty} {{",
+                fname.value, ename.value
+            );
+            let variants: Vec<String> = values.iter().map(|v| variant(v)).collect();
+            for (v, var) in values.iter().zip(&variants) {
+                let _ = writeln!(s, "    /// `{v}`\n    {var},");
+            }
+            let _ = writeln!(s, "}}\n\nimpl {ty} {{");
+            let _ = writeln!(s, "    /// Every value, in the order of the spec.");
+            let all: Vec<String> = variants.iter().map(|v| format!("Self::{v}")).collect();
+            let one_line = format!("    pub const ALL: [Self; {}] = [{}];", all.len(), all.join(", "));
+            if one_line.len() <= 100 {
+                let _ = writeln!(s, "{one_line}");
+            } else {
+                let _ = writeln!(s, "    pub const ALL: [Self; {}] = [", all.len());
+                for a in &all {
+                    let _ = writeln!(s, "        {a},");
+                }
+                let _ = writeln!(s, "    ];");
+            }
+            let _ = writeln!(s, "\n    /// The value as the line writes it.\n    pub const fn as_str(self) -> &'static str {{\n        match self {{");
+            for (v, var) in values.iter().zip(&variants) {
+                let _ = writeln!(s, "            Self::{var} => {},", rust_str(v));
+            }
+            let _ = writeln!(s, "        }}\n    }}\n}}");
+        }
+    }
+    for (ename, e) in logs.events.iter() {
+        let name = ename.as_str();
+        let _ = writeln!(s);
+        let doc = e.description.as_ref().map_or(e.message.as_str(), |d| d.as_str());
+        for line in doc.lines() {
+            if line.trim().is_empty() {
+                let _ = writeln!(s, "///");
+            } else {
+                let _ = writeln!(s, "/// {}", line.trim_end());
+            }
+        }
+        let _ = writeln!(s, "///\n/// Level `{}`, event `{name}`.", e.level.value.as_line());
+        let params: Vec<(String, String, String)> = e
+            .fields
+            .iter()
+            .map(|(f, fd)| {
+                let (ty, rec) = param(name, f.as_str(), fd);
+                (f.value.clone(), ty, rec)
+            })
+            .collect();
+        let sig_one = format!(
+            "pub fn {name}({}) {{",
+            params
+                .iter()
+                .map(|(n, t, _)| format!("{n}: {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let _ = writeln!(s, "#[inline]");
+        if sig_one.len() <= 100 {
+            let _ = writeln!(s, "{sig_one}");
+        } else {
+            let _ = writeln!(s, "pub fn {name}(");
+            for (n, t, _) in &params {
+                let _ = writeln!(s, "    {n}: {t},");
+            }
+            let _ = writeln!(s, ") {{");
+        }
+        let message = e.message.as_str().replace('{', "{{").replace('}', "}}");
+        let _ = writeln!(s, "    ::obspec::logs::tracing::event!(");
+        let _ = writeln!(s, "        target: {},", rust_str(&target));
+        let _ = writeln!(
+            s,
+            "        ::obspec::logs::tracing::Level::{},",
+            e.level.value.tracing_const()
+        );
+        let _ = writeln!(s, "        event = {},", rust_str(name));
+        for (n, _, rec) in &params {
+            let _ = writeln!(s, "        {n} = {rec},");
+        }
+        let _ = writeln!(s, "        {}", rust_str(&message));
+        let _ = writeln!(s, "    );\n}}");
+    }
+    s
+}
+
+/// A Rust variant name for an enum value (`bad_password` → `BadPassword`,
+/// `5xx` → `V5xx`).
+fn variant(v: &str) -> String {
+    let c = upper_camel(v);
+    let c: String = c.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if c.is_empty() || c.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{c}")
+    } else {
+        c
+    }
+}

@@ -16,16 +16,51 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
-fn exprs(v: &serde_json::Value, out: &mut Vec<String>) {
+/// The expressions of the targets under `v`: PromQL into `out`, LogQL
+/// (targets of a Loki datasource) into `logql`.
+fn exprs(v: &serde_json::Value, out: &mut Vec<String>, logql: &mut Vec<String>) {
     match v {
         serde_json::Value::Object(m) => {
             if let Some(serde_json::Value::String(e)) = m.get("expr") {
-                out.push(e.clone());
+                if m["datasource"]["type"] == "loki" {
+                    logql.push(e.clone());
+                } else {
+                    out.push(e.clone());
+                }
             }
-            m.values().for_each(|x| exprs(x, out));
+            m.values().for_each(|x| exprs(x, out, logql));
         }
-        serde_json::Value::Array(a) => a.iter().for_each(|x| exprs(x, out)),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| exprs(x, out, logql)),
         _ => {}
+    }
+}
+
+/// Checks LogQL expressions with Grafana's LogQL grammar (tests/logql_check.mjs).
+fn check_logql(exprs: &[String]) {
+    let modules = repo().join("target/logql/node_modules");
+    if !modules.join("@grafana/lezer-logql").exists() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("@grafana/lezer-logql is required under CI=true (npm install --prefix target/logql @grafana/lezer-logql yaml)");
+        }
+        eprintln!("@grafana/lezer-logql not installed: skipping the LogQL check");
+        return;
+    }
+    for e in exprs {
+        // A log panel's query is a log query; the others are metric queries.
+        let metric = !e.trim_end().ends_with("| json") && e.contains('(');
+        let concrete = e.replace("$__auto", "5m");
+        let o = Command::new("node")
+            .arg(repo().join("tests/logql_check.mjs"))
+            .args(["--expr", &concrete])
+            .env("NODE_PATH", &modules)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        if metric {
+            assert!(o.status.success(), "`{e}`: {text}");
+        } else {
+            assert!(text.trim() == "not a metric query: LogExpr", "`{e}`: {text}");
+        }
     }
 }
 
@@ -70,8 +105,10 @@ fn check(specs: &Path, out: &Path) {
             );
         }
         let mut all = Vec::new();
-        exprs(&board, &mut all);
-        assert!(!all.is_empty());
+        let mut logql = Vec::new();
+        exprs(&board, &mut all, &mut logql);
+        assert!(!all.is_empty() || !logql.is_empty());
+        check_logql(&logql);
         for e in all {
             let concrete = e.replace("$__rate_interval", "5m");
             let parsed = promql_parser::parser::parse(&concrete)

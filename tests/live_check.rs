@@ -57,6 +57,7 @@ fn obspec() -> PathBuf {
 /// Starts the payment service on a free port; returns it and its address.
 fn service(extra: &[&str]) -> (Proc, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_payment-service"))
+        .args(["--log-file", "off"])
         .args(["--listen", "127.0.0.1:0", "--rate", "200"])
         .args(extra)
         .stdout(Stdio::piped())

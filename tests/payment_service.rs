@@ -46,6 +46,7 @@ fn request(addr: &str, method: &str, path: &str, headers: &str) -> (String, Stri
 #[test]
 fn serves_metrics_health_and_ready() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_payment-service"))
+        .args(["--log-file", "off"])
         .args([
             "--listen",
             "127.0.0.1:0",

@@ -127,6 +127,7 @@ fn burn_rate_alert_fires_in_a_real_prometheus() {
 
     // The service, at a 50% error ratio.
     let mut child = Command::new(env!("CARGO_BIN_EXE_payment-service"))
+        .args(["--log-file", "off"])
         .args([
             "--listen",
             "127.0.0.1:0",

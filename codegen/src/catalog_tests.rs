@@ -17,7 +17,29 @@ fn run(files: &[(&'static str, &'static str)]) -> crate::Loaded {
         .collect();
     let mut loaded = check_texts(specs);
     for (name, text) in files {
-        if name.ends_with(".prom") {
+        if name.ends_with(".jsonl") {
+            // Log lines; a line's trailing `# <- OBSxxx` marker is not part of it.
+            let id = loaded.sources.add(crate::source::SourceFile {
+                name: name.to_string(),
+                rel: name.to_string(),
+                path: name.into(),
+                text: text.to_string(),
+            });
+            let clean: String = text
+                .lines()
+                .map(|l| l.split(" # <- ").next().unwrap_or(l).to_string() + "\n")
+                .collect();
+            let checker = crate::logs::LineChecker::new(&loaded.specs, None).unwrap();
+            let (_, findings) = crate::logs::check_reader(&checker, clean.as_bytes(), usize::MAX).unwrap();
+            for f in findings {
+                let span = crate::source::Span::point(id, f.line as u32, 1);
+                loaded.diagnostics.push(if f.severity == "error" {
+                    crate::diag::Diagnostic::error(f.code, span, f.message)
+                } else {
+                    crate::diag::Diagnostic::warning(f.code, span, f.message)
+                });
+            }
+        } else if name.ends_with(".prom") {
             let expo = crate::exposition::parse(text, crate::exposition::Format::Text).unwrap();
             let svc = crate::live::select_service(&loaded.specs, None, &expo).unwrap();
             let report = crate::live::check(&loaded.specs, svc, &expo, &Default::default());

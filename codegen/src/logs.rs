@@ -151,6 +151,18 @@ pub fn pretty(v: &Value) -> String {
     s
 }
 
+/// The Rust variant name of an enum value, in the generated event code
+/// (`bad_password` → `BadPassword`, `5xx` → `V5xx`).
+pub fn variant(v: &str) -> String {
+    let c = crate::case::upper_camel(v);
+    let c: String = c.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if c.is_empty() || c.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{c}")
+    } else {
+        c
+    }
+}
+
 /// A LogQL string literal.
 pub fn logql_str(s: &str) -> String {
     promql_str(s)

@@ -22,6 +22,14 @@ pub const CODE_LOG_ALERT: &str = "OBS958";
 /// the collector), and the line fields with a closed domain.
 pub const LINE_STREAM_LABELS: [&str; 4] = ["service", "level", "event", "target"];
 
+/// Words that cannot be a parameter name of the generated functions.
+const RUST_KEYWORDS: [&str; 38] = [
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+    "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "gen",
+];
+
 /// A log event or field name: snake_case ASCII, starting with a letter.
 pub fn is_snake(name: &str) -> bool {
     let mut chars = name.chars();
@@ -99,6 +107,15 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
                     )
                     .help(format!("the runtime writes {}; name the event's field differently", LOG_LINE_FIELDS.join(", "))),
                 );
+            } else if RUST_KEYWORDS.contains(&fname) {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_LOG_NAME,
+                        field.span,
+                        format!("field `{fname}` of `{}` is a Rust keyword: it cannot name a parameter of the generated event function", name.value),
+                    )
+                    .help(format!("name it for what it holds: `{}_{fname}`", name.value.split('_').next().unwrap_or("event"))),
+                );
             } else if !is_snake(fname) {
                 diags.push(
                     Diagnostic::error(
@@ -164,7 +181,21 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
                         );
                     }
                     let mut seen = HashSet::new();
+                    let mut variants = std::collections::HashMap::new();
                     for value in v {
+                        let var = crate::logs::variant(value);
+                        if let Some(first) = variants.insert(var.clone(), value.as_str()) {
+                            if first != value.as_str() {
+                                diags.push(
+                                    Diagnostic::error(
+                                        CODE_LOG_DOMAIN,
+                                        value.span,
+                                        format!("values `{first}` and `{}` of `{fname}` are both the Rust variant `{var}`", value.value),
+                                    )
+                                    .help("make the values differ in more than case and punctuation"),
+                                );
+                            }
+                        }
                         if !seen.insert(value.as_str()) {
                             diags.push(
                                 Diagnostic::error(

@@ -13,7 +13,7 @@ use crate::case::upper_camel;
 use crate::escape::{push_yaml_block, push_yaml_key, push_yaml_scalar};
 use crate::generate::OutFile;
 use crate::load::Loaded;
-use crate::logs::{alert_expr, combined_schema, line_schema, pretty, target_of};
+use crate::logs::{alert_expr, combined_schema, line_schema, pretty, target_of, variant};
 use crate::model::{LogField, LogFieldType, Logs, Service};
 
 pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
@@ -30,7 +30,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         out.push(OutFile {
             path: format!("logs/{name}.schema.json"),
             content: schema_tpl.render(context! {
-                schema_json => minijinja::Value::from_safe_string(pretty(&schema)),
+                schema_json => minijinja::Value::from_safe_string(pretty(&schema).trim_end().to_string()),
                 schema => minijinja::value::Serde(&schema),
                 service => name,
             })?,
@@ -39,7 +39,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         out.push(OutFile {
             path: format!("logs/{name}.rs"),
             content: rust_tpl.render(context! {
-                events_rs => minijinja::Value::from_safe_string(events_rs(svc, logs, &sources)),
+                events_rs => minijinja::Value::from_safe_string(events_rs(svc, logs, &sources).trim_end().to_string()),
                 logs => minijinja::value::Serde(logs),
                 target => target_of(svc),
                 service => name,
@@ -50,7 +50,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
             out.push(OutFile {
                 path: format!("logs/{name}.loki.rules.yml"),
                 content: loki_tpl.render(context! {
-                    rules_yaml => minijinja::Value::from_safe_string(loki_rules(svc, logs)),
+                    rules_yaml => minijinja::Value::from_safe_string(loki_rules(svc, logs).trim_end().to_string()),
                     service => name,
                 })?,
                 sources,
@@ -71,7 +71,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         out.push(OutFile {
             path: "logs/all.schema.json".into(),
             content: schema_tpl.render(context! {
-                schema_json => minijinja::Value::from_safe_string(pretty(&all)),
+                schema_json => minijinja::Value::from_safe_string(pretty(&all).trim_end().to_string()),
                 schema => minijinja::value::Serde(&all),
                 service => "all",
             })?,
@@ -292,16 +292,4 @@ pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
         let _ = writeln!(s, "    );\n}}");
     }
     s
-}
-
-/// A Rust variant name for an enum value (`bad_password` → `BadPassword`,
-/// `5xx` → `V5xx`).
-fn variant(v: &str) -> String {
-    let c = upper_camel(v);
-    let c: String = c.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    if c.is_empty() || c.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("V{c}")
-    } else {
-        c
-    }
 }

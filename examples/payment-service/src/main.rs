@@ -27,7 +27,7 @@
 //! as network requests.
 //!
 //! ```text
-//! payment-service [--listen 127.0.0.1:9464] [--error-rate 0.01] [--rate 50] [--latency-ms 200] [--deviate]
+//! payment-service [--listen 127.0.0.1:9464] [--error-rate 0.01] [--rate 50] [--latency-ms 200] [--deviate] [--log-file PATH|-|off]
 //! ```
 //!
 //! `--deviate` switches on deliberate deviations from the spec, for
@@ -71,10 +71,12 @@ struct Config {
     rate: f64,
     latency_ms: f64,
     deviate: bool,
+    /// Where the JSONL logs go: `-` (standard error), a path, or `off`.
+    log_file: String,
 }
 
 fn usage() -> ! {
-    eprintln!("usage: payment-service [--listen ADDR] [--error-rate 0..1] [--rate PAYMENTS_PER_SECOND] [--latency-ms MEAN] [--deviate]");
+    eprintln!("usage: payment-service [--listen ADDR] [--error-rate 0..1] [--rate PAYMENTS_PER_SECOND] [--latency-ms MEAN] [--deviate] [--log-file PATH|-|off]");
     std::process::exit(2)
 }
 
@@ -85,6 +87,7 @@ fn parse_args() -> Config {
         rate: 50.0,
         latency_ms: 200.0,
         deviate: false,
+        log_file: "-".into(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -96,6 +99,7 @@ fn parse_args() -> Config {
             "--rate" => c.rate = number(value()),
             "--latency-ms" => c.latency_ms = number(value()),
             "--deviate" => c.deviate = true,
+            "--log-file" => c.log_file = value(),
             "-h" | "--help" => usage(),
             _ => usage(),
         }
@@ -420,10 +424,21 @@ fn request(method: &str, uri: &str) -> Request<Body> {
 #[tokio::main]
 async fn main() {
     let config = parse_args();
-    {
+    // JSONL logs: to standard error (`-`, the default), a file, or `off`.
+    let out: Option<Box<dyn std::io::Write + Send>> = match config.log_file.as_str() {
+        "off" => None,
+        "-" => Some(Box::new(std::io::stderr())),
+        path => match std::fs::File::create(path) {
+            Ok(f) => Some(Box::new(std::io::LineWriter::new(f))),
+            Err(e) => {
+                eprintln!("payment-service: cannot write {path}: {e}");
+                std::process::exit(1)
+            }
+        },
+    };
+    if let Some(out) = out {
         use tracing_subscriber::layer::SubscriberExt;
-        let subscriber =
-            tracing_subscriber::registry().with(obspec::logs::JsonLayer::new(std::io::stderr()));
+        let subscriber = tracing_subscriber::registry().with(obspec::logs::JsonLayer::new(out));
         tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
     }
     let listener = tokio::net::TcpListener::bind(&config.listen)

@@ -151,7 +151,8 @@ impl Visit for Line {
     fn record_f64(&mut self, field: &Field, value: f64) {
         self.key(field.name());
         if value.is_finite() {
-            self.fields.push_str(ryu::Buffer::new().format_finite(value));
+            self.fields
+                .push_str(ryu::Buffer::new().format_finite(value));
         } else {
             self.fields.push_str("null");
         }
@@ -301,10 +302,16 @@ mod tests {
     #[test]
     fn timestamps_are_rfc3339() {
         let mut s = String::new();
-        push_timestamp(&mut s, UNIX_EPOCH + std::time::Duration::from_micros(1_764_693_600_123_456));
+        push_timestamp(
+            &mut s,
+            UNIX_EPOCH + std::time::Duration::from_micros(1_764_693_600_123_456),
+        );
         assert_eq!(s, "2025-12-02T16:40:00.123456Z");
         s.clear();
-        push_timestamp(&mut s, UNIX_EPOCH + std::time::Duration::from_secs(951_782_400));
+        push_timestamp(
+            &mut s,
+            UNIX_EPOCH + std::time::Duration::from_secs(951_782_400),
+        );
         assert_eq!(s, "2000-02-29T00:00:00.000000Z");
     }
 

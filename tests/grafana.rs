@@ -59,7 +59,10 @@ fn check_logql(exprs: &[String]) {
         if metric {
             assert!(o.status.success(), "`{e}`: {text}");
         } else {
-            assert!(text.trim() == "not a metric query: LogExpr", "`{e}`: {text}");
+            assert!(
+                text.trim() == "not a metric query: LogExpr",
+                "`{e}`: {text}"
+            );
         }
     }
 }

@@ -39,7 +39,14 @@ fn obspec(args: &[&str]) -> std::process::Output {
 }
 
 fn generate(out: &Path) {
-    let o = obspec(&["generate", "specs", "--target", "logs", "--out", out.to_str().unwrap()]);
+    let o = obspec(&[
+        "generate",
+        "specs",
+        "--target",
+        "logs",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
@@ -71,7 +78,12 @@ fn schema_refuses(schema: &Path, lines: &str) -> Vec<u64> {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -103,7 +115,10 @@ fn live_findings(lines: &str, dir: &Path) -> Vec<(u64, String, String)> {
     ]);
     let v: Value = serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
-    assert_eq!(o.status.code(), Some(u8::from(v["errors"].as_u64() != Some(0)).into()));
+    assert_eq!(
+        o.status.code(),
+        Some(u8::from(v["errors"].as_u64() != Some(0)).into())
+    );
     v["findings"]
         .as_array()
         .unwrap()
@@ -119,7 +134,9 @@ fn live_findings(lines: &str, dir: &Path) -> Vec<(u64, String, String)> {
 }
 
 /// A line of each event of each service, with a value of each field.
-fn sample_lines(loaded: &obspec_codegen::Loaded) -> Vec<(String, String, serde_json::Map<String, Value>)> {
+fn sample_lines(
+    loaded: &obspec_codegen::Loaded,
+) -> Vec<(String, String, serde_json::Map<String, Value>)> {
     use obspec_codegen::model::LogFieldType as T;
     let mut out = Vec::new();
     for svc in &loaded.specs.services {
@@ -161,7 +178,10 @@ fn schemas_and_live_check_agree_on_good_and_broken_lines() {
     let mut lines = String::new();
     let mut expect: Vec<(u64, Option<(&str, String)>, String)> = Vec::new();
     let mut n = 0u64;
-    let mut push = |lines: &mut String, m: &serde_json::Map<String, Value>, svc: &str, want: Option<(&'static str, String)>| {
+    let mut push = |lines: &mut String,
+                    m: &serde_json::Map<String, Value>,
+                    svc: &str,
+                    want: Option<(&'static str, String)>| {
         n += 1;
         lines.push_str(&serde_json::to_string(m).unwrap());
         lines.push('\n');
@@ -234,7 +254,8 @@ fn schemas_and_live_check_agree_on_good_and_broken_lines() {
         match want {
             None => assert!(at.is_empty(), "line {line} is good: {at:?}"),
             Some((code, field)) => assert!(
-                at.iter().any(|f| f.1 == *code && (field.is_empty() || f.2 == *field)),
+                at.iter()
+                    .any(|f| f.1 == *code && (field.is_empty() || f.2 == *field)),
                 "line {line}: no {code} on `{field}`: {at:?}"
             ),
         }
@@ -249,7 +270,11 @@ fn schemas_and_live_check_agree_on_good_and_broken_lines() {
             refused.contains(line),
             want.is_some(),
             "line {line}: the combined schema {} it, the live check {} it",
-            if refused.contains(line) { "refuses" } else { "accepts" },
+            if refused.contains(line) {
+                "refuses"
+            } else {
+                "accepts"
+            },
             if want.is_some() { "refuses" } else { "accepts" },
         );
     }
@@ -279,13 +304,23 @@ fn schemas_are_draft_2020_12() {
             .arg(&p)
             .output()
             .unwrap();
-        assert!(o.status.success(), "{}: {}{}", p.display(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{}: {}{}",
+            p.display(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
         n += 1;
     }
     assert_eq!(n, 4, "three services and the combined schema");
     // The checker refuses a schema that is not 2020-12.
     let bad = out.join("old.schema.json");
-    std::fs::write(&bad, r#"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"}"#).unwrap();
+    std::fs::write(
+        &bad,
+        r#"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"}"#,
+    )
+    .unwrap();
     let o = Command::new("python3")
         .arg(repo().join("tests/jsonschema_check.py"))
         .arg(&bad)
@@ -321,17 +356,28 @@ fn loki_rules_parse_as_logql_metric_queries() {
             .unwrap()
     };
     let o = run(&files);
-    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     // The checker fails on a broken expression and on a log (not metric) query.
     let broken = out.join("broken.loki.rules.yml");
     std::fs::write(&broken, "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: sum(rate({a=\"b\"} | json [5m]) >\n      - alert: B\n        expr: '{a=\"b\"} | json'\n").unwrap();
     let o = run(&[broken]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(!o.status.success());
-    assert!(text.contains("rule A: syntax error") && text.contains("rule B: not a metric query"), "{text}");
+    assert!(
+        text.contains("rule A: syntax error") && text.contains("rule B: not a metric query"),
+        "{text}"
+    );
     // The expressions count the declared events of their service.
     let rules = std::fs::read_to_string(out.join("logs/payment-gateway.loki.rules.yml")).unwrap();
-    assert!(rules.contains(r#"rate({service="payment-gateway", event="payment_failed"} [10m])"#), "{rules}");
+    assert!(
+        rules.contains(r#"rate({service="payment-gateway", event="payment_failed"} [10m])"#),
+        "{rules}"
+    );
 }
 
 #[test]

@@ -43,7 +43,14 @@ fn obspec() -> PathBuf {
 /// Runs the service until `log` holds at least `lines` lines (at most 30 s).
 fn run_service(log: &Path, extra: &[&str], lines: usize) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_payment-service"))
-        .args(["--listen", "127.0.0.1:0", "--rate", "100", "--error-rate", "0.2"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--rate",
+            "100",
+            "--error-rate",
+            "0.2",
+        ])
         .arg("--log-file")
         .arg(log)
         .args(extra)
@@ -77,7 +84,17 @@ fn complete(log: &Path) -> String {
 
 fn live_check(file: &Path) -> serde_json::Value {
     let o = Command::new(obspec())
-        .args(["live-check", "specs", "--service", "payment-gateway", "--format", "json", "--max-findings", "100000", "--logs"])
+        .args([
+            "live-check",
+            "specs",
+            "--service",
+            "payment-gateway",
+            "--format",
+            "json",
+            "--max-findings",
+            "100000",
+            "--logs",
+        ])
         .arg(file)
         .current_dir(repo())
         .output()
@@ -106,7 +123,13 @@ fn schema_refuses(file: &Path) -> Option<Vec<u64>> {
     let out = std::env::temp_dir().join(format!("obspec-logs-e2e-schema-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let g = Command::new(obspec())
-        .args(["generate", "specs/payment-gateway.yaml", "--target", "logs", "--out"])
+        .args([
+            "generate",
+            "specs/payment-gateway.yaml",
+            "--target",
+            "logs",
+            "--out",
+        ])
         .arg(&out)
         .current_dir(repo())
         .output()
@@ -140,7 +163,10 @@ fn the_example_service_logs_validate_clean() {
     let n = text.lines().count();
     assert!(n >= 100, "{n} lines");
     for event in ["payment_authorized", "payment_failed", "request_finished"] {
-        assert!(text.contains(&format!("\"event\":\"{event}\"")), "no {event} line");
+        assert!(
+            text.contains(&format!("\"event\":\"{event}\"")),
+            "no {event} line"
+        );
     }
     // Request lines carry the trace context of their span.
     let finished = text
@@ -176,11 +202,20 @@ fn a_deviating_line_is_reported_at_its_line_with_the_field() {
         .filter(|(_, l)| l.contains("\"email\""))
         .map(|(i, _)| i as u64 + 1)
         .collect();
-    assert!(!broken.is_empty(), "no deviating line in {} lines", text.lines().count());
+    assert!(
+        !broken.is_empty(),
+        "no deviating line in {} lines",
+        text.lines().count()
+    );
     let report = live_check(&lines);
     let findings = report["findings"].as_array().unwrap();
     for line in &broken {
-        for (code, field) in [("OBS613", "amount_cents"), ("OBS614", "latency"), ("OBS616", "email"), ("OBS617", "amount")] {
+        for (code, field) in [
+            ("OBS613", "amount_cents"),
+            ("OBS614", "latency"),
+            ("OBS616", "email"),
+            ("OBS617", "amount"),
+        ] {
             assert!(
                 findings
                     .iter()

@@ -1662,7 +1662,7 @@ pub static RULES: &[Rule] = &[
         code: "OBS951",
         title: "invalid log event or field name",
         severity: "error",
-        explanation: "Log event and field names are snake_case (lowercase ASCII letters, digits, single `_`, starting with a letter): they become JSON keys, Rust function and parameter names, and LogQL filters, and a name written two ways is two fields to every query. An event's field may not reuse a line field every line already carries: `timestamp`, `level`, `target`, `event`, `message`, `trace_id`, `span_id`.",
+        explanation: "Log event and field names are snake_case (lowercase ASCII letters, digits, single `_`, starting with a letter): they become JSON keys, Rust function and parameter names, and LogQL filters, and a name written two ways is two fields to every query. An event's field may not reuse a line field every line already carries (`timestamp`, `level`, `target`, `event`, `message`, `trace_id`, `span_id`), nor be a Rust keyword (`type`, `match`...), which cannot name a parameter of the generated event function.",
         bad: &[("shop.yaml", spec!(
             "logs:"
             "  events:"

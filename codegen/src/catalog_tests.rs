@@ -30,7 +30,8 @@ fn run(files: &[(&'static str, &'static str)]) -> crate::Loaded {
                 .map(|l| l.split(" # <- ").next().unwrap_or(l).to_string() + "\n")
                 .collect();
             let checker = crate::logs::LineChecker::new(&loaded.specs, None).unwrap();
-            let (_, findings) = crate::logs::check_reader(&checker, clean.as_bytes(), usize::MAX).unwrap();
+            let (_, findings) =
+                crate::logs::check_reader(&checker, clean.as_bytes(), usize::MAX).unwrap();
             for f in findings {
                 let span = crate::source::Span::point(id, f.line as u32, 1);
                 loaded.diagnostics.push(if f.severity == "error" {

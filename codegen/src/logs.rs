@@ -201,11 +201,7 @@ fn regex_escape(s: &str) -> String {
 /// The LogQL condition of a log alert.
 pub fn alert_expr(svc: &Service, logs: &Logs, a: &LogAlert) -> String {
     let mut by: Vec<&str> = vec!["service"];
-    by.extend(
-        a.by.iter()
-            .map(|b| b.as_str())
-            .filter(|b| *b != "service"),
-    );
+    by.extend(a.by.iter().map(|b| b.as_str()).filter(|b| *b != "service"));
     let by = by.join(", ");
     let rate = |events: &[&str]| {
         format!(
@@ -301,7 +297,12 @@ impl<'a> LineChecker<'a> {
                                 f.as_str(),
                                 FieldCheck {
                                     kind: fc.kind.value,
-                                    values: fc.values.iter().flatten().map(|v| v.as_str()).collect(),
+                                    values: fc
+                                        .values
+                                        .iter()
+                                        .flatten()
+                                        .map(|v| v.as_str())
+                                        .collect(),
                                     required: !fc.is_optional(),
                                     span: f.span,
                                 },
@@ -374,7 +375,11 @@ impl<'a> LineChecker<'a> {
         };
         let finding = |code, field: Option<&str>, message: String, spec| LineFinding {
             code,
-            severity: if code == CODE_UNDECLARED_FIELD { "warning" } else { "error" },
+            severity: if code == CODE_UNDECLARED_FIELD {
+                "warning"
+            } else {
+                "error"
+            },
             line,
             field: field.map(str::to_string),
             message,
@@ -384,18 +389,43 @@ impl<'a> LineChecker<'a> {
             Ok(Value::Object(o)) => o,
             Ok(other) => {
                 let kind = json_kind(&other);
-                push(totals, finding(CODE_NOT_JSON, None, format!("the line is JSON {kind}, not an object"), None));
+                push(
+                    totals,
+                    finding(
+                        CODE_NOT_JSON,
+                        None,
+                        format!("the line is JSON {kind}, not an object"),
+                        None,
+                    ),
+                );
                 return;
             }
             Err(e) => {
-                push(totals, finding(CODE_NOT_JSON, None, format!("the line is not JSON: {e}"), None));
+                push(
+                    totals,
+                    finding(
+                        CODE_NOT_JSON,
+                        None,
+                        format!("the line is not JSON: {e}"),
+                        None,
+                    ),
+                );
                 return;
             }
         };
         let target = obj.get("target").and_then(Value::as_str);
         let Some(svc) = target.and_then(|t| self.by_target.get(t)) else {
             if target.is_none() {
-                push(totals, finding(CODE_MISSING_FIELD, Some("target"), "the line has no string `target`: it cannot be told apart from other logs".into(), None));
+                push(
+                    totals,
+                    finding(
+                        CODE_MISSING_FIELD,
+                        Some("target"),
+                        "the line has no string `target`: it cannot be told apart from other logs"
+                            .into(),
+                        None,
+                    ),
+                );
             } else {
                 totals.other_targets += 1;
             }
@@ -404,27 +434,76 @@ impl<'a> LineChecker<'a> {
         totals.checked += 1;
         // Forbidden fields, wherever the line has them.
         for k in obj.keys() {
-            if self.forbidden.contains(k.as_str()) && !svc.events.values().any(|e| e.fields.contains_key(k.as_str())) {
-                push(totals, finding(CODE_FORBIDDEN_FIELD, Some(k), format!("field `{k}` is personal data or a secret, forbidden in log lines"), None));
+            if self.forbidden.contains(k.as_str())
+                && !svc
+                    .events
+                    .values()
+                    .any(|e| e.fields.contains_key(k.as_str()))
+            {
+                push(
+                    totals,
+                    finding(
+                        CODE_FORBIDDEN_FIELD,
+                        Some(k),
+                        format!("field `{k}` is personal data or a secret, forbidden in log lines"),
+                        None,
+                    ),
+                );
             }
         }
         for f in ["timestamp", "level", "message"] {
             match obj.get(f) {
                 Some(Value::String(_)) => {}
-                Some(v) => push(totals, finding(CODE_FIELD_TYPE, Some(f), format!("line field `{f}` is {}, not a string", json_kind(v)), None)),
-                None => push(totals, finding(CODE_MISSING_FIELD, Some(f), format!("the line has no `{f}`"), None)),
+                Some(v) => push(
+                    totals,
+                    finding(
+                        CODE_FIELD_TYPE,
+                        Some(f),
+                        format!("line field `{f}` is {}, not a string", json_kind(v)),
+                        None,
+                    ),
+                ),
+                None => push(
+                    totals,
+                    finding(
+                        CODE_MISSING_FIELD,
+                        Some(f),
+                        format!("the line has no `{f}`"),
+                        None,
+                    ),
+                ),
             }
         }
         if let Some(Value::String(ts)) = obj.get("timestamp") {
             if !is_rfc3339(ts) {
-                push(totals, finding(CODE_FIELD_TYPE, Some("timestamp"), format!("`timestamp` `{ts}` is not an RFC 3339 date-time"), None));
+                push(
+                    totals,
+                    finding(
+                        CODE_FIELD_TYPE,
+                        Some("timestamp"),
+                        format!("`timestamp` `{ts}` is not an RFC 3339 date-time"),
+                        None,
+                    ),
+                );
             }
         }
         for (f, len) in [("trace_id", 32), ("span_id", 16)] {
             if let Some(v) = obj.get(f) {
-                let ok = v.as_str().is_some_and(|s| s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+                let ok = v.as_str().is_some_and(|s| {
+                    s.len() == len
+                        && s.bytes()
+                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                });
                 if !ok {
-                    push(totals, finding(CODE_FIELD_TYPE, Some(f), format!("`{f}` is not {len} lowercase hex digits"), None));
+                    push(
+                        totals,
+                        finding(
+                            CODE_FIELD_TYPE,
+                            Some(f),
+                            format!("`{f}` is not {len} lowercase hex digits"),
+                            None,
+                        ),
+                    );
                 }
             }
         }
@@ -441,17 +520,47 @@ impl<'a> LineChecker<'a> {
             let hint = crate::load::did_you_mean(event_name, &names)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            push(totals, finding(CODE_UNKNOWN_EVENT, Some("event"), format!("`{event_name}` is not an event of {}{hint}", svc.name), None));
+            push(
+                totals,
+                finding(
+                    CODE_UNKNOWN_EVENT,
+                    Some("event"),
+                    format!("`{event_name}` is not an event of {}{hint}", svc.name),
+                    None,
+                ),
+            );
             return;
         };
         if let Some(Value::String(l)) = obj.get("level") {
             if l != ev.level {
-                push(totals, finding(CODE_FIELD_DOMAIN, Some("level"), format!("`{event_name}` is logged at {}, the line says {l}", ev.level), Some(ev.span)));
+                push(
+                    totals,
+                    finding(
+                        CODE_FIELD_DOMAIN,
+                        Some("level"),
+                        format!(
+                            "`{event_name}` is logged at {}, the line says {l}",
+                            ev.level
+                        ),
+                        Some(ev.span),
+                    ),
+                );
             }
         }
         if let Some(Value::String(m)) = obj.get("message") {
             if m != ev.message {
-                push(totals, finding(CODE_FIELD_DOMAIN, Some("message"), format!("the message of `{event_name}` is {:?}, the line says {m:?}", ev.message), Some(ev.span)));
+                push(
+                    totals,
+                    finding(
+                        CODE_FIELD_DOMAIN,
+                        Some("message"),
+                        format!(
+                            "the message of `{event_name}` is {:?}, the line says {m:?}",
+                            ev.message
+                        ),
+                        Some(ev.span),
+                    ),
+                );
             }
         }
         let mut names: Vec<&str> = ev.fields.keys().copied().collect();
@@ -459,7 +568,15 @@ impl<'a> LineChecker<'a> {
         for name in names {
             let fc = &ev.fields[name];
             match obj.get(name) {
-                None | Some(Value::Null) if fc.required => push(totals, finding(CODE_MISSING_FIELD, Some(name), format!("`{event_name}` requires field `{name}`"), Some(fc.span))),
+                None | Some(Value::Null) if fc.required => push(
+                    totals,
+                    finding(
+                        CODE_MISSING_FIELD,
+                        Some(name),
+                        format!("`{event_name}` requires field `{name}`"),
+                        Some(fc.span),
+                    ),
+                ),
                 None | Some(Value::Null) => {}
                 Some(v) => {
                     let ok = match fc.kind {
@@ -478,7 +595,18 @@ impl<'a> LineChecker<'a> {
                             LogFieldType::Bool => "true or false",
                             LogFieldType::Duration => "seconds, a number ≥ 0",
                         };
-                        push(totals, finding(CODE_FIELD_TYPE, Some(name), format!("field `{name}` of `{event_name}` is {}, expected {want}", json_kind(v)), Some(fc.span)));
+                        push(
+                            totals,
+                            finding(
+                                CODE_FIELD_TYPE,
+                                Some(name),
+                                format!(
+                                    "field `{name}` of `{event_name}` is {}, expected {want}",
+                                    json_kind(v)
+                                ),
+                                Some(fc.span),
+                            ),
+                        );
                     } else if fc.kind == LogFieldType::Enum {
                         let s = v.as_str().unwrap_or("");
                         if !fc.values.contains(s) {
@@ -493,11 +621,23 @@ impl<'a> LineChecker<'a> {
         let mut extra: Vec<&str> = obj
             .keys()
             .map(String::as_str)
-            .filter(|k| !LOG_LINE_FIELDS.contains(k) && !ev.fields.contains_key(k) && !self.forbidden.contains(k))
+            .filter(|k| {
+                !LOG_LINE_FIELDS.contains(k)
+                    && !ev.fields.contains_key(k)
+                    && !self.forbidden.contains(k)
+            })
             .collect();
         extra.sort_unstable();
         for k in extra {
-            push(totals, finding(CODE_UNDECLARED_FIELD, Some(k), format!("field `{k}` is not declared for `{event_name}`"), Some(ev.span)));
+            push(
+                totals,
+                finding(
+                    CODE_UNDECLARED_FIELD,
+                    Some(k),
+                    format!("field `{k}` is not declared for `{event_name}`"),
+                    Some(ev.span),
+                ),
+            );
         }
     }
 }
@@ -559,15 +699,35 @@ fn json_kind(v: &Value) -> &'static str {
 /// `2026-12-02T16:40:00.123456Z` or with an offset: RFC 3339's date-time.
 pub fn is_rfc3339(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
         return false;
     }
-    if !matches!(b[10], b'T' | b't' | b' ') || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
+    if !matches!(b[10], b'T' | b't' | b' ')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
         return false;
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
-    if !(1..=12).contains(&num(5..7)) || !(1..=31).contains(&num(8..10)) || num(11..13) > 23 || num(14..16) > 59 || num(17..19) > 60 {
+    if !(1..=12).contains(&num(5..7))
+        || !(1..=31).contains(&num(8..10))
+        || num(11..13) > 23
+        || num(14..16) > 59
+        || num(17..19) > 60
+    {
         return false;
     }
     let mut i = 19;

@@ -848,7 +848,8 @@ fn live_check_logs(args: &LiveArgs, loaded: &Loaded, input: &str) -> ExitCode {
                     });
                     if let Some(sp) = f.spec {
                         let (file, line, column) = spec_at(sp);
-                        v["spec"] = serde_json::json!({"file": file, "line": line, "column": column});
+                        v["spec"] =
+                            serde_json::json!({"file": file, "line": line, "column": column});
                     }
                     v
                 })
@@ -868,7 +869,11 @@ fn live_check_logs(args: &LiveArgs, loaded: &Loaded, input: &str) -> ExitCode {
         }
         Format::Github => {
             for f in &findings {
-                let kind = if f.severity == "error" { "error" } else { "warning" };
+                let kind = if f.severity == "error" {
+                    "error"
+                } else {
+                    "warning"
+                };
                 out.push_str(&format!(
                     "::{kind} file={},line={}::{} {}\n",
                     report::gh_escape_prop(name),
@@ -880,7 +885,10 @@ fn live_check_logs(args: &LiveArgs, loaded: &Loaded, input: &str) -> ExitCode {
         }
         Format::Human => {
             for f in &findings {
-                out.push_str(&format!("{name}:{}: {}[{}]: {}\n", f.line, f.severity, f.code, f.message));
+                out.push_str(&format!(
+                    "{name}:{}: {}[{}]: {}\n",
+                    f.line, f.severity, f.code, f.message
+                ));
                 if let Some(sp) = f.spec {
                     let (file, line, col) = spec_at(sp);
                     out.push_str(&format!("  --> {file}:{line}:{col}: declared here\n"));

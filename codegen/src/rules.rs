@@ -1068,7 +1068,11 @@ mod generated_rules_analysis {
                         g.interval
                     );
                     if r.expr.contains(":rate5m{") {
-                        assert!(g.interval.is_none(), "{record} reads the rates in {}", g.name);
+                        assert!(
+                            g.interval.is_none(),
+                            "{record} reads the rates in {}",
+                            g.name
+                        );
                         assert!(r.expr.contains("sum_over_time("), "{}", r.expr);
                         chained += 1;
                     }

@@ -198,6 +198,12 @@ resource "grafana_dashboard" "agent_sdk_slo" {
   overwrite   = true
 }
 
+resource "grafana_dashboard" "agent_sdk_logs" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/agent-sdk-logs.json")
+  overwrite   = true
+}
+
 resource "grafana_dashboard" "api_gateway" {
   folder      = grafana_folder.obspec.uid
   config_json = file("${path.module}/../grafana/api-gateway.json")
@@ -210,6 +216,12 @@ resource "grafana_dashboard" "api_gateway_slo" {
   overwrite   = true
 }
 
+resource "grafana_dashboard" "api_gateway_logs" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/api-gateway-logs.json")
+  overwrite   = true
+}
+
 resource "grafana_dashboard" "payment_gateway" {
   folder      = grafana_folder.obspec.uid
   config_json = file("${path.module}/../grafana/payment-gateway.json")
@@ -219,6 +231,12 @@ resource "grafana_dashboard" "payment_gateway" {
 resource "grafana_dashboard" "payment_gateway_slo" {
   folder      = grafana_folder.obspec.uid
   config_json = file("${path.module}/../grafana/payment-gateway-slo.json")
+  overwrite   = true
+}
+
+resource "grafana_dashboard" "payment_gateway_logs" {
+  folder      = grafana_folder.obspec.uid
+  config_json = file("${path.module}/../grafana/payment-gateway-logs.json")
   overwrite   = true
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{
-    LogFieldType, Logs, Service, Specs, Spanned, LOG_LINE_FIELDS, SECRET_LOG_FIELDS,
+    LogFieldType, Logs, Service, Spanned, Specs, LOG_LINE_FIELDS, SECRET_LOG_FIELDS,
 };
 
 pub const CODE_LOG_NAME: &str = "OBS951";
@@ -24,10 +24,10 @@ pub const LINE_STREAM_LABELS: [&str; 4] = ["service", "level", "event", "target"
 
 /// Words that cannot be a parameter name of the generated functions.
 const RUST_KEYWORDS: [&str; 38] = [
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-    "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while", "gen",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+    "where", "while", "gen",
 ];
 
 /// A log event or field name: snake_case ASCII, starting with a letter.
@@ -212,7 +212,10 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
                     Diagnostic::error(
                         CODE_LOG_DOMAIN,
                         v.first().map_or(f.kind.span, |x| x.span),
-                        format!("`values` on field `{fname}`, which is a {} and not an enum", f.kind.value.as_str()),
+                        format!(
+                            "`values` on field `{fname}`, which is a {} and not an enum",
+                            f.kind.value.as_str()
+                        ),
                     )
                     .help("declare the field `type: enum` or remove `values`"),
                 ),
@@ -220,7 +223,12 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
             }
         }
     }
-    check_streams(conv.max_log_streams_per_service.value, &forbidden, logs, diags);
+    check_streams(
+        conv.max_log_streams_per_service.value,
+        &forbidden,
+        logs,
+        diags,
+    );
     check_alerts(specs, logs, diags);
 }
 
@@ -312,7 +320,10 @@ fn check_alerts(specs: &Specs, logs: &Logs, diags: &mut Diagnostics) {
             let mut d = Diagnostic::error(
                 CODE_LOG_ALERT_EVENT,
                 e.span,
-                format!("log alert counts `{}`, which is not an event of the service", e.value),
+                format!(
+                    "log alert counts `{}`, which is not an event of the service",
+                    e.value
+                ),
             );
             d = match crate::load::did_you_mean(e, &events) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
@@ -336,8 +347,12 @@ fn check_alerts(specs: &Specs, logs: &Logs, diags: &mut Diagnostics) {
         }
         if a.events.is_empty() {
             diags.push(
-                Diagnostic::error(CODE_LOG_ALERT, name.span, format!("log alert `{}` counts no event", name.value))
-                    .help("list the counted events: `events: [tool_failed]`"),
+                Diagnostic::error(
+                    CODE_LOG_ALERT,
+                    name.span,
+                    format!("log alert `{}` counts no event", name.value),
+                )
+                .help("list the counted events: `events: [tool_failed]`"),
             );
         }
         for e in a.events.iter().chain(a.of.iter().flatten()) {
@@ -361,7 +376,10 @@ fn check_alerts(specs: &Specs, logs: &Logs, diags: &mut Diagnostics) {
                 Diagnostic::error(
                     CODE_LOG_ALERT,
                     a.window.span,
-                    format!("window `{}` is not a duration of a second or more", a.window.value),
+                    format!(
+                        "window `{}` is not a duration of a second or more",
+                        a.window.value
+                    ),
                 )
                 .help("write a Prometheus duration: `5m`, `1h`"),
             ),
@@ -369,8 +387,12 @@ fn check_alerts(specs: &Specs, logs: &Logs, diags: &mut Diagnostics) {
         if let Some(f) = &a.for_ {
             if obspec_spec::duration::parse_duration(&f.value).is_none() {
                 diags.push(
-                    Diagnostic::error(CODE_LOG_ALERT, f.span, format!("`for: {}` is not a duration", f.value))
-                        .help("write a Prometheus duration: `5m`"),
+                    Diagnostic::error(
+                        CODE_LOG_ALERT,
+                        f.span,
+                        format!("`for: {}` is not a duration", f.value),
+                    )
+                    .help("write a Prometheus duration: `5m`"),
                 );
             }
         }
@@ -396,7 +418,11 @@ fn check_alerts(specs: &Specs, logs: &Logs, diags: &mut Diagnostics) {
                 Diagnostic::error(
                     CODE_LOG_ALERT,
                     a.severity.span,
-                    format!("severity `{}` is not one of the project's ({})", a.severity.value, names.join(", ")),
+                    format!(
+                        "severity `{}` is not one of the project's ({})",
+                        a.severity.value,
+                        names.join(", ")
+                    ),
                 )
                 .help("use a severity from `conventions.severities`"),
             );

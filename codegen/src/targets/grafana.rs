@@ -617,7 +617,9 @@ fn logs_dashboard(svc: &Service, marker: &str) -> Option<Value> {
         "Events per second",
         "Log lines per second by event.",
         "short",
-        vec![json!({"refId": "A", "expr": format!("sum by (event) (rate({stream}{parse} [$__auto]))"), "legendFormat": "{{event}}", "datasource": loki()})],
+        vec![
+            json!({"refId": "A", "expr": format!("sum by (event) (rate({stream}{parse} [$__auto]))"), "legendFormat": "{{event}}", "datasource": loki()}),
+        ],
     );
     rate["datasource"] = loki();
     p.panel(rate, 12);
@@ -633,7 +635,9 @@ fn logs_dashboard(svc: &Service, marker: &str) -> Option<Value> {
             "Warning and error events",
             &format!("Lines per second of {}.", errors.join(", ")),
             "short",
-            vec![json!({"refId": "A", "expr": format!("sum by (event) (rate({sel} [$__auto]))"), "legendFormat": "{{event}}", "datasource": loki()})],
+            vec![
+                json!({"refId": "A", "expr": format!("sum by (event) (rate({sel} [$__auto]))"), "legendFormat": "{{event}}", "datasource": loki()}),
+            ],
         );
         err["datasource"] = loki();
         p.panel(err, 12);

@@ -179,7 +179,10 @@ fn param(event: &str, name: &str, f: &LogField) -> (String, String) {
         LogFieldType::Enum => (
             enum_ty,
             if f.is_optional() {
-                format!("{name}.map({}::as_str)", upper_camel(event) + &upper_camel(name))
+                format!(
+                    "{name}.map({}::as_str)",
+                    upper_camel(event) + &upper_camel(name)
+                )
             } else {
                 format!("{name}.as_str()")
             },
@@ -221,7 +224,11 @@ pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
             let _ = writeln!(s, "}}\n\nimpl {ty} {{");
             let _ = writeln!(s, "    /// Every value, in the order of the spec.");
             let all: Vec<String> = variants.iter().map(|v| format!("Self::{v}")).collect();
-            let one_line = format!("    pub const ALL: [Self; {}] = [{}];", all.len(), all.join(", "));
+            let one_line = format!(
+                "    pub const ALL: [Self; {}] = [{}];",
+                all.len(),
+                all.join(", ")
+            );
             if one_line.len() <= 100 {
                 let _ = writeln!(s, "{one_line}");
             } else {
@@ -241,7 +248,10 @@ pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
     for (ename, e) in logs.events.iter() {
         let name = ename.as_str();
         let _ = writeln!(s);
-        let doc = e.description.as_ref().map_or(e.message.as_str(), |d| d.as_str());
+        let doc = e
+            .description
+            .as_ref()
+            .map_or(e.message.as_str(), |d| d.as_str());
         for line in doc.lines() {
             if line.trim().is_empty() {
                 let _ = writeln!(s, "///");
@@ -249,7 +259,11 @@ pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
                 let _ = writeln!(s, "/// {}", line.trim_end());
             }
         }
-        let _ = writeln!(s, "///\n/// Level `{}`, event `{name}`.", e.level.value.as_line());
+        let _ = writeln!(
+            s,
+            "///\n/// Level `{}`, event `{name}`.",
+            e.level.value.as_line()
+        );
         let params: Vec<(String, String, String)> = e
             .fields
             .iter()

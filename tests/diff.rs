@@ -205,7 +205,8 @@ fn planned_removals_pass() {
             "",
         );
         let text = std::fs::read_to_string(&p).unwrap();
-        let start = text.find("alerts:\n").unwrap();
+        // The top-level `alerts:` (the last section), not `logs.alerts`.
+        let start = text.find("\nalerts:\n").unwrap() + 1;
         std::fs::write(&p, &text[..start]).unwrap();
     }
     // Removing without deprecating first breaks; after a deprecation it

@@ -176,7 +176,9 @@ fn schemas_and_live_check_agree_on_good_and_broken_lines() {
     assert!(samples.len() >= 8, "{} events", samples.len());
     // Every good line, then its broken variants, each with what breaks it.
     let mut lines = String::new();
-    let mut expect: Vec<(u64, Option<(&str, String)>, String)> = Vec::new();
+    // (line, the code and field that break it, service).
+    type Expect = (u64, Option<(&'static str, String)>, String);
+    let mut expect: Vec<Expect> = Vec::new();
     let mut n = 0u64;
     let mut push = |lines: &mut String,
                     m: &serde_json::Map<String, Value>,

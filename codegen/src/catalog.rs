@@ -796,6 +796,44 @@ pub static RULES: &[Rule] = &[
         good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")],
     },
     Rule {
+        code: "OBS340",
+        title: "log event or field removed or changed",
+        severity: "error",
+        explanation: "`obspec diff`: a log event removed, a field of it removed or retyped, enum values removed, its level changed, a Loki stream label removed, or the log target changed. Queries, alerts and dashboards built on the old lines (`| json | reason=\"declined\"`, `{event=\"payment_failed\"}`) stop matching without an error; the finding names the log alerts of the old spec that count the event. Adding events and fields is compatible (OBS339).",
+        bad: &[
+            ("old/shop.yaml", spec!(
+                "logs:"
+                "  events:"
+                "    order_failed:"
+                "      level: error"
+                "      message: Order failed."
+                "      fields:"
+                "        reason: {type: enum, values: [declined, timeout]} # <- OBS340"
+            )),
+            ("new/shop.yaml", spec!(
+                "logs:"
+                "  events:"
+                "    order_failed:"
+                "      level: error"
+                "      message: Order failed."
+                "      fields:"
+                "        cause: {type: enum, values: [declined, timeout]}"
+            )),
+        ],
+        good: &[
+            ("old/shop.yaml", spec!(
+                "logs:"
+                "  events:"
+                "    order_failed: {level: error, message: Order failed., fields: {reason: {type: enum, values: [declined, timeout]}}}"
+            )),
+            ("new/shop.yaml", spec!(
+                "logs:"
+                "  events:"
+                "    order_failed: {level: error, message: Order failed., description: The bank or the shop refused the order., fields: {reason: {type: enum, values: [declined, timeout, fraud]}}}"
+            )),
+        ],
+    },
+    Rule {
         code: "OBS401",
         title: "invalid histogram buckets",
         severity: "error",

@@ -21,6 +21,7 @@ pub const CODE_BUCKETS: &str = "OBS336";
 pub const CODE_SLO: &str = "OBS337";
 pub const CODE_ALERT_REMOVED: &str = "OBS338";
 pub const CODE_COMPATIBLE: &str = "OBS339";
+pub const CODE_LOGS: &str = "OBS340";
 
 /// A place in one version of the specs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,7 +39,8 @@ pub struct Change {
     /// A breaking change let through (`--allow`, or deprecated beforehand).
     pub allowed: Option<String>,
     pub service: String,
-    /// `metric`, `label`, `slo`, `alert`, `recording`, `service`.
+    /// `metric`, `label`, `slo`, `alert`, `recording`, `service`, `log event`,
+    /// `log field`, `log target`, `stream label`.
     pub kind: &'static str,
     pub subject: String,
     pub message: String,
@@ -623,6 +625,206 @@ impl Differ<'_> {
         }
         self.slos(o, n);
         self.alerts(o, n);
+        self.logs(o, n);
+    }
+
+    /// Log events: what queries, alerts and dashboards on the old lines read.
+    fn logs(&mut self, o: &Service, n: &Service) {
+        let svc = o.service.value.as_str();
+        let Some(ol) = &o.logs else {
+            if let Some(nl) = &n.logs {
+                for (e, _) in nl.events.iter() {
+                    self.push(
+                        CODE_COMPATIBLE,
+                        false,
+                        svc,
+                        "log event",
+                        &e.value,
+                        format!("log event `{}` added", e.value),
+                        None,
+                        Some(e.span),
+                        Vec::new(),
+                    );
+                }
+            }
+            return;
+        };
+        let empty = crate::model::Logs {
+            target: None,
+            stream_labels: Vec::new(),
+            events: Default::default(),
+            alerts: Default::default(),
+            span: None,
+        };
+        let nl = n.logs.as_ref().unwrap_or(&empty);
+        let readers = |event: &str| -> Vec<String> {
+            ol.alerts
+                .iter()
+                .filter(|(_, a)| {
+                    a.events
+                        .iter()
+                        .chain(a.of.iter().flatten())
+                        .any(|e| e.value == event)
+                })
+                .map(|(name, _)| format!("log alert `{}`", name.value))
+                .collect()
+        };
+        let (ot, nt) = (crate::logs::target_of(o), crate::logs::target_of(n));
+        if n.logs.is_some() && ot != nt {
+            let at = nl.target.as_ref().map(|t| t.span);
+            self.push(
+                CODE_LOGS,
+                true,
+                svc,
+                "log target",
+                &ot,
+                format!("log target `{ot}` changed to `{nt}`: lines are told apart by it"),
+                ol.target.as_ref().map(|t| t.span),
+                at,
+                Vec::new(),
+            );
+        }
+        for l in &ol.stream_labels {
+            if !nl.stream_labels.iter().any(|x| x.value == l.value) {
+                self.push(
+                    CODE_LOGS,
+                    true,
+                    svc,
+                    "stream label",
+                    &l.value,
+                    format!(
+                        "Loki stream label `{}` removed: stream selectors on it match nothing",
+                        l.value
+                    ),
+                    Some(l.span),
+                    None,
+                    Vec::new(),
+                );
+            }
+        }
+        for (name, oe) in ol.events.iter() {
+            let Some((nname, ne)) = nl.events.iter().find(|(k, _)| k.value == name.value) else {
+                self.push(
+                    CODE_LOGS,
+                    true,
+                    svc,
+                    "log event",
+                    &name.value,
+                    format!("log event `{}` removed", name.value),
+                    Some(name.span),
+                    None,
+                    readers(&name.value),
+                );
+                continue;
+            };
+            if oe.level.value != ne.level.value {
+                self.push(
+                    CODE_LOGS,
+                    true,
+                    svc,
+                    "log event",
+                    &name.value,
+                    format!(
+                        "log event `{}`: level {} → {}",
+                        name.value,
+                        oe.level.value.as_line(),
+                        ne.level.value.as_line()
+                    ),
+                    Some(oe.level.span),
+                    Some(ne.level.span),
+                    readers(&name.value),
+                );
+            }
+            for (f, of) in oe.fields.iter() {
+                let Some((nf, nfd)) = ne.fields.iter().find(|(k, _)| k.value == f.value) else {
+                    self.push(
+                        CODE_LOGS,
+                        true,
+                        svc,
+                        "log field",
+                        &format!("{}.{}", name.value, f.value),
+                        format!("field `{}` of log event `{}` removed", f.value, name.value),
+                        Some(f.span),
+                        Some(nname.span),
+                        readers(&name.value),
+                    );
+                    continue;
+                };
+                if of.kind.value != nfd.kind.value {
+                    self.push(
+                        CODE_LOGS,
+                        true,
+                        svc,
+                        "log field",
+                        &format!("{}.{}", name.value, f.value),
+                        format!(
+                            "field `{}` of `{}`: type {} → {}",
+                            f.value,
+                            name.value,
+                            of.kind.value.as_str(),
+                            nfd.kind.value.as_str()
+                        ),
+                        Some(of.kind.span),
+                        Some(nfd.kind.span),
+                        readers(&name.value),
+                    );
+                } else if let (Some(ov), Some(nv)) = (&of.values, &nfd.values) {
+                    let gone: Vec<&str> = ov
+                        .iter()
+                        .map(|v| v.as_str())
+                        .filter(|v| !nv.iter().any(|x| x.value == *v))
+                        .collect();
+                    if !gone.is_empty() {
+                        self.push(
+                            CODE_LOGS,
+                            true,
+                            svc,
+                            "log field",
+                            &format!("{}.{}", name.value, f.value),
+                            format!(
+                                "field `{}` of `{}`: values {} removed",
+                                f.value,
+                                name.value,
+                                gone.join(", ")
+                            ),
+                            Some(of.kind.span),
+                            Some(nf.span),
+                            readers(&name.value),
+                        );
+                    }
+                }
+            }
+            for (f, _) in ne.fields.iter() {
+                if oe.fields.get(f).is_none() {
+                    self.push(
+                        CODE_COMPATIBLE,
+                        false,
+                        svc,
+                        "log field",
+                        &format!("{}.{}", name.value, f.value),
+                        format!("field `{}` of log event `{}` added", f.value, name.value),
+                        None,
+                        Some(f.span),
+                        Vec::new(),
+                    );
+                }
+            }
+        }
+        for (e, _) in nl.events.iter() {
+            if ol.events.get(e).is_none() {
+                self.push(
+                    CODE_COMPATIBLE,
+                    false,
+                    svc,
+                    "log event",
+                    &e.value,
+                    format!("log event `{}` added", e.value),
+                    None,
+                    Some(e.span),
+                    Vec::new(),
+                );
+            }
+        }
     }
 
     fn metric(

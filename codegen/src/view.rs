@@ -45,6 +45,20 @@ pub struct ServiceView {
     pub alerts: Vec<AlertView>,
     /// Series estimate of all metrics together.
     pub series: u64,
+    /// The log events (`logs:`), with the stream labels and the target.
+    pub log_events: Vec<LogEventView>,
+    pub log_stream_labels: Vec<String>,
+    pub log_target: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEventView {
+    pub name: String,
+    pub level: &'static str,
+    pub message: String,
+    pub description: String,
+    /// `name: type` per field, with `?` for optional and `(hashed)`.
+    pub fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -280,5 +294,43 @@ pub fn service_view(svc: &Service, sources: &Sources) -> ServiceView {
         metrics,
         slos,
         alerts,
+        log_events: svc.logs.as_ref().map_or_else(Vec::new, |l| {
+            l.events
+                .iter()
+                .map(|(n, e)| LogEventView {
+                    name: n.value.clone(),
+                    level: e.level.value.as_line(),
+                    message: e.message.value.clone(),
+                    description: s(&e.description),
+                    fields: e
+                        .fields
+                        .iter()
+                        .map(|(f, fd)| {
+                            let t = match &fd.values {
+                                Some(v) => format!(
+                                    "enum({})",
+                                    v.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+                                ),
+                                None => fd.kind.value.as_str().to_string(),
+                            };
+                            format!(
+                                "{}{}: {t}{}",
+                                f.value,
+                                if fd.is_optional() { "?" } else { "" },
+                                if fd.is_hashed() { " (hashed)" } else { "" }
+                            )
+                        })
+                        .collect(),
+                })
+                .collect()
+        }),
+        log_stream_labels: svc.logs.as_ref().map_or_else(Vec::new, |l| {
+            l.stream_labels.iter().map(|x| x.value.clone()).collect()
+        }),
+        log_target: if svc.logs.is_some() {
+            crate::logs::target_of(svc)
+        } else {
+            String::new()
+        },
     }
 }

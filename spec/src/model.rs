@@ -828,10 +828,10 @@ impl LogFieldType {
     }
 }
 
-/// One field of a log event.
+/// One field of a log event: its type alone (`amount_cents: int`), or a
+/// mapping (`{type: enum, values: [a, b], optional: true}`).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LogField {
     /// The field's type.
@@ -846,6 +846,34 @@ pub struct LogField {
     pub hashed: Option<Spanned<bool>>,
     /// What the field holds.
     pub description: Option<Spanned<String>>,
+}
+
+#[cfg(feature = "schema")]
+impl JsonSchema for LogField {
+    fn schema_name() -> Cow<'static, str> {
+        "LogField".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let kind = generator.subschema_for::<LogFieldType>();
+        schemars::json_schema!({
+            "description": "One field of a log event: its type alone (`amount_cents: int`), or a mapping.",
+            "anyOf": [
+                kind,
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["type"],
+                    "properties": {
+                        "type": kind,
+                        "values": {"description": "The closed domain of an `enum` field.", "type": "array", "items": {"type": "string"}},
+                        "optional": {"description": "The field may be absent (default: every line of the event has it).", "type": "boolean"},
+                        "hashed": {"description": "The value is a hash of personal data, not the data.", "type": "boolean"},
+                        "description": {"description": "What the field holds.", "type": "string"}
+                    }
+                }
+            ]
+        })
+    }
 }
 
 impl LogField {

@@ -64,6 +64,45 @@ fn collector_has_the_pipelines() {
         "prometheusremotewrite"
     );
     assert_eq!(c["service"]["pipelines"]["logs"]["exporters"][0], "loki");
+    // The JSONL pipeline of the services with `logs:`.
+    let jsonl = &c["service"]["pipelines"]["logs/jsonl"];
+    assert_eq!(jsonl["receivers"][0], "filelog");
+    assert_eq!(jsonl["processors"][0], "memory_limiter");
+    assert_eq!(jsonl["processors"][1], "transform/jsonl");
+    assert_eq!(jsonl["exporters"][0], "loki");
+    assert_eq!(
+        c["receivers"]["filelog"]["include"][0],
+        "/var/log/obspec/*.jsonl"
+    );
+    assert_eq!(
+        c["receivers"]["filelog"]["operators"][0]["type"],
+        "json_parser"
+    );
+    let statements: Vec<&str> = c["processors"]["transform/jsonl"]["log_statements"][0]
+        ["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(statements.contains(&r#"set(attributes["service"], "payment-gateway") where attributes["target"] == "payment""#), "{statements:?}");
+    assert!(statements.contains(&r#"set(attributes["loki.attribute.labels"], "service, level, event, method") where attributes["service"] == "api-gateway""#), "{statements:?}");
+    // api-gateway logs `user_id` hashed: its lines keep it; everyone else's lose it.
+    let drop = |svc: &str| -> &str {
+        statements
+            .iter()
+            .find(|s| {
+                s.starts_with("delete_matching_keys") && s.ends_with(&format!("== \"{svc}\""))
+            })
+            .unwrap()
+    };
+    assert!(
+        !drop("api-gateway").contains("user_id"),
+        "{}",
+        drop("api-gateway")
+    );
+    assert!(drop("api-gateway").contains("email") && drop("api-gateway").contains("password"));
+    assert!(drop("payment-gateway").contains("user_id"));
     assert!(c["receivers"]["otlp"]["protocols"]["grpc"].is_object());
     assert!(c["receivers"]["otlp"]["protocols"]["http"].is_object());
     let attrs: Vec<&str> = c["processors"]["resource"]["attributes"]

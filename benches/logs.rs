@@ -20,7 +20,7 @@ static ALLOC: AllocProfiler = AllocProfiler::system();
 mod events {
     include!("../generated/logs/payment-gateway.rs");
 }
-use events::{PaymentAuthorizedPaymentChannel as Channel, PaymentAuthorizedRegion as Region};
+use events::{PaymentChannel as Channel, Region};
 
 fn main() {
     divan::main();

@@ -382,16 +382,66 @@ fn loki_rules_parse_as_logql_metric_queries() {
     );
 }
 
+/// A spec whose generated code needs every layout: long value lists, long
+/// signatures, optional fields of each type, a message with braces and
+/// quotes, a field shared with different domains.
+const WIDE: &str = r#"obspec: 1
+service: wide
+namespace: wide
+logs:
+  events:
+    an_event_with_a_rather_long_name_for_layout:
+      level: warn
+      message: 'A "quoted" {message} with braces: {}'
+      fields:
+        status_code_of_the_upstream_dependency_call: {type: enum, values: [continue_status, switching_protocols, processing_request, early_hints_sent, accepted_for_later]}
+        a_long_optional_duration_field: {type: duration, optional: true}
+        an_optional_integer_field_too: {type: int, optional: true}
+        optional_flag: {type: bool, optional: true}
+        kind: {type: enum, values: [a, b]}
+        kind_note: {type: string, optional: true}
+    short:
+      level: trace
+      message: Short.
+      fields:
+        kind: {type: enum, values: [a, b, c]}
+    empty: {level: debug, message: Nothing.}
+"#;
+
 #[test]
 fn generated_rust_is_rustfmt_stable() {
     let out = tmp("rustfmt");
     generate(&out);
-    let files: Vec<PathBuf> = std::fs::read_dir(out.join("logs"))
+    let wide = tmp("rustfmt-wide");
+    std::fs::write(wide.join("wide.yaml"), WIDE).unwrap();
+    let o = obspec(&[
+        "generate",
+        wide.to_str().unwrap(),
+        "--target",
+        "logs",
+        "--out",
+        wide.join("out").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(out.join("logs"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "rs"))
         .collect();
     assert_eq!(files.len(), 3);
+    let w = wide.join("out/logs/wide.rs");
+    let text = std::fs::read_to_string(&w).unwrap();
+    // `kind` has two domains: one enum per event; braces stay literal.
+    assert!(
+        text.contains("pub enum AnEventWithARatherLongNameForLayoutKind")
+            && text.contains("pub enum ShortKind"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""A \"quoted\" {{message}} with braces: {{}}""#),
+        "{text}"
+    );
+    files.push(w);
     let o = Command::new("rustfmt")
         .args(["--check", "--edition", "2021"])
         .args(&files)

@@ -8,7 +8,7 @@
 
 /// The values of `error_type` in `tool_failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ToolFailedErrorType {
+pub enum ErrorType {
     /// `model_call`
     ModelCall,
     /// `tool_call`
@@ -21,7 +21,7 @@ pub enum ToolFailedErrorType {
     Internal,
 }
 
-impl ToolFailedErrorType {
+impl ErrorType {
     /// Every value, in the order of the spec.
     pub const ALL: [Self; 5] = [
         Self::ModelCall,
@@ -65,7 +65,7 @@ pub fn agent_created(agent_id: &str, template_id: &str) {
 pub fn tool_failed(
     agent_id: &str,
     tool_name: &str,
-    error_type: ToolFailedErrorType,
+    error_type: ErrorType,
     duration: ::core::time::Duration,
     retryable: bool,
     error: Option<&str>,

@@ -6,9 +6,9 @@
 // `tracing` event with target `gateway`, the declared level, `event` and
 // `message`. Needs the `obspec` crate with the `logs` feature.
 
-/// The values of `method` in `request_started`.
+/// The values of `method` in `request_started`, `request_finished`, `upstream_failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RequestStartedMethod {
+pub enum Method {
     /// `GET`
     Get,
     /// `POST`
@@ -19,63 +19,7 @@ pub enum RequestStartedMethod {
     Delete,
 }
 
-impl RequestStartedMethod {
-    /// Every value, in the order of the spec.
-    pub const ALL: [Self; 4] = [Self::Get, Self::Post, Self::Put, Self::Delete];
-
-    /// The value as the line writes it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Delete => "DELETE",
-        }
-    }
-}
-
-/// The values of `method` in `request_finished`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RequestFinishedMethod {
-    /// `GET`
-    Get,
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// `DELETE`
-    Delete,
-}
-
-impl RequestFinishedMethod {
-    /// Every value, in the order of the spec.
-    pub const ALL: [Self; 4] = [Self::Get, Self::Post, Self::Put, Self::Delete];
-
-    /// The value as the line writes it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Delete => "DELETE",
-        }
-    }
-}
-
-/// The values of `method` in `upstream_failed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UpstreamFailedMethod {
-    /// `GET`
-    Get,
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// `DELETE`
-    Delete,
-}
-
-impl UpstreamFailedMethod {
+impl Method {
     /// Every value, in the order of the spec.
     pub const ALL: [Self; 4] = [Self::Get, Self::Post, Self::Put, Self::Delete];
 
@@ -92,7 +36,7 @@ impl UpstreamFailedMethod {
 
 /// The values of `error_type` in `upstream_failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UpstreamFailedErrorType {
+pub enum ErrorType {
     /// `validation`
     Validation,
     /// `auth`
@@ -107,7 +51,7 @@ pub enum UpstreamFailedErrorType {
     Internal,
 }
 
-impl UpstreamFailedErrorType {
+impl ErrorType {
     /// Every value, in the order of the spec.
     pub const ALL: [Self; 6] = [
         Self::Validation,
@@ -135,7 +79,7 @@ impl UpstreamFailedErrorType {
 ///
 /// Level `INFO`, event `request_started`.
 #[inline]
-pub fn request_started(method: RequestStartedMethod, endpoint: &str, user_id: Option<&str>) {
+pub fn request_started(method: Method, endpoint: &str, user_id: Option<&str>) {
     ::obspec::logs::tracing::event!(
         target: "gateway",
         ::obspec::logs::tracing::Level::INFO,
@@ -152,7 +96,7 @@ pub fn request_started(method: RequestStartedMethod, endpoint: &str, user_id: Op
 /// Level `INFO`, event `request_finished`.
 #[inline]
 pub fn request_finished(
-    method: RequestFinishedMethod,
+    method: Method,
     endpoint: &str,
     status: i64,
     duration: ::core::time::Duration,
@@ -173,11 +117,7 @@ pub fn request_finished(
 ///
 /// Level `ERROR`, event `upstream_failed`.
 #[inline]
-pub fn upstream_failed(
-    method: UpstreamFailedMethod,
-    endpoint: &str,
-    error_type: UpstreamFailedErrorType,
-) {
+pub fn upstream_failed(method: Method, endpoint: &str, error_type: ErrorType) {
     ::obspec::logs::tracing::event!(
         target: "gateway",
         ::obspec::logs::tracing::Level::ERROR,

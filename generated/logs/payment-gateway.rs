@@ -8,7 +8,7 @@
 
 /// The values of `method` in `request_finished`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RequestFinishedMethod {
+pub enum Method {
     /// `GET`
     Get,
     /// `POST`
@@ -17,7 +17,7 @@ pub enum RequestFinishedMethod {
     Other,
 }
 
-impl RequestFinishedMethod {
+impl Method {
     /// Every value, in the order of the spec.
     pub const ALL: [Self; 3] = [Self::Get, Self::Post, Self::Other];
 
@@ -33,7 +33,7 @@ impl RequestFinishedMethod {
 
 /// The values of `route` in `request_finished`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RequestFinishedRoute {
+pub enum Route {
     /// `/payments`
     Payments,
     /// `/payments/{id}`
@@ -42,7 +42,7 @@ pub enum RequestFinishedRoute {
     Unmatched,
 }
 
-impl RequestFinishedRoute {
+impl Route {
     /// Every value, in the order of the spec.
     pub const ALL: [Self; 3] = [Self::Payments, Self::PaymentsId, Self::Unmatched];
 
@@ -56,9 +56,9 @@ impl RequestFinishedRoute {
     }
 }
 
-/// The values of `region` in `payment_authorized`.
+/// The values of `region` in `payment_authorized`, `payment_failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentAuthorizedRegion {
+pub enum Region {
     /// `cn`
     Cn,
     /// `us`
@@ -67,7 +67,7 @@ pub enum PaymentAuthorizedRegion {
     Eu,
 }
 
-impl PaymentAuthorizedRegion {
+impl Region {
     /// Every value, in the order of the spec.
     pub const ALL: [Self; 3] = [Self::Cn, Self::Us, Self::Eu];
 
@@ -81,9 +81,9 @@ impl PaymentAuthorizedRegion {
     }
 }
 
-/// The values of `payment_channel` in `payment_authorized`.
+/// The values of `payment_channel` in `payment_authorized`, `payment_failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentAuthorizedPaymentChannel {
+pub enum PaymentChannel {
     /// `card`
     Card,
     /// `wallet`
@@ -92,57 +92,7 @@ pub enum PaymentAuthorizedPaymentChannel {
     BankTransfer,
 }
 
-impl PaymentAuthorizedPaymentChannel {
-    /// Every value, in the order of the spec.
-    pub const ALL: [Self; 3] = [Self::Card, Self::Wallet, Self::BankTransfer];
-
-    /// The value as the line writes it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Card => "card",
-            Self::Wallet => "wallet",
-            Self::BankTransfer => "bank_transfer",
-        }
-    }
-}
-
-/// The values of `region` in `payment_failed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentFailedRegion {
-    /// `cn`
-    Cn,
-    /// `us`
-    Us,
-    /// `eu`
-    Eu,
-}
-
-impl PaymentFailedRegion {
-    /// Every value, in the order of the spec.
-    pub const ALL: [Self; 3] = [Self::Cn, Self::Us, Self::Eu];
-
-    /// The value as the line writes it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Cn => "cn",
-            Self::Us => "us",
-            Self::Eu => "eu",
-        }
-    }
-}
-
-/// The values of `payment_channel` in `payment_failed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentFailedPaymentChannel {
-    /// `card`
-    Card,
-    /// `wallet`
-    Wallet,
-    /// `bank_transfer`
-    BankTransfer,
-}
-
-impl PaymentFailedPaymentChannel {
+impl PaymentChannel {
     /// Every value, in the order of the spec.
     pub const ALL: [Self; 3] = [Self::Card, Self::Wallet, Self::BankTransfer];
 
@@ -158,7 +108,7 @@ impl PaymentFailedPaymentChannel {
 
 /// The values of `reason` in `payment_failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentFailedReason {
+pub enum Reason {
     /// `declined`
     Declined,
     /// `bank_error`
@@ -167,7 +117,7 @@ pub enum PaymentFailedReason {
     Timeout,
 }
 
-impl PaymentFailedReason {
+impl Reason {
     /// Every value, in the order of the spec.
     pub const ALL: [Self; 3] = [Self::Declined, Self::BankError, Self::Timeout];
 
@@ -186,8 +136,8 @@ impl PaymentFailedReason {
 /// Level `INFO`, event `request_finished`.
 #[inline]
 pub fn request_finished(
-    method: RequestFinishedMethod,
-    route: RequestFinishedRoute,
+    method: Method,
+    route: Route,
     status: i64,
     duration: ::core::time::Duration,
 ) {
@@ -208,8 +158,8 @@ pub fn request_finished(
 /// Level `INFO`, event `payment_authorized`.
 #[inline]
 pub fn payment_authorized(
-    region: PaymentAuthorizedRegion,
-    payment_channel: PaymentAuthorizedPaymentChannel,
+    region: Region,
+    payment_channel: PaymentChannel,
     amount_cents: i64,
     latency: ::core::time::Duration,
 ) {
@@ -230,9 +180,9 @@ pub fn payment_authorized(
 /// Level `ERROR`, event `payment_failed`.
 #[inline]
 pub fn payment_failed(
-    region: PaymentFailedRegion,
-    payment_channel: PaymentFailedPaymentChannel,
-    reason: PaymentFailedReason,
+    region: Region,
+    payment_channel: PaymentChannel,
+    reason: Reason,
     bank_code: Option<&str>,
 ) {
     ::obspec::logs::tracing::event!(

@@ -5,6 +5,7 @@
 //! and Loki alerting rules for the declared log alerts
 //! (`logs/<service>.loki.rules.yml`).
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use minijinja::{context, Environment, Error};
@@ -159,10 +160,64 @@ fn rust_str(s: &str) -> String {
     format!("{s:?}")
 }
 
-/// The Rust type of a parameter, the expression that records it, and the
-/// enum it needs (if any).
-fn param(event: &str, name: &str, f: &LogField) -> (String, String) {
-    let enum_ty = format!("{}{}", upper_camel(event), upper_camel(name));
+/// The Rust enums of the `enum` fields: a field declared with the same
+/// values in every event that has it gets one enum named after the field
+/// (`Region`); otherwise each event's gets its own (`PaymentFailedReason`).
+/// Returns the enums to write (name, field, events, values) and the type of
+/// each (event, field).
+#[allow(clippy::type_complexity)]
+fn enums(
+    logs: &Logs,
+) -> (
+    Vec<(String, String, Vec<String>, Vec<String>)>,
+    HashMap<(String, String), String>,
+) {
+    let mut by_field: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+    for (e, ev) in logs.events.iter() {
+        for (f, fd) in ev.fields.iter() {
+            if fd.kind.value != LogFieldType::Enum {
+                continue;
+            }
+            let values: Vec<String> = fd
+                .values
+                .iter()
+                .flatten()
+                .map(|v| v.value.clone())
+                .collect();
+            match by_field.iter_mut().find(|(n, _)| *n == f.value) {
+                Some((_, uses)) => uses.push((e.value.clone(), values)),
+                None => by_field.push((f.value.clone(), vec![(e.value.clone(), values)])),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut types = HashMap::new();
+    let mut names: HashSet<String> = HashSet::new();
+    for (field, uses) in &by_field {
+        let shared = uses.windows(2).all(|w| w[0].1 == w[1].1);
+        let name = upper_camel(field);
+        if shared && names.insert(name.clone()) {
+            for (e, _) in uses {
+                types.insert((e.clone(), field.clone()), name.clone());
+            }
+            let events = uses.iter().map(|(e, _)| e.clone()).collect();
+            out.push((name, field.clone(), events, uses[0].1.clone()));
+            continue;
+        }
+        for (e, values) in uses {
+            let mut name = format!("{}{}", upper_camel(e), upper_camel(field));
+            while !names.insert(name.clone()) {
+                name.push('_');
+            }
+            types.insert((e.clone(), field.clone()), name.clone());
+            out.push((name, field.clone(), vec![e.clone()], values.clone()));
+        }
+    }
+    (out, types)
+}
+
+/// The Rust type of a parameter and the expression that records it.
+fn param(name: &str, f: &LogField, enum_ty: Option<&String>) -> (String, String) {
     let (ty, rec) = match f.kind.value {
         LogFieldType::String => ("&str".to_string(), name.to_string()),
         LogFieldType::Int => ("i64".into(), name.to_string()),
@@ -176,17 +231,15 @@ fn param(event: &str, name: &str, f: &LogField) -> (String, String) {
                 format!("{name}.as_secs_f64()")
             },
         ),
-        LogFieldType::Enum => (
-            enum_ty,
-            if f.is_optional() {
-                format!(
-                    "{name}.map({}::as_str)",
-                    upper_camel(event) + &upper_camel(name)
-                )
+        LogFieldType::Enum => {
+            let ty = enum_ty.cloned().unwrap_or_default();
+            let rec = if f.is_optional() {
+                format!("{name}.map({ty}::as_str)")
             } else {
                 format!("{name}.as_str()")
-            },
-        ),
+            };
+            (ty, rec)
+        }
     };
     if f.is_optional() {
         (format!("Option<{ty}>"), rec)
@@ -205,45 +258,40 @@ pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
         svc.service.value,
         sources.join(", ")
     );
-    for (ename, e) in logs.events.iter() {
-        for (fname, f) in e.fields.iter() {
-            if f.kind.value != LogFieldType::Enum {
-                continue;
-            }
-            let ty = format!("{}{}", upper_camel(ename), upper_camel(fname));
-            let values: Vec<&str> = f.values.iter().flatten().map(|v| v.as_str()).collect();
-            let _ = writeln!(
-                s,
-                "\n/// The values of `{}` in `{}`.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum {ty} {{",
-                fname.value, ename.value
-            );
-            let variants: Vec<String> = values.iter().map(|v| variant(v)).collect();
-            for (v, var) in values.iter().zip(&variants) {
-                let _ = writeln!(s, "    /// `{v}`\n    {var},");
-            }
-            let _ = writeln!(s, "}}\n\nimpl {ty} {{");
-            let _ = writeln!(s, "    /// Every value, in the order of the spec.");
-            let all: Vec<String> = variants.iter().map(|v| format!("Self::{v}")).collect();
-            let one_line = format!(
-                "    pub const ALL: [Self; {}] = [{}];",
-                all.len(),
-                all.join(", ")
-            );
-            if one_line.len() <= 100 {
-                let _ = writeln!(s, "{one_line}");
-            } else {
-                let _ = writeln!(s, "    pub const ALL: [Self; {}] = [", all.len());
-                for a in &all {
-                    let _ = writeln!(s, "        {a},");
-                }
-                let _ = writeln!(s, "    ];");
-            }
-            let _ = writeln!(s, "\n    /// The value as the line writes it.\n    pub const fn as_str(self) -> &'static str {{\n        match self {{");
-            for (v, var) in values.iter().zip(&variants) {
-                let _ = writeln!(s, "            Self::{var} => {},", rust_str(v));
-            }
-            let _ = writeln!(s, "        }}\n    }}\n}}");
+    let (enum_list, types) = enums(logs);
+    for (ty, field, events, values) in &enum_list {
+        let events: Vec<String> = events.iter().map(|e| format!("`{e}`")).collect();
+        let _ = writeln!(
+            s,
+            "\n/// The values of `{field}` in {}.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum {ty} {{",
+            events.join(", ")
+        );
+        let variants: Vec<String> = values.iter().map(|v| variant(v)).collect();
+        for (v, var) in values.iter().zip(&variants) {
+            let _ = writeln!(s, "    /// `{v}`\n    {var},");
         }
+        let _ = writeln!(s, "}}\n\nimpl {ty} {{");
+        let _ = writeln!(s, "    /// Every value, in the order of the spec.");
+        let all: Vec<String> = variants.iter().map(|v| format!("Self::{v}")).collect();
+        let one_line = format!(
+            "    pub const ALL: [Self; {}] = [{}];",
+            all.len(),
+            all.join(", ")
+        );
+        if one_line.len() <= 100 {
+            let _ = writeln!(s, "{one_line}");
+        } else {
+            let _ = writeln!(s, "    pub const ALL: [Self; {}] = [", all.len());
+            for a in &all {
+                let _ = writeln!(s, "        {a},");
+            }
+            let _ = writeln!(s, "    ];");
+        }
+        let _ = writeln!(s, "\n    /// The value as the line writes it.\n    pub const fn as_str(self) -> &'static str {{\n        match self {{");
+        for (v, var) in values.iter().zip(&variants) {
+            let _ = writeln!(s, "            Self::{var} => {},", rust_str(v));
+        }
+        let _ = writeln!(s, "        }}\n    }}\n}}");
     }
     for (ename, e) in logs.events.iter() {
         let name = ename.as_str();
@@ -268,7 +316,8 @@ pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
             .fields
             .iter()
             .map(|(f, fd)| {
-                let (ty, rec) = param(name, f.as_str(), fd);
+                let ty = types.get(&(name.to_string(), f.value.clone()));
+                let (ty, rec) = param(f.as_str(), fd, ty);
                 (f.value.clone(), ty, rec)
             })
             .collect();

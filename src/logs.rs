@@ -315,6 +315,68 @@ mod tests {
         assert_eq!(s, "2000-02-29T00:00:00.000000Z");
     }
 
+    /// A writer the test reads back.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn lines_carry_fields_in_order_and_the_nearest_trace_context() {
+        use tracing_subscriber::layer::SubscriberExt;
+        let out = Shared::default();
+        let subscriber = tracing_subscriber::registry().with(JsonLayer::new(out.clone()));
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::warn!(target: "shop", event = "plain", n = -3_i64, "no span");
+            let outer = tracing::info_span!(
+                "outer",
+                trace_id = "4bf92f3577b34da6a3ce929d0e0e4736",
+                span_id = "00f067aa0ba902b7"
+            );
+            let _o = outer.enter();
+            let inner = tracing::info_span!("inner", span_id = tracing::field::Empty);
+            let _i = inner.enter();
+            inner.record("span_id", "1111111111111111");
+            tracing::error!(
+                target: "shop",
+                event = "order_failed",
+                total = 12.5_f64,
+                count = 7_u64,
+                ok = false,
+                missing = Option::<&str>::None,
+                note = "a \"quoted\"\nline",
+                "Order {} failed.",
+                42
+            );
+        });
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        let first = lines[0];
+        assert!(first.starts_with("{\"timestamp\":\""), "{first}");
+        assert!(
+            first.contains(
+                r#""level":"WARN","target":"shop","event":"plain","message":"no span","n":-3}"#
+            ),
+            "{first}"
+        );
+        assert!(!first.contains("trace_id"), "{first}");
+        let second = lines[1];
+        assert!(
+            second.contains(r#""level":"ERROR","target":"shop","event":"order_failed","message":"Order 42 failed.","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"1111111111111111","total":12.5,"count":7,"ok":false,"note":"a \"quoted\"\nline"}"#),
+            "{second}"
+        );
+        assert!(!second.contains("missing"), "{second}");
+    }
+
     #[test]
     fn strings_are_escaped() {
         let mut s = String::new();

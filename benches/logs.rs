@@ -1,4 +1,4 @@
-//! The generated log events against a plain `tracing::info!` with the same
+//! The generated log events (`PaymentAuthorized { .. }.emit()`) against a plain `tracing::info!` with the same
 //! target, level, fields and message: the hot path of the typed events is
 //! the macro call itself. Run: `cargo bench -p obspec --features logs --bench logs`.
 //!
@@ -27,12 +27,13 @@ fn main() {
 }
 
 fn generated() {
-    events::payment_authorized(
-        black_box(Region::Eu),
-        black_box(Channel::Card),
-        black_box(1250),
-        black_box(Duration::from_millis(135)),
-    );
+    events::PaymentAuthorized {
+        region: black_box(Region::Eu),
+        payment_channel: black_box(Channel::Card),
+        amount_cents: black_box(1250),
+        latency: black_box(Duration::from_millis(135)),
+    }
+    .emit();
 }
 
 fn plain() {

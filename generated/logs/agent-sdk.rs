@@ -2,9 +2,11 @@
 
 // Log events of `agent-sdk` (agent-sdk.yaml, obspec.yaml).
 //
-// One function per event: it takes exactly the declared fields and emits a
-// `tracing` event with target `agent`, the declared level, `event` and
-// `message`. Needs the `obspec` crate with the `logs` feature.
+// One struct per event with exactly the declared fields, built with a struct
+// literal (a field renamed or added in the spec is a compile error at every
+// call) and emitted with `emit()`: a `tracing` event with target `agent`,
+// the declared level, `event` and `message`. Needs the `obspec` crate with
+// the `logs` feature.
 
 /// The values of `error_type` in `tool_failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,41 +47,61 @@ impl ErrorType {
 
 /// Agent created.
 ///
-/// Level `INFO`, event `agent_created`.
-#[inline]
-pub fn agent_created(agent_id: &str, template_id: &str) {
-    ::obspec::logs::tracing::event!(
-        target: "agent",
-        ::obspec::logs::tracing::Level::INFO,
-        event = "agent_created",
-        agent_id = agent_id,
-        template_id = template_id,
-        "Agent created."
-    );
+/// Level `INFO`, event `agent_created`: build it with every field and call
+/// [`emit`](AgentCreated::emit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AgentCreated<'a> {
+    /// The agent (an identifier of the platform, not of a person)
+    pub agent_id: &'a str,
+    pub template_id: &'a str,
+}
+
+impl AgentCreated<'_> {
+    /// Emits the event.
+    #[inline]
+    pub fn emit(self) {
+        ::obspec::logs::tracing::event!(
+            target: "agent",
+            ::obspec::logs::tracing::Level::INFO,
+            event = "agent_created",
+            agent_id = self.agent_id,
+            template_id = self.template_id,
+            "Agent created."
+        );
+    }
 }
 
 /// Tool call failed.
 ///
-/// Level `ERROR`, event `tool_failed`.
-#[inline]
-pub fn tool_failed(
-    agent_id: &str,
-    tool_name: &str,
-    error_type: ErrorType,
-    duration: ::core::time::Duration,
-    retryable: bool,
-    error: Option<&str>,
-) {
-    ::obspec::logs::tracing::event!(
-        target: "agent",
-        ::obspec::logs::tracing::Level::ERROR,
-        event = "tool_failed",
-        agent_id = agent_id,
-        tool_name = tool_name,
-        error_type = error_type.as_str(),
-        duration = duration.as_secs_f64(),
-        retryable = retryable,
-        error = error,
-        "Tool call failed."
-    );
+/// Level `ERROR`, event `tool_failed`: build it with every field and call
+/// [`emit`](ToolFailed::emit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ToolFailed<'a> {
+    pub agent_id: &'a str,
+    /// Registered tool (Read, Bash, HTTP...)
+    pub tool_name: &'a str,
+    pub error_type: ErrorType,
+    pub duration: ::core::time::Duration,
+    pub retryable: bool,
+    /// The tool's error message
+    pub error: Option<&'a str>,
+}
+
+impl ToolFailed<'_> {
+    /// Emits the event.
+    #[inline]
+    pub fn emit(self) {
+        ::obspec::logs::tracing::event!(
+            target: "agent",
+            ::obspec::logs::tracing::Level::ERROR,
+            event = "tool_failed",
+            agent_id = self.agent_id,
+            tool_name = self.tool_name,
+            error_type = self.error_type.as_str(),
+            duration = self.duration.as_secs_f64(),
+            retryable = self.retryable,
+            error = self.error,
+            "Tool call failed."
+        );
+    }
 }

@@ -2,9 +2,11 @@
 
 // Log events of `api-gateway` (api-gateway.yaml, obspec.yaml).
 //
-// One function per event: it takes exactly the declared fields and emits a
-// `tracing` event with target `gateway`, the declared level, `event` and
-// `message`. Needs the `obspec` crate with the `logs` feature.
+// One struct per event with exactly the declared fields, built with a struct
+// literal (a field renamed or added in the spec is a compile error at every
+// call) and emitted with `emit()`: a `tracing` event with target `gateway`,
+// the declared level, `event` and `message`. Needs the `obspec` crate with
+// the `logs` feature.
 
 /// The values of `method` in `request_started`, `request_finished`, `upstream_failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,54 +79,85 @@ impl ErrorType {
 
 /// Request started.
 ///
-/// Level `INFO`, event `request_started`.
-#[inline]
-pub fn request_started(method: Method, endpoint: &str, user_id: Option<&str>) {
-    ::obspec::logs::tracing::event!(
-        target: "gateway",
-        ::obspec::logs::tracing::Level::INFO,
-        event = "request_started",
-        method = method.as_str(),
-        endpoint = endpoint,
-        user_id = user_id,
-        "Request started."
-    );
+/// Level `INFO`, event `request_started`: build it with every field and call
+/// [`emit`](RequestStarted::emit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RequestStarted<'a> {
+    pub method: Method,
+    /// Normalized route template
+    pub endpoint: &'a str,
+    /// SHA-256 of the authenticated user
+    pub user_id: Option<&'a str>,
+}
+
+impl RequestStarted<'_> {
+    /// Emits the event.
+    #[inline]
+    pub fn emit(self) {
+        ::obspec::logs::tracing::event!(
+            target: "gateway",
+            ::obspec::logs::tracing::Level::INFO,
+            event = "request_started",
+            method = self.method.as_str(),
+            endpoint = self.endpoint,
+            user_id = self.user_id,
+            "Request started."
+        );
+    }
 }
 
 /// Request finished.
 ///
-/// Level `INFO`, event `request_finished`.
-#[inline]
-pub fn request_finished(
-    method: Method,
-    endpoint: &str,
-    status: i64,
-    duration: ::core::time::Duration,
-) {
-    ::obspec::logs::tracing::event!(
-        target: "gateway",
-        ::obspec::logs::tracing::Level::INFO,
-        event = "request_finished",
-        method = method.as_str(),
-        endpoint = endpoint,
-        status = status,
-        duration = duration.as_secs_f64(),
-        "Request finished."
-    );
+/// Level `INFO`, event `request_finished`: build it with every field and call
+/// [`emit`](RequestFinished::emit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RequestFinished<'a> {
+    pub method: Method,
+    pub endpoint: &'a str,
+    pub status: i64,
+    pub duration: ::core::time::Duration,
+}
+
+impl RequestFinished<'_> {
+    /// Emits the event.
+    #[inline]
+    pub fn emit(self) {
+        ::obspec::logs::tracing::event!(
+            target: "gateway",
+            ::obspec::logs::tracing::Level::INFO,
+            event = "request_finished",
+            method = self.method.as_str(),
+            endpoint = self.endpoint,
+            status = self.status,
+            duration = self.duration.as_secs_f64(),
+            "Request finished."
+        );
+    }
 }
 
 /// Upstream call failed.
 ///
-/// Level `ERROR`, event `upstream_failed`.
-#[inline]
-pub fn upstream_failed(method: Method, endpoint: &str, error_type: ErrorType) {
-    ::obspec::logs::tracing::event!(
-        target: "gateway",
-        ::obspec::logs::tracing::Level::ERROR,
-        event = "upstream_failed",
-        method = method.as_str(),
-        endpoint = endpoint,
-        error_type = error_type.as_str(),
-        "Upstream call failed."
-    );
+/// Level `ERROR`, event `upstream_failed`: build it with every field and call
+/// [`emit`](UpstreamFailed::emit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UpstreamFailed<'a> {
+    pub method: Method,
+    pub endpoint: &'a str,
+    pub error_type: ErrorType,
+}
+
+impl UpstreamFailed<'_> {
+    /// Emits the event.
+    #[inline]
+    pub fn emit(self) {
+        ::obspec::logs::tracing::event!(
+            target: "gateway",
+            ::obspec::logs::tracing::Level::ERROR,
+            event = "upstream_failed",
+            method = self.method.as_str(),
+            endpoint = self.endpoint,
+            error_type = self.error_type.as_str(),
+            "Upstream call failed."
+        );
+    }
 }

@@ -2,9 +2,11 @@
 
 // Log events of `payment-gateway` (obspec.yaml, payment-gateway.yaml).
 //
-// One function per event: it takes exactly the declared fields and emits a
-// `tracing` event with target `payment`, the declared level, `event` and
-// `message`. Needs the `obspec` crate with the `logs` feature.
+// One struct per event with exactly the declared fields, built with a struct
+// literal (a field renamed or added in the spec is a compile error at every
+// call) and emitted with `emit()`: a `tracing` event with target `payment`,
+// the declared level, `event` and `message`. Needs the `obspec` crate with
+// the `logs` feature.
 
 /// The values of `method` in `request_finished`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -133,66 +135,88 @@ impl Reason {
 
 /// One line per HTTP request, with the trace context of its span.
 ///
-/// Level `INFO`, event `request_finished`.
-#[inline]
-pub fn request_finished(
-    method: Method,
-    route: Route,
-    status: i64,
-    duration: ::core::time::Duration,
-) {
-    ::obspec::logs::tracing::event!(
-        target: "payment",
-        ::obspec::logs::tracing::Level::INFO,
-        event = "request_finished",
-        method = method.as_str(),
-        route = route.as_str(),
-        status = status,
-        duration = duration.as_secs_f64(),
-        "Request finished."
-    );
+/// Level `INFO`, event `request_finished`: build it with every field and call
+/// [`emit`](RequestFinished::emit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RequestFinished {
+    pub method: Method,
+    pub route: Route,
+    pub status: i64,
+    pub duration: ::core::time::Duration,
+}
+
+impl RequestFinished {
+    /// Emits the event.
+    #[inline]
+    pub fn emit(self) {
+        ::obspec::logs::tracing::event!(
+            target: "payment",
+            ::obspec::logs::tracing::Level::INFO,
+            event = "request_finished",
+            method = self.method.as_str(),
+            route = self.route.as_str(),
+            status = self.status,
+            duration = self.duration.as_secs_f64(),
+            "Request finished."
+        );
+    }
 }
 
 /// Payment authorized.
 ///
-/// Level `INFO`, event `payment_authorized`.
-#[inline]
-pub fn payment_authorized(
-    region: Region,
-    payment_channel: PaymentChannel,
-    amount_cents: i64,
-    latency: ::core::time::Duration,
-) {
-    ::obspec::logs::tracing::event!(
-        target: "payment",
-        ::obspec::logs::tracing::Level::INFO,
-        event = "payment_authorized",
-        region = region.as_str(),
-        payment_channel = payment_channel.as_str(),
-        amount_cents = amount_cents,
-        latency = latency.as_secs_f64(),
-        "Payment authorized."
-    );
+/// Level `INFO`, event `payment_authorized`: build it with every field and call
+/// [`emit`](PaymentAuthorized::emit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PaymentAuthorized {
+    pub region: Region,
+    pub payment_channel: PaymentChannel,
+    pub amount_cents: i64,
+    pub latency: ::core::time::Duration,
+}
+
+impl PaymentAuthorized {
+    /// Emits the event.
+    #[inline]
+    pub fn emit(self) {
+        ::obspec::logs::tracing::event!(
+            target: "payment",
+            ::obspec::logs::tracing::Level::INFO,
+            event = "payment_authorized",
+            region = self.region.as_str(),
+            payment_channel = self.payment_channel.as_str(),
+            amount_cents = self.amount_cents,
+            latency = self.latency.as_secs_f64(),
+            "Payment authorized."
+        );
+    }
 }
 
 /// Payment failed.
 ///
-/// Level `ERROR`, event `payment_failed`.
-#[inline]
-pub fn payment_failed(
-    region: Region,
-    payment_channel: PaymentChannel,
-    reason: Reason,
-    bank_code: Option<&str>,
-) {
-    ::obspec::logs::tracing::event!(
-        target: "payment",
-        ::obspec::logs::tracing::Level::ERROR,
-        event = "payment_failed",
-        region = region.as_str(),
-        payment_channel = payment_channel.as_str(),
-        reason = reason.as_str(),
-        bank_code = bank_code,
-        "Payment failed."
-    );
+/// Level `ERROR`, event `payment_failed`: build it with every field and call
+/// [`emit`](PaymentFailed::emit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PaymentFailed<'a> {
+    pub region: Region,
+    pub payment_channel: PaymentChannel,
+    pub reason: Reason,
+    /// Issuing bank, when the bank answered
+    pub bank_code: Option<&'a str>,
+}
+
+impl PaymentFailed<'_> {
+    /// Emits the event.
+    #[inline]
+    pub fn emit(self) {
+        ::obspec::logs::tracing::event!(
+            target: "payment",
+            ::obspec::logs::tracing::Level::ERROR,
+            event = "payment_failed",
+            region = self.region.as_str(),
+            payment_channel = self.payment_channel.as_str(),
+            reason = self.reason.as_str(),
+            bank_code = self.bank_code,
+            "Payment failed."
+        );
+    }
 }

@@ -254,7 +254,7 @@ pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "// Log events of `{}` ({}).\n//\n// One function per event: it takes exactly the declared fields and emits a\n// `tracing` event with target `{target}`, the declared level, `event` and\n// `message`. Needs the `obspec` crate with the `logs` feature.",
+        "// Log events of `{}` ({}).\n//\n// One struct per event with exactly the declared fields, built with a struct\n// literal (a field renamed or added in the spec is a compile error at every\n// call) and emitted with `emit()`: a `tracing` event with target `{target}`,\n// the declared level, `event` and `message`. Needs the `obspec` crate with\n// the `logs` feature.",
         svc.service.value,
         sources.join(", ")
     );
@@ -293,8 +293,13 @@ pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
         }
         let _ = writeln!(s, "        }}\n    }}\n}}");
     }
+    let enum_names: HashSet<&str> = enum_list.iter().map(|(n, ..)| n.as_str()).collect();
     for (ename, e) in logs.events.iter() {
         let name = ename.as_str();
+        let mut ty_name = upper_camel(name);
+        if enum_names.contains(ty_name.as_str()) {
+            ty_name.push_str("Event");
+        }
         let _ = writeln!(s);
         let doc = e
             .description
@@ -309,50 +314,60 @@ pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
         }
         let _ = writeln!(
             s,
-            "///\n/// Level `{}`, event `{name}`.",
+            "///\n/// Level `{}`, event `{name}`: build it with every field and call\n/// [`emit`]({ty_name}::emit).",
             e.level.value.as_line()
         );
+        let borrows = e
+            .fields
+            .iter()
+            .any(|(_, f)| f.kind.value == LogFieldType::String);
         let params: Vec<(String, String, String)> = e
             .fields
             .iter()
             .map(|(f, fd)| {
                 let ty = types.get(&(name.to_string(), f.value.clone()));
-                let (ty, rec) = param(f.as_str(), fd, ty);
-                (f.value.clone(), ty, rec)
+                let (ty, rec) = param(&format!("self.{}", f.value), fd, ty);
+                (f.value.clone(), ty.replace("&str", "&'a str"), rec)
             })
             .collect();
-        let sig_one = format!(
-            "pub fn {name}({}) {{",
-            params
-                .iter()
-                .map(|(n, t, _)| format!("{n}: {t}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let _ = writeln!(s, "#[inline]");
-        if sig_one.len() <= 100 {
-            let _ = writeln!(s, "{sig_one}");
+        let _ = writeln!(s, "#[derive(Debug, Clone, Copy, PartialEq)]");
+        if params.is_empty() {
+            let _ = writeln!(s, "pub struct {ty_name};");
         } else {
-            let _ = writeln!(s, "pub fn {name}(");
-            for (n, t, _) in &params {
-                let _ = writeln!(s, "    {n}: {t},");
+            let _ = writeln!(
+                s,
+                "pub struct {ty_name}{} {{",
+                if borrows { "<'a>" } else { "" }
+            );
+            for ((n, t, _), (_, fd)) in params.iter().zip(e.fields.iter()) {
+                if let Some(d) = &fd.description {
+                    for line in d.value.lines() {
+                        let _ = writeln!(s, "    /// {}", line.trim_end());
+                    }
+                }
+                let _ = writeln!(s, "    pub {n}: {t},");
             }
-            let _ = writeln!(s, ") {{");
+            let _ = writeln!(s, "}}");
         }
-        let message = e.message.as_str().replace('{', "{{").replace('}', "}}");
-        let _ = writeln!(s, "    ::obspec::logs::tracing::event!(");
-        let _ = writeln!(s, "        target: {},", rust_str(&target));
         let _ = writeln!(
             s,
-            "        ::obspec::logs::tracing::Level::{},",
+            "\nimpl {ty_name}{} {{\n    /// Emits the event.\n    #[inline]\n    pub fn emit(self) {{",
+            if borrows { "<'_>" } else { "" }
+        );
+        let message = e.message.as_str().replace('{', "{{").replace('}', "}}");
+        let _ = writeln!(s, "        ::obspec::logs::tracing::event!(");
+        let _ = writeln!(s, "            target: {},", rust_str(&target));
+        let _ = writeln!(
+            s,
+            "            ::obspec::logs::tracing::Level::{},",
             e.level.value.tracing_const()
         );
-        let _ = writeln!(s, "        event = {},", rust_str(name));
+        let _ = writeln!(s, "            event = {},", rust_str(name));
         for (n, _, rec) in &params {
-            let _ = writeln!(s, "        {n} = {rec},");
+            let _ = writeln!(s, "            {n} = {rec},");
         }
-        let _ = writeln!(s, "        {}", rust_str(&message));
-        let _ = writeln!(s, "    );\n}}");
+        let _ = writeln!(s, "            {}", rust_str(&message));
+        let _ = writeln!(s, "        );\n    }}\n}}");
     }
     s
 }

@@ -6,9 +6,9 @@
 //!   `functions:` metrics (calls by outcome, latency, calls in flight);
 //! - `obspec::http`'s tower layer on the API routes, into the spec's `http:`
 //!   metrics (requests by route template, method and status class);
-//! - JSONL logs on standard error through the event functions generated from
-//!   the spec's `logs:` (`payment_authorized`, `payment_failed`,
-//!   `request_finished` with the trace context of the request's span),
+//! - JSONL logs on standard error through the events generated from the
+//!   spec's `logs:` (`PaymentAuthorized`, `PaymentFailed`, `RequestFinished`
+//!   with the trace context of the request's span),
 //!   written by `obspec::logs::JsonLayer`.
 //!
 //! Its API:
@@ -190,18 +190,20 @@ async fn authorize(app: &App, region: Region, channel: PaymentChannel) -> Result
     m.payment_attempts_total.with(region, channel, status).inc();
     let (log_region, log_channel) = (log_region(region), log_channel(channel));
     match &outcome {
-        Ok(()) => events::payment_authorized(
-            log_region,
-            log_channel,
-            1000 + (start.elapsed().as_micros() % 9000) as i64,
-            start.elapsed(),
-        ),
-        Err(BankError) => events::payment_failed(
-            log_region,
-            log_channel,
-            events::Reason::BankError,
-            Some("B042"),
-        ),
+        Ok(()) => events::PaymentAuthorized {
+            region: log_region,
+            payment_channel: log_channel,
+            amount_cents: 1000 + (start.elapsed().as_micros() % 9000) as i64,
+            latency: start.elapsed(),
+        }
+        .emit(),
+        Err(BankError) => events::PaymentFailed {
+            region: log_region,
+            payment_channel: log_channel,
+            reason: events::Reason::BankError,
+            bank_code: Some("B042"),
+        }
+        .emit(),
     }
     if app.config.deviate {
         // What hand-written logging drifts into: `amount` for `amount_cents`,
@@ -264,12 +266,13 @@ async fn traced(
     let start = Instant::now();
     async move {
         let resp = next.run(req).await;
-        events::request_finished(
+        events::RequestFinished {
             method,
             route,
-            i64::from(resp.status().as_u16()),
-            start.elapsed(),
-        );
+            status: i64::from(resp.status().as_u16()),
+            duration: start.elapsed(),
+        }
+        .emit();
         resp
     }
     .instrument(span)

@@ -473,3 +473,80 @@ fn lint_locates_unbounded_stream_labels_and_forbidden_fields() {
     assert_eq!(at("OBS954"), vec![(5, 26)], "{v}");
     assert_eq!(at("OBS953"), vec![(12, 9)], "{v}");
 }
+
+/// The wide spec's events, compiled with `-D warnings` against the `obspec`
+/// crate in a scratch crate and run: every event writes one JSONL line that
+/// `live-check --logs` finds clean.
+#[test]
+fn generated_events_compile_and_write_clean_lines() {
+    let dir = tmp("scratch");
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("specs/wide.yaml"), WIDE).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .args(["generate", "specs", "--target", "logs", "--out", "gen"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let manifest = format!(
+        "[package]\nname = \"scratch-logs\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nobspec = {{ path = {:?}, features = [\"logs\"] }}\ntracing-subscriber = {{ version = \"0.3\", default-features = false, features = [\"registry\", \"std\"] }}\n\n[workspace]\n",
+        repo().display().to_string()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(
+        dir.join("src/main.rs"),
+        r#"#[allow(dead_code)]
+mod wide {
+    include!("../gen/logs/wide.rs");
+}
+use tracing_subscriber::layer::SubscriberExt;
+fn main() {
+    let subscriber = tracing_subscriber::registry().with(obspec::logs::JsonLayer::stdout());
+    obspec::logs::tracing::subscriber::set_global_default(subscriber).unwrap();
+    use wide::*;
+    AnEventWithARatherLongNameForLayout {
+        status_code_of_the_upstream_dependency_call: StatusCodeOfTheUpstreamDependencyCall::AcceptedForLater,
+        a_long_optional_duration_field: Some(std::time::Duration::from_millis(3)),
+        an_optional_integer_field_too: None,
+        optional_flag: Some(true),
+        kind: AnEventWithARatherLongNameForLayoutKind::B,
+        kind_note: Some("a \"note\""),
+    }
+    .emit();
+    Short { kind: ShortKind::C }.emit();
+    Empty.emit();
+}
+"#,
+    )
+    .unwrap();
+    std::fs::copy(repo().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let o = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--offline"])
+        .env("CARGO_TARGET_DIR", repo().join("target/scratch"))
+        .env("RUSTFLAGS", "-D warnings")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        o.status.success(),
+        "scratch crate failed:\n{}\n{out}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(
+        out.contains(r#""message":"A \"quoted\" {message} with braces: {}""#),
+        "{out}"
+    );
+    assert!(!out.contains("an_optional_integer_field_too"), "{out}");
+    std::fs::write(dir.join("lines.jsonl"), &out).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_obspec"))
+        .args(["live-check", "specs", "--logs", "lines.jsonl"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout)
+        .contains("3 checked, 0 of other targets; 0 errors, 0 warnings"));
+}

@@ -642,46 +642,170 @@ impl<'a> LineChecker<'a> {
     }
 }
 
-/// Checks every line of `input`, streaming: memory stays bounded by the
-/// longest line and the `keep` findings kept (the rest are only counted).
-pub fn check_reader(
+/// Checks one line's bytes (without the newline).
+fn check_bytes(
     checker: &LineChecker<'_>,
-    mut input: impl std::io::BufRead,
+    line: &[u8],
+    n: u64,
+    totals: &mut LineTotals,
+    sink: &mut impl FnMut(LineFinding),
+) {
+    match std::str::from_utf8(line) {
+        Ok(text) => checker.check_line(text, n, totals, sink),
+        Err(e) => {
+            totals.lines += 1;
+            totals.errors += 1;
+            sink(LineFinding {
+                code: CODE_NOT_JSON,
+                severity: "error",
+                line: n,
+                field: None,
+                message: format!("the line is not UTF-8 text (byte {})", e.valid_up_to()),
+                spec: None,
+            });
+        }
+    }
+}
+
+/// Checks the lines of `chunk` (whole lines; the last may lack its
+/// newline), the first being line `first`; keeps at most `keep` findings.
+fn check_chunk(
+    checker: &LineChecker<'_>,
+    chunk: &[u8],
+    first: u64,
     keep: usize,
-) -> std::io::Result<(LineTotals, Vec<LineFinding>)> {
+) -> (LineTotals, Vec<LineFinding>) {
     let mut totals = LineTotals::default();
     let mut kept = Vec::new();
-    let mut buf = Vec::with_capacity(4096);
-    let mut n = 0u64;
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
-            break;
-        }
-        n += 1;
-        let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        let mut sink = |f: LineFinding| {
+    let body = chunk.strip_suffix(b"\n").unwrap_or(chunk);
+    if chunk.is_empty() {
+        return (totals, kept);
+    }
+    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+        check_bytes(checker, line, first + i as u64, &mut totals, &mut |f| {
             if kept.len() < keep {
                 kept.push(f);
             }
-        };
-        match std::str::from_utf8(line) {
-            Ok(text) => checker.check_line(text, n, &mut totals, &mut sink),
-            Err(e) => {
-                totals.lines += 1;
-                totals.errors += 1;
-                sink(LineFinding {
-                    code: CODE_NOT_JSON,
-                    severity: "error",
-                    line: n,
-                    field: None,
-                    message: format!("the line is not UTF-8 text (byte {})", e.valid_up_to()),
-                    spec: None,
-                });
-            }
-        }
+        });
     }
-    Ok((totals, kept))
+    (totals, kept)
+}
+
+/// Bytes per chunk handed to a worker.
+const CHUNK: usize = 1 << 20;
+
+/// Checks every line of `input`, streaming, on all cores: the input is cut
+/// into chunks of whole lines, checked in parallel and merged in input
+/// order, so the findings and totals are those of a serial run. Memory stays
+/// bounded by a few chunks (and the longest line) and the `keep` findings
+/// kept; the rest are only counted.
+pub fn check_reader(
+    checker: &LineChecker<'_>,
+    mut input: impl std::io::Read,
+    keep: usize,
+) -> std::io::Result<(LineTotals, Vec<LineFinding>)> {
+    use std::sync::{mpsc, Arc, Mutex};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    std::thread::scope(|scope| {
+        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, u64, Vec<u8>)>(workers * 2);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (res_tx, res_rx) = mpsc::channel::<(u64, LineTotals, Vec<LineFinding>)>();
+        for _ in 0..workers {
+            let (job_rx, res_tx) = (Arc::clone(&job_rx), res_tx.clone());
+            scope.spawn(move || loop {
+                let job = job_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok((idx, first, chunk))) = job else {
+                    break;
+                };
+                let (t, f) = check_chunk(checker, &chunk, first, keep);
+                if res_tx.send((idx, t, f)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(res_tx);
+        // Results are merged in chunk order as they arrive.
+        let mut totals = LineTotals::default();
+        let mut kept: Vec<LineFinding> = Vec::new();
+        let mut pending = std::collections::BTreeMap::new();
+        let mut next = 0u64;
+        let merge =
+            |pending: &mut std::collections::BTreeMap<u64, (LineTotals, Vec<LineFinding>)>,
+             next: &mut u64,
+             totals: &mut LineTotals,
+             kept: &mut Vec<LineFinding>| {
+                while let Some((t, f)) = pending.remove(next) {
+                    totals.lines += t.lines;
+                    totals.checked += t.checked;
+                    totals.other_targets += t.other_targets;
+                    totals.errors += t.errors;
+                    totals.warnings += t.warnings;
+                    let room = keep.saturating_sub(kept.len());
+                    kept.extend(f.into_iter().take(room));
+                    *next += 1;
+                }
+            };
+        let mut carry: Vec<u8> = Vec::new();
+        let mut line = 1u64;
+        let mut idx = 0u64;
+        let mut eof = false;
+        let mut result = Ok(());
+        while !eof {
+            let mut buf = std::mem::take(&mut carry);
+            let start = buf.len();
+            buf.resize(start + CHUNK, 0);
+            let mut filled = start;
+            // Fill the chunk, or reach the end of the input.
+            while filled < buf.len() {
+                match input.read(&mut buf[filled..]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(k) => filled += k,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        result = Err(e);
+                        eof = true;
+                        break;
+                    }
+                }
+            }
+            buf.truncate(filled);
+            if !eof {
+                // Whole lines only; a line longer than a chunk grows it.
+                match buf.iter().rposition(|b| *b == b'\n') {
+                    Some(p) => carry = buf.split_off(p + 1),
+                    None => {
+                        carry = buf;
+                        continue;
+                    }
+                }
+            }
+            if buf.is_empty() {
+                continue;
+            }
+            let lines = buf.iter().filter(|b| **b == b'\n').count() as u64
+                + u64::from(!buf.ends_with(b"\n"));
+            if job_tx.send((idx, line, buf)).is_err() {
+                break;
+            }
+            idx += 1;
+            line += lines;
+            while let Ok((i, t, f)) = res_rx.try_recv() {
+                pending.insert(i, (t, f));
+            }
+            merge(&mut pending, &mut next, &mut totals, &mut kept);
+        }
+        drop(job_tx);
+        for (i, t, f) in res_rx.iter() {
+            pending.insert(i, (t, f));
+            merge(&mut pending, &mut next, &mut totals, &mut kept);
+        }
+        result.map(|()| (totals, kept))
+    })
 }
 
 fn json_kind(v: &Value) -> &'static str {
@@ -751,6 +875,50 @@ pub fn is_rfc3339(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parallel, chunked check finds what a line-by-line check finds, at
+    /// the same line numbers: lines across chunk boundaries, a line longer
+    /// than a chunk, CRLF, invalid UTF-8, no final newline.
+    #[test]
+    fn chunked_check_equals_the_serial_one() {
+        let loaded = crate::check_texts(crate::bundled::SPECS.iter().copied());
+        let checker = LineChecker::new(&loaded.specs, None).unwrap();
+        let good = r#"{"timestamp":"2026-12-02T16:42:26.721635Z","level":"INFO","target":"payment","event":"payment_authorized","message":"Payment authorized.","region":"cn","payment_channel":"card","amount_cents":1904,"latency":0.13}"#;
+        let bad = good.replace("amount_cents", "amount");
+        let mut input: Vec<u8> = Vec::new();
+        let mut n = 0;
+        while n < 12000 {
+            n += 1;
+            let line = match n % 97 {
+                0 => bad.clone(),
+                13 if n % 2000 == 13 => format!("{{\"target\":\"payment\",\"pad\":\"{}\"}}", "x".repeat(CHUNK + 17)),
+                29 => "not json".to_string(),
+                41 => format!("{good}\r"),
+                _ => good.to_string(),
+            };
+            input.extend_from_slice(line.as_bytes());
+            if n % 89 == 0 {
+                input.extend_from_slice(b"\xff\xfe");
+            }
+            input.push(b'\n');
+        }
+        input.extend_from_slice(bad.as_bytes()); // no final newline
+        let (totals, findings) = check_reader(&checker, &input[..], usize::MAX).unwrap();
+        // The reference: line by line.
+        let mut t = LineTotals::default();
+        let mut f = Vec::new();
+        let body = input.strip_suffix(b"\n").unwrap_or(&input);
+        for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+            check_bytes(&checker, line, i as u64 + 1, &mut t, &mut |x| f.push(x));
+        }
+        assert_eq!(totals, t);
+        assert_eq!(findings, f);
+        assert!(input.len() > 3 * CHUNK, "{} bytes", input.len());
+        assert!(t.errors > 100 && t.lines as usize == n + 1, "{t:?}");
+        // A limit keeps the first findings, in input order.
+        let (_, first) = check_reader(&checker, &input[..], 5).unwrap();
+        assert_eq!(first, f[..5]);
+    }
 
     #[test]
     fn rfc3339() {

@@ -631,24 +631,9 @@ impl Differ<'_> {
     /// Log events: what queries, alerts and dashboards on the old lines read.
     fn logs(&mut self, o: &Service, n: &Service) {
         let svc = o.service.value.as_str();
-        let Some(ol) = &o.logs else {
-            if let Some(nl) = &n.logs {
-                for (e, _) in nl.events.iter() {
-                    self.push(
-                        CODE_COMPATIBLE,
-                        false,
-                        svc,
-                        "log event",
-                        &e.value,
-                        format!("log event `{}` added", e.value),
-                        None,
-                        Some(e.span),
-                        Vec::new(),
-                    );
-                }
-            }
+        if o.logs.is_none() && n.logs.is_none() {
             return;
-        };
+        }
         let empty = crate::model::Logs {
             target: None,
             stream_labels: Vec::new(),
@@ -656,6 +641,7 @@ impl Differ<'_> {
             alerts: Default::default(),
             span: None,
         };
+        let ol = o.logs.as_ref().unwrap_or(&empty);
         let nl = n.logs.as_ref().unwrap_or(&empty);
         let readers = |event: &str| -> Vec<String> {
             ol.alerts
@@ -670,7 +656,7 @@ impl Differ<'_> {
                 .collect()
         };
         let (ot, nt) = (crate::logs::target_of(o), crate::logs::target_of(n));
-        if n.logs.is_some() && ot != nt {
+        if o.logs.is_some() && n.logs.is_some() && ot != nt {
             let at = nl.target.as_ref().map(|t| t.span);
             self.push(
                 CODE_LOGS,

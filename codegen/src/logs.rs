@@ -891,7 +891,10 @@ mod tests {
             n += 1;
             let line = match n % 97 {
                 0 => bad.clone(),
-                13 if n % 2000 == 13 => format!("{{\"target\":\"payment\",\"pad\":\"{}\"}}", "x".repeat(CHUNK + 17)),
+                13 if n % 2000 == 13 => format!(
+                    "{{\"target\":\"payment\",\"pad\":\"{}\"}}",
+                    "x".repeat(CHUNK + 17)
+                ),
                 29 => "not json".to_string(),
                 41 => format!("{good}\r"),
                 _ => good.to_string(),

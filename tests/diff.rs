@@ -355,3 +355,57 @@ fn base_reads_the_old_version_from_git() {
     assert_eq!(o.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn log_events_renamed_or_removed_break_their_queries() {
+    let dir = temp("logs");
+    copy_specs(&dir.join("old"));
+    copy_specs(&dir.join("new"));
+    let p = dir.join("new/payment-gateway.yaml");
+    // A field renamed, an enum value dropped, an event added.
+    edit(&p, "        amount_cents: int\n", "        amount: int\n");
+    edit(
+        &p,
+        "        reason: {type: enum, values: [declined, bank_error, timeout]}\n",
+        "        reason: {type: enum, values: [declined, bank_error]}\n",
+    );
+    edit(
+        &p,
+        "  alerts:\n    PaymentFailuresInLogs:\n",
+        "    refund_issued: {level: info, message: Refund issued.}\n  alerts:\n    PaymentFailuresInLogs:\n",
+    );
+    let o = obspec(&dir, &["diff", "old", "new", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    let changes = v["changes"].as_array().unwrap();
+    let find = |subject: &str, code: &str| {
+        changes
+            .iter()
+            .find(|c| c["subject"] == subject && c["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} on {subject}: {v}"))
+    };
+    let removed = find("payment_authorized.amount_cents", "OBS340");
+    assert_eq!(removed["breaking"], true);
+    assert!(
+        removed["used_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u == "log alert `PaymentFailuresInLogs`"),
+        "{removed}"
+    );
+    let values = find("payment_failed.reason", "OBS340");
+    assert!(
+        values["message"]
+            .as_str()
+            .unwrap()
+            .contains("values timeout removed"),
+        "{values}"
+    );
+    assert_eq!(
+        find("payment_authorized.amount", "OBS339")["breaking"],
+        false
+    );
+    assert_eq!(find("refund_issued", "OBS339")["breaking"], false);
+    let _ = std::fs::remove_dir_all(&dir);
+}

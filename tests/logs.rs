@@ -246,6 +246,15 @@ fn schemas_and_live_check_agree_on_good_and_broken_lines() {
             push(&mut lines, &d, svc, Some(("OBS615", f.value.clone())));
         }
     }
+    // A field another event of the service declares hashed is still
+    // forbidden on an event that does not.
+    let (svc, _, m) = samples
+        .iter()
+        .find(|(s, e, _)| s == "api-gateway" && e == "request_finished")
+        .unwrap();
+    let mut h = m.clone();
+    h.insert("user_id".into(), json!("9f86d081884c7d65"));
+    push(&mut lines, &h, svc, Some(("OBS616", "user_id".into())));
     lines.push_str("not json at all\n");
     n += 1;
     expect.push((n, Some(("OBS611", String::new())), String::new()));

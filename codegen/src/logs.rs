@@ -432,14 +432,21 @@ impl<'a> LineChecker<'a> {
             return;
         };
         totals.checked += 1;
-        // Forbidden fields, wherever the line has them.
+        // Forbidden fields, wherever the line has them, unless the line's
+        // event declares the field (hashed).
+        let own = obj
+            .get("event")
+            .and_then(Value::as_str)
+            .and_then(|e| svc.events.get(e));
         for k in obj.keys() {
-            if self.forbidden.contains(k.as_str())
-                && !svc
+            let declared = match own {
+                Some(e) => e.fields.contains_key(k.as_str()),
+                None => svc
                     .events
                     .values()
-                    .any(|e| e.fields.contains_key(k.as_str()))
-            {
+                    .any(|e| e.fields.contains_key(k.as_str())),
+            };
+            if self.forbidden.contains(k.as_str()) && !declared {
                 push(
                     totals,
                     finding(

@@ -1907,4 +1907,28 @@ pub static RULES: &[Rule] = &[
             "      severity: warning"
         ))],
     },
+    Rule {
+        code: "OBS959",
+        title: "two services share a log target",
+        severity: "error",
+        explanation: "A log line names its service only through its `target` (`logs.target`, default the namespace): `obspec live-check --logs` and the collector's JSONL pipeline route each line by it. Two services with the same target would have their lines checked against, and labelled as, the first one.",
+        bad: &[
+            ("billing.yaml", "obspec: 1\nservice: billing\nnamespace: billing\nlogs:\n  target: shop\n  events:\n    invoice_sent: {level: info, message: Invoice sent.}\n"),
+            ("shop.yaml", spec!(
+                "logs:"
+                "  target: shop # <- OBS959"
+                "  events:"
+                "    order_placed: {level: info, message: Order placed.}"
+            )),
+        ],
+        good: &[
+            ("billing.yaml", "obspec: 1\nservice: billing\nnamespace: billing\nlogs:\n  events:\n    invoice_sent: {level: info, message: Invoice sent.}\n"),
+            ("shop.yaml", spec!(
+                "logs:"
+                "  target: shop"
+                "  events:"
+                "    order_placed: {level: info, message: Order placed.}"
+            )),
+        ],
+    },
 ];

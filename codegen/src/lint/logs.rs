@@ -17,6 +17,36 @@ pub const CODE_LOG_UNKNOWN_LABEL: &str = "OBS955";
 pub const CODE_LOG_STREAMS: &str = "OBS956";
 pub const CODE_LOG_ALERT_EVENT: &str = "OBS957";
 pub const CODE_LOG_ALERT: &str = "OBS958";
+pub const CODE_LOG_TARGET: &str = "OBS959";
+
+/// Two services whose lines carry the same `target` cannot be told apart:
+/// `live-check --logs` and the collector route lines by it.
+pub fn check_targets(specs: &Specs, diags: &mut Diagnostics) {
+    let mut first: std::collections::HashMap<String, &Service> = std::collections::HashMap::new();
+    for svc in &specs.services {
+        let Some(logs) = &svc.logs else { continue };
+        let target = crate::logs::target_of(svc);
+        match first.get(&target) {
+            Some(other) => {
+                let span = logs.target.as_ref().map_or(svc.namespace.span, |t| t.span);
+                diags.push(
+                    Diagnostic::error(
+                        CODE_LOG_TARGET,
+                        span,
+                        format!(
+                            "the log lines of `{}` and `{}` both have target `{target}`: they cannot be told apart",
+                            other.service.value, svc.service.value
+                        ),
+                    )
+                    .help("give one of them its own `logs.target`"),
+                );
+            }
+            None => {
+                first.insert(target, svc);
+            }
+        }
+    }
+}
 
 /// Stream labels every line can carry whatever its event: `service` (set by
 /// the collector), and the line fields with a closed domain.

@@ -38,6 +38,7 @@ pub fn lint(specs: &Specs, sources: &Sources, diags: &mut Diagnostics) {
         diags.append(d);
     }
     duplicates(specs, diags);
+    logs::check_targets(specs, diags);
     routing::check(specs, diags);
     kubernetes::check(specs, diags);
     dependencies(specs, diags);

@@ -1,6 +1,6 @@
 //! JSONL logs (feature `logs`): the line format the specs' `logs:` sections
 //! describe, written by a `tracing_subscriber` layer, and the `tracing`
-//! re-export the generated event functions call.
+//! re-export the generated log events call.
 //!
 //! Every line is one JSON object: `timestamp` (RFC 3339, UTC, microseconds),
 //! `level` (`INFO`...), `target`, then `event` and `message` when the event

@@ -1,6 +1,6 @@
 //! `logs`: per service with a `logs:` section, the JSON Schema (draft
 //! 2020-12) of one JSONL line (`logs/<service>.schema.json`) and of a line of
-//! any service (`logs/all.schema.json`); typed Rust event functions that emit
+//! any service (`logs/all.schema.json`); typed Rust event structs that emit
 //! `tracing` events with exactly the declared fields (`logs/<service>.rs`);
 //! and Loki alerting rules for the declared log alerts
 //! (`logs/<service>.loki.rules.yml`).
@@ -248,7 +248,7 @@ fn param(name: &str, f: &LogField, enum_ty: Option<&String>) -> (String, String)
     }
 }
 
-/// The typed event functions of a service, rustfmt-stable.
+/// The typed event structs of a service, rustfmt-stable.
 pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
     let target = target_of(svc);
     let mut s = String::new();

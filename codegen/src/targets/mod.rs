@@ -74,7 +74,7 @@ Target {
 Target {
     name: "logs",
     dir: "logs",
-    description: "Structured logs per service: JSON Schema (2020-12) of a JSONL line, typed Rust event functions over tracing, Loki alerting rules (LogQL)",
+    description: "Structured logs per service: JSON Schema (2020-12) of a JSONL line, typed Rust event structs over tracing, Loki alerting rules (LogQL)",
     render: logs::render,
 },
 Target {

@@ -44,3 +44,13 @@ pub fn snake(s: &str) -> String {
     }
     out
 }
+
+/// Rust keywords, strict and reserved: a generated identifier that is one
+/// needs `r#` (or cannot be used: `self`, `super`, `crate`, `Self`).
+pub const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];

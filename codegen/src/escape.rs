@@ -282,6 +282,19 @@ fn longest_run(s: &str, ch: char) -> usize {
     best
 }
 
+/// `s` as a literal inside an RE2 regular expression (PromQL and LogQL
+/// `=~` matchers, OTTL's regex functions): every metacharacter escaped.
+pub fn regex_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

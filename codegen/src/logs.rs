@@ -119,6 +119,23 @@ pub fn line_schema(svc: &Service, logs: &Logs) -> Value {
     schema
 }
 
+/// Field names no log line may carry (unless its event declares them
+/// hashed): the project's `forbidden_log_fields` and the secrets' names,
+/// sorted, each once.
+pub fn forbidden_fields(specs: &Specs) -> Vec<&str> {
+    let mut v: Vec<&str> = specs
+        .project
+        .conventions
+        .forbidden_log_fields
+        .iter()
+        .map(|f| f.as_str())
+        .chain(SECRET_LOG_FIELDS)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// One schema for a line of any service of the specs.
 pub fn combined_schema(specs: &Specs) -> Option<Value> {
     let mut defs = Map::new();
@@ -176,7 +193,10 @@ pub fn events_selector(svc: &Service, logs: &Logs, events: &[&str]) -> String {
     let matcher = match events {
         [one] => format!("event={}", logql_str(one)),
         many => {
-            let alts: Vec<String> = many.iter().map(|e| regex_escape(e)).collect();
+            let alts: Vec<String> = many
+                .iter()
+                .map(|e| crate::escape::regex_literal(e))
+                .collect();
             format!("event=~{}", logql_str(&alts.join("|")))
         }
     };
@@ -185,17 +205,6 @@ pub fn events_selector(svc: &Service, logs: &Logs, events: &[&str]) -> String {
     } else {
         format!("{{{service}}} | json | {matcher}")
     }
-}
-
-fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The LogQL condition of a log alert.
@@ -331,14 +340,7 @@ impl<'a> LineChecker<'a> {
         if by_target.is_empty() {
             return None;
         }
-        let forbidden = specs
-            .project
-            .conventions
-            .forbidden_log_fields
-            .iter()
-            .map(|f| f.as_str())
-            .chain(SECRET_LOG_FIELDS)
-            .collect();
+        let forbidden = forbidden_fields(specs).into_iter().collect();
         Some(LineChecker {
             by_target,
             forbidden,

@@ -52,14 +52,6 @@ pub fn check_targets(specs: &Specs, diags: &mut Diagnostics) {
 /// the collector), and the line fields with a closed domain.
 pub const LINE_STREAM_LABELS: [&str; 4] = ["service", "level", "event", "target"];
 
-/// Words that cannot be a parameter name of the generated functions.
-const RUST_KEYWORDS: [&str; 38] = [
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
-    "where", "while", "gen",
-];
-
 /// A log event or field name: snake_case ASCII, starting with a letter.
 pub fn is_snake(name: &str) -> bool {
     let mut chars = name.chars();
@@ -137,7 +129,9 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
                     )
                     .help(format!("the runtime writes {}; name the event's field differently", LOG_LINE_FIELDS.join(", "))),
                 );
-            } else if RUST_KEYWORDS.contains(&fname) {
+            } else if crate::case::RUST_KEYWORDS.contains(&fname)
+                || matches!(fname, "self" | "super")
+            {
                 diags.push(
                     Diagnostic::error(
                         CODE_LOG_NAME,

@@ -51,31 +51,15 @@ struct LogService {
 pub const DEFAULT_LOG_PATHS: &str = "/var/log/obspec/*.jsonl";
 
 fn anchored(names: &[&str]) -> String {
-    let alts: Vec<String> = names.iter().map(|n| regex_escape(n)).collect();
+    let alts: Vec<String> = names
+        .iter()
+        .map(|n| crate::escape::regex_literal(n))
+        .collect();
     format!("^({})$", alts.join("|"))
 }
 
-fn regex_escape(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn log_pipeline(loaded: &Loaded, c: &crate::model::Collector) -> Option<LogPipeline> {
-    let conv = &loaded.specs.project.conventions;
-    let mut forbidden: Vec<&str> = conv
-        .forbidden_log_fields
-        .iter()
-        .map(|f| f.as_str())
-        .chain(crate::model::SECRET_LOG_FIELDS)
-        .collect();
-    forbidden.sort_unstable();
-    forbidden.dedup();
+    let forbidden = crate::logs::forbidden_fields(&loaded.specs);
     let services: Vec<LogService> = loaded
         .specs
         .services

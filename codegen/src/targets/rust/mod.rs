@@ -29,20 +29,12 @@ pub use crate::case::{snake, upper_camel};
 pub mod layout;
 use layout::{arm, assign, atom, field, field_init, list, Doc, Kind};
 
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
-    "typeof", "unsized", "virtual", "yield",
-];
-
 /// A snake_case identifier, raw if it is a keyword (`type` → `r#type`).
 pub fn field_ident(s: &str) -> String {
     let s = snake(s);
     match s.as_str() {
         "self" | "super" | "crate" | "Self" => format!("{s}_"),
-        k if KEYWORDS.contains(&k) => format!("r#{k}"),
+        k if crate::case::RUST_KEYWORDS.contains(&k) => format!("r#{k}"),
         _ => s,
     }
 }

@@ -1,0 +1,319 @@
+//! HTTP for `obspec live-check`: one exposition fetched as Prometheus fetches
+//! it (content negotiation by `Accept`, gzip, a timeout and a size limit),
+//! and the Prometheus HTTP API (series, metadata). Credentials come from the
+//! environment or from files, never from flags: flags leak into shell history
+//! and process lists.
+//!
+//! - `OBSPEC_BEARER_TOKEN`, or `OBSPEC_BEARER_TOKEN_FILE`;
+//! - `OBSPEC_BASIC_AUTH_USERNAME` with `OBSPEC_BASIC_AUTH_PASSWORD`, or
+//!   `OBSPEC_BASIC_AUTH_PASSWORD_FILE`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use obspec_core::expr::exposition::Format;
+
+/// The `Accept` header Prometheus sends when it scrapes: OpenMetrics first,
+/// then the text format.
+pub const SCRAPE_ACCEPT: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+/// How to reach an endpoint.
+#[derive(Debug, Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    authorization: Option<String>,
+    /// The most bytes read from one response (after decompression).
+    pub max_bytes: u64,
+}
+
+/// An error reaching an endpoint: a usage or connection problem (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchError(pub String);
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+fn base64(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(T[(n >> shift & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A credential from `VAR` or the file `VAR_FILE` names.
+fn secret(var: &str) -> Result<Option<String>, FetchError> {
+    if let Ok(v) = std::env::var(var) {
+        return Ok(Some(v));
+    }
+    let file_var = format!("{var}_FILE");
+    match std::env::var(&file_var) {
+        Ok(path) => std::fs::read_to_string(&path)
+            .map(|s| Some(s.trim_end_matches(['\n', '\r']).to_string()))
+            .map_err(|e| FetchError(format!("{file_var}={path}: {e}"))),
+        Err(_) => Ok(None),
+    }
+}
+
+impl Client {
+    /// A client with a `timeout` for each whole request and credentials from
+    /// the environment.
+    pub fn from_env(timeout: Duration, max_bytes: u64) -> Result<Client, FetchError> {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .build();
+        let authorization = match (
+            secret("OBSPEC_BEARER_TOKEN")?,
+            std::env::var("OBSPEC_BASIC_AUTH_USERNAME").ok(),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(FetchError(
+                    "both OBSPEC_BEARER_TOKEN and OBSPEC_BASIC_AUTH_USERNAME are set: give one"
+                        .into(),
+                ))
+            }
+            (Some(token), None) => Some(format!("Bearer {}", token.trim())),
+            (None, Some(user)) => {
+                let password = secret("OBSPEC_BASIC_AUTH_PASSWORD")?.unwrap_or_default();
+                Some(format!(
+                    "Basic {}",
+                    base64(format!("{user}:{password}").as_bytes())
+                ))
+            }
+            (None, None) => None,
+        };
+        Ok(Client {
+            agent: config.new_agent(),
+            authorization,
+            max_bytes,
+        })
+    }
+
+    fn get(&self, url: &str, accept: &str) -> Result<(String, String), FetchError> {
+        let mut req = self.agent.get(url).header("Accept", accept);
+        if let Some(a) = &self.authorization {
+            req = req.header("Authorization", a);
+        }
+        let mut resp = req
+            .call()
+            .map_err(|e| FetchError(format!("{}: {e}", redact_url(url))))?;
+        let status = resp.status();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(self.max_bytes)
+            .read_to_string()
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(n) => FetchError(format!(
+                    "{}: the response is larger than the limit of {n} bytes (--max-bytes)",
+                    redact_url(url)
+                )),
+                e => FetchError(format!("{}: {e}", redact_url(url))),
+            })?;
+        if !status.is_success() {
+            let first = body
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect::<String>();
+            return Err(FetchError(format!(
+                "{}: HTTP {}{}",
+                redact_url(url),
+                status.as_u16(),
+                if first.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {first}")
+                }
+            )));
+        }
+        Ok((content_type, body))
+    }
+
+    /// One exposition, negotiated like a Prometheus scrape.
+    pub fn scrape(&self, url: &str) -> Result<(String, Format), FetchError> {
+        let (ct, body) = self.get(url, SCRAPE_ACCEPT)?;
+        Ok((body, Format::from_content_type(&ct)))
+    }
+
+    /// A Prometheus API call: the `data` member of its JSON answer.
+    pub fn api(
+        &self,
+        base: &str,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<serde_json::Value, FetchError> {
+        let mut url = format!("{}{path}", base.trim_end_matches('/'));
+        for (i, (k, v)) in params.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&encode(k));
+            url.push('=');
+            url.push_str(&encode(v));
+        }
+        let (_, body) = self.get(&url, "application/json")?;
+        let v: serde_json::Value = serde_json::from_str(&body).map_err(|e| {
+            FetchError(format!(
+                "{}: not a Prometheus API answer: {e}",
+                redact_url(&url)
+            ))
+        })?;
+        if v["status"] != "success" {
+            return Err(FetchError(format!(
+                "{}: {}",
+                redact_url(&url),
+                v["error"].as_str().unwrap_or("the API call failed")
+            )));
+        }
+        Ok(v["data"].clone())
+    }
+
+    /// Every series matching `selector` seen in the last `lookback_s` seconds.
+    pub fn series(
+        &self,
+        base: &str,
+        selector: &str,
+        lookback_s: u64,
+    ) -> Result<Vec<BTreeMap<String, String>>, FetchError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let start = now.saturating_sub(lookback_s).to_string();
+        let end = now.to_string();
+        let data = self.api(
+            base,
+            "/api/v1/series",
+            &[("match[]", selector), ("start", &start), ("end", &end)],
+        )?;
+        Ok(data
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| {
+                        Some(
+                            s.as_object()?
+                                .iter()
+                                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                                .collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// The metadata Prometheus scraped: `metric → (type, help, unit)`.
+    pub fn metadata(
+        &self,
+        base: &str,
+    ) -> Result<BTreeMap<String, (String, String, String)>, FetchError> {
+        let data = self.api(base, "/api/v1/metadata", &[])?;
+        let mut out = BTreeMap::new();
+        if let Some(m) = data.as_object() {
+            for (name, entries) in m {
+                if let Some(e) = entries.as_array().and_then(|a| a.first()) {
+                    let s = |k: &str| e[k].as_str().unwrap_or("").to_string();
+                    out.insert(name.clone(), (s("type"), s("help"), s("unit")));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Percent-encoding for query parameters.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A URL with its user information and query left out, for messages.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    // User information sits in the authority, before the first `/`.
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let rest = match rest[..authority_end].rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    let rest = rest.split('?').next().unwrap_or(rest);
+    if scheme.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{scheme}://{rest}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_and_urls() {
+        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
+        assert_eq!(base64(b"a"), "YQ==");
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(
+            redact_url("https://u:p@h:9090/metrics?token=x"),
+            "https://h:9090/metrics"
+        );
+        assert_eq!(redact_url("http://h/a@b"), "http://h/a@b");
+        assert_eq!(encode("{job=\"a b\"}"), "%7Bjob%3D%22a%20b%22%7D");
+    }
+}
+
+/// The Prometheus at `base`, through this client.
+pub struct Prometheus<'a> {
+    pub client: &'a Client,
+    pub base: &'a str,
+}
+
+impl obspec_core::ops::live_check::PrometheusApi for Prometheus<'_> {
+    fn series(
+        &self,
+        selector: &str,
+        lookback_s: u64,
+    ) -> Result<obspec_core::ops::live_check::Series, String> {
+        self.client
+            .series(self.base, selector, lookback_s)
+            .map_err(|e| e.to_string())
+    }
+
+    fn metadata(&self) -> Result<BTreeMap<String, (String, String, String)>, String> {
+        self.client.metadata(self.base).map_err(|e| e.to_string())
+    }
+}

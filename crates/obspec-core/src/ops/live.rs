@@ -1,0 +1,840 @@
+//! `obspec live-check`: a service's spec held against what the service
+//! exposes (an exposition) or what a Prometheus stores for it. Findings are
+//! coded in the lint catalog (OBS311–OBS320) and located at the spec line
+//! they contradict: the metric, its label, the label's domain, its buckets.
+//!
+//! The comparison works on metric families summarised by
+//! [`crate::expr::exposition`]; the Prometheus mode builds the same summaries from
+//! the HTTP API, so both modes share every check.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::expr::exposition::{Exposition, Family};
+use crate::expr::series::estimate;
+use obspec_spec::diag::{Diagnostic, Diagnostics, Severity};
+use obspec_spec::model::{Metric, MetricType, Service, Specs};
+
+pub const CODE_ABSENT: &str = "OBS311";
+pub const CODE_UNDECLARED: &str = "OBS312";
+pub const CODE_TYPE: &str = "OBS313";
+pub const CODE_METADATA: &str = "OBS314";
+pub const CODE_EXTRA_LABEL: &str = "OBS315";
+pub const CODE_MISSING_LABEL: &str = "OBS316";
+pub const CODE_DOMAIN_VALUE: &str = "OBS317";
+pub const CODE_SERIES: &str = "OBS318";
+pub const CODE_BUCKETS: &str = "OBS319";
+pub const CODE_NO_SERIES: &str = "OBS320";
+
+/// Metric name prefixes of well-known client libraries and exporters'
+/// own process metrics: not the service's, not findings.
+pub const CLIENT_LIBRARY_PREFIXES: [&str; 12] = [
+    "process_",
+    "go_",
+    "promhttp_",
+    "python_",
+    "jvm_",
+    "nodejs_",
+    "dotnet_",
+    "tokio_",
+    "scrape_",
+    "otel_scope_",
+    "target_info",
+    "up",
+];
+
+/// What the check was given besides the exposition.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--service`: the service to check (else the only one, or the one whose
+    /// namespace the exposition uses).
+    pub service: Option<String>,
+    /// Labels the scrape adds (`job`, `instance`, the project's required
+    /// target labels): expected, never findings.
+    pub target_labels: Vec<String>,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub service: String,
+    pub diagnostics: Diagnostics,
+    /// Declared metrics compared.
+    pub metrics_checked: usize,
+    /// Series of the service's families.
+    pub series_seen: usize,
+}
+
+impl Report {
+    /// `obspec live-check: payment-gateway: 3 metrics checked, 57 series seen, 0 errors, 1 warning`.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "obspec live-check: {}: {} checked, {} seen, {}, {}",
+            self.service,
+            plural(self.metrics_checked, "metric"),
+            plural(self.series_seen, "series").replace("seriess", "series"),
+            plural(self.diagnostics.count(Severity::Error), "error"),
+            plural(self.diagnostics.count(Severity::Warning), "warning"),
+        )
+    }
+}
+
+/// Picks the service: by name, the only one, or the one whose namespace most
+/// families start with.
+pub fn select_service<'a>(
+    specs: &'a Specs,
+    wanted: Option<&str>,
+    expo: &Exposition,
+) -> Result<&'a Service, String> {
+    if let Some(w) = wanted {
+        return specs
+            .services
+            .iter()
+            .find(|s| s.service.value == w)
+            .ok_or_else(|| {
+                format!(
+                    "no service `{w}` in the specs (there are: {})",
+                    specs
+                        .services
+                        .iter()
+                        .map(|s| s.service.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+    }
+    match specs.services.as_slice() {
+        [] => Err("the specs declare no service".into()),
+        [only] => Ok(only),
+        many => {
+            let score = |s: &Service| {
+                let prefix = format!("{}_", s.namespace.value);
+                expo.families
+                    .iter()
+                    .filter(|f| f.name.starts_with(&prefix))
+                    .count()
+            };
+            let best = many.iter().map(score).max().unwrap_or(0);
+            let top: Vec<&Service> = many.iter().filter(|s| score(s) == best).collect();
+            match top.as_slice() {
+                [one] if best > 0 => Ok(one),
+                _ => Err(format!(
+                    "several services could be meant ({}): pass --service",
+                    top.iter()
+                        .map(|s| s.service.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+        }
+    }
+}
+
+/// The family a declared metric is exposed as: its own name, or (counters
+/// and infos in OpenMetrics) the name without `_total` / `_info`.
+fn family_for<'e>(expo: &'e Exposition, name: &str, m: &Metric) -> Option<&'e Family> {
+    expo.family(name).or_else(|| match m.kind.value {
+        MetricType::Counter => name.strip_suffix("_total").and_then(|b| expo.family(b)),
+        MetricType::Info => name.strip_suffix("_info").and_then(|b| expo.family(b)),
+        _ => None,
+    })
+}
+
+/// `a, b, c` and `… and 7 more`.
+fn some(values: &[&str], limit: usize) -> String {
+    let shown: Vec<String> = values
+        .iter()
+        .take(limit)
+        .map(|v| format!("`{v}`"))
+        .collect();
+    if values.len() > limit {
+        format!("{} and {} more", shown.join(", "), values.len() - limit)
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn same_bound(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+}
+
+/// Compares the service `svc` of `specs` with `expo`.
+pub fn check(specs: &Specs, svc: &Service, expo: &Exposition, opts: &Options) -> Report {
+    let mut diags = Diagnostics::default();
+    let conv = &specs.project.conventions;
+    let mut expected_extra: BTreeSet<&str> =
+        opts.target_labels.iter().map(String::as_str).collect();
+    for l in &conv.required_target_labels {
+        expected_extra.insert(l.value.as_str());
+    }
+    let mut claimed: BTreeSet<&str> = BTreeSet::new();
+    let mut series_seen = 0usize;
+    let mut checked = 0usize;
+    for (name, m) in svc.metrics.iter() {
+        checked += 1;
+        let Some(f) = family_for(expo, name, m) else {
+            diags.push(
+                Diagnostic::error(CODE_ABSENT, name.span, format!("`{}` is declared but not exposed", name.value))
+                    .help("the service does not create it (not rebuilt, renamed, or no label set used yet): a labelled metric appears once a label set is used; pre-create its closed-domain series at start"),
+            );
+            continue;
+        };
+        claimed.insert(f.name.as_str());
+        series_seen += f.series;
+        check_family(specs, svc, name, m, f, &expected_extra, &mut diags);
+    }
+    // Families nobody declared.
+    let prefix = format!("{}_", svc.namespace.value);
+    let mut foreign = Vec::new();
+    for f in &expo.families {
+        if claimed.contains(f.name.as_str()) {
+            continue;
+        }
+        if f.name.starts_with(&prefix) {
+            series_seen += f.series;
+            diags.push(
+                Diagnostic::error(
+                    CODE_UNDECLARED,
+                    svc.namespace.span,
+                    format!(
+                        "`{}` ({}, {} series) is exposed in the namespace `{}` but not declared",
+                        f.name,
+                        f.kind.as_deref().unwrap_or("untyped"),
+                        f.series,
+                        svc.namespace.value
+                    ),
+                )
+                .help("declare it in the spec (type, help, labels with bounded domains), or stop exposing it: dashboards and SLOs built on the spec never read it"),
+            );
+        } else if !CLIENT_LIBRARY_PREFIXES
+            .iter()
+            .any(|p| f.name.starts_with(p))
+        {
+            foreign.push(f);
+        }
+    }
+    if !foreign.is_empty() {
+        let names: Vec<&str> = foreign.iter().map(|f| f.name.as_str()).collect();
+        diags.push(
+            Diagnostic::warning(
+                CODE_UNDECLARED,
+                svc.namespace.span,
+                format!(
+                    "{} metric{} outside the namespace `{}` and not from a known client library: {}",
+                    foreign.len(),
+                    if foreign.len() == 1 { "" } else { "s" },
+                    svc.namespace.value,
+                    some(&names, 5)
+                ),
+            )
+            .help("hand-written metrics next to the generated ones: declare them in this or another service's spec"),
+        );
+    }
+    let budget = conv.max_series_per_service.value;
+    if series_seen as u64 > budget {
+        diags.push(
+            Diagnostic::error(
+                CODE_SERIES,
+                svc.service.span,
+                format!("the service exposes {series_seen} series, over the project's `max_series_per_service` of {budget}"),
+            )
+            .help("find the metric whose labels grow (the findings above name them) before the TSDB pays for it"),
+        );
+    }
+    Report {
+        service: svc.service.value.clone(),
+        diagnostics: diags,
+        metrics_checked: checked,
+        series_seen,
+    }
+}
+
+fn check_family(
+    specs: &Specs,
+    svc: &Service,
+    name: &obspec_spec::model::Spanned<String>,
+    m: &Metric,
+    f: &Family,
+    expected_extra: &BTreeSet<&str>,
+    diags: &mut Diagnostics,
+) {
+    // Type.
+    let want = match m.kind.value {
+        MetricType::Counter => "counter",
+        MetricType::Gauge => "gauge",
+        MetricType::Histogram => "histogram",
+        MetricType::Info => "info",
+    };
+    match f.kind.as_deref() {
+        None | Some("untyped" | "unknown") => diags.push(
+            Diagnostic::warning(CODE_TYPE, m.kind.span, format!("`{}` is declared a {want} but exposed without a type", name.value))
+                .help("expose it with `# TYPE`: Prometheus then knows its type for metadata and `rate` checks"),
+        ),
+        // A text-format info metric is a gauge of 1.
+        Some("gauge") if want == "info" => {}
+        Some(k) if k != want => diags.push(
+            Diagnostic::error(CODE_TYPE, m.kind.span, format!("`{}` is declared a {want} but exposed as a {k}", name.value))
+                .help(match (want, k) {
+                    ("histogram", "summary") => "a summary's quantiles cannot be aggregated and have no buckets: the latency SLIs and bucket queries built on the spec read nothing".to_string(),
+                    ("counter", "gauge") => "`rate` of a gauge is meaningless, and a counter exposed as a gauge loses its reset handling".to_string(),
+                    _ => format!("expose it as the spec says, or change the spec's type to {k} and review what reads it"),
+                }),
+        ),
+        _ => {}
+    }
+    // HELP and unit.
+    if let (Some(want), Some(got)) = (&m.help, &f.help) {
+        if want.value.trim() != got.trim() {
+            diags.push(
+                Diagnostic::warning(CODE_METADATA, want.span, format!("HELP of `{}` differs: exposed `{}`", name.value, got.trim()))
+                    .help("the running binary was built from another version of the spec: rebuild, or update the help text"),
+            );
+        }
+    }
+    if let (Some(want), Some(got)) = (&m.unit, &f.unit) {
+        if want.value != *got {
+            diags.push(
+                Diagnostic::warning(
+                    CODE_METADATA,
+                    want.span,
+                    format!("unit of `{}` differs: exposed `{got}`", name.value),
+                )
+                .help("the unit in the name and the metadata must agree with the spec"),
+            );
+        }
+    }
+    // Labels.
+    let declared: BTreeSet<&str> = m
+        .labels
+        .iter()
+        .map(|l| l.value.as_str())
+        .chain(svc.const_labels.keys())
+        .collect();
+    for (label, values) in &f.labels {
+        if declared.contains(label.as_str()) || expected_extra.contains(label.as_str()) {
+            continue;
+        }
+        let v: Vec<&str> = values.iter().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::error(
+                CODE_EXTRA_LABEL,
+                name.span,
+                format!(
+                    "`{}` is exposed with the label `{label}` ({} value{}: {}), which the spec does not give it",
+                    name.value,
+                    v.len(),
+                    if v.len() == 1 { "" } else { "s" },
+                    some(&v, 3)
+                ),
+            )
+            .help("a library or wrapper adds it, or the code passes it by hand: declare it with a bounded domain, or drop it (target labels such as `pod` belong to service discovery)"),
+        );
+    }
+    for l in &m.labels {
+        if !f.labels.contains_key(&l.value) {
+            if f.children > 0 {
+                diags.push(
+                    Diagnostic::error(CODE_MISSING_LABEL, l.span, format!("`{}` is exposed without its label `{}`", name.value, l.value))
+                        .help("queries, SLIs and dashboards that select or group by it read nothing: pass the label when recording"),
+                );
+            }
+        } else if !f.on_every_child.contains(&l.value) {
+            diags.push(
+                Diagnostic::error(CODE_MISSING_LABEL, l.span, format!("some series of `{}` lack the label `{}`", name.value, l.value))
+                    .help("every series of a metric carries the same label names; mixed label sets break aggregation"),
+            );
+        }
+    }
+    // Values against domains.
+    for l in &m.labels {
+        let (Some((dname, dom)), Some(seen)) = (
+            svc.labels.iter().find(|(k, _)| k.value == l.value),
+            f.labels.get(&l.value),
+        ) else {
+            continue;
+        };
+        if let Some(values) = &dom.values {
+            let allowed: BTreeSet<&str> = values.iter().map(|v| v.value.as_str()).collect();
+            let outside: Vec<&str> = seen
+                .iter()
+                .map(String::as_str)
+                .filter(|v| !allowed.contains(v))
+                .collect();
+            if !outside.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_DOMAIN_VALUE,
+                        dname.span,
+                        format!(
+                            "`{}` is exposed with `{}` values outside its closed domain: {}",
+                            name.value,
+                            l.value,
+                            some(&outside, 5)
+                        ),
+                    )
+                    .help("a value built from input or a renamed case: map it onto the declared values, or add it to the domain (and to the queries that enumerate them)"),
+                );
+            }
+        } else if let Some(max) = &dom.max_cardinality {
+            let overflow = dom
+                .overflow_value
+                .as_ref()
+                .map_or("__overflow__", |v| v.value.as_str());
+            let distinct = seen.iter().filter(|v| v.as_str() != overflow).count() as u64;
+            if distinct > max.value {
+                let v: Vec<&str> = seen.iter().map(String::as_str).collect();
+                diags.push(
+                    Diagnostic::error(
+                        CODE_SERIES,
+                        max.span,
+                        format!(
+                            "`{}` is exposed with {distinct} distinct `{}` values, over its `max_cardinality` of {}: {}",
+                            name.value,
+                            l.value,
+                            max.value,
+                            some(&v, 5)
+                        ),
+                    )
+                    .help("the label is fed something unbounded (ids, paths, user input): cap it in code (the generated types overflow to `__overflow__`) or raise the bound"),
+                );
+            }
+        }
+    }
+    for (k, v) in svc.const_labels.iter() {
+        if let Some(seen) = f.labels.get(&k.value) {
+            let other: Vec<&str> = seen
+                .iter()
+                .map(String::as_str)
+                .filter(|s| *s != v.value)
+                .collect();
+            if !other.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_DOMAIN_VALUE,
+                        v.span,
+                        format!(
+                            "`{}` is exposed with the constant label `{}` = {}",
+                            name.value,
+                            k.value,
+                            some(&other, 3)
+                        ),
+                    )
+                    .help("the running service was configured with another value"),
+                );
+            }
+        }
+    }
+    // Series against the estimate and the project's budget.
+    let est = estimate(svc, m);
+    let budget = specs.project.conventions.max_series_per_metric.value;
+    if f.series as u64 > budget {
+        diags.push(
+            Diagnostic::error(CODE_SERIES, name.span, format!("`{}` exposes {} series, over the project's `max_series_per_metric` of {budget}", name.value, f.series))
+                .help("a label takes more values than its domain allows: the findings on its labels say which"),
+        );
+    } else if f.series as u64 > est.series {
+        diags.push(
+            Diagnostic::warning(CODE_SERIES, name.span, format!("`{}` exposes {} series, more than the spec's estimate of {} ({})", name.value, f.series, est.series, est.computation))
+                .help("the spec's domains understate what the service records: the cardinality budget it was reviewed against is wrong"),
+        );
+    }
+    // Buckets.
+    if m.kind.value == MetricType::Histogram && f.kind.as_deref() == Some("histogram") {
+        if let Some(want) = &m.buckets {
+            let mut got = f.buckets.clone();
+            got.sort_by(f64::total_cmp);
+            let want_v: Vec<f64> = want.value.iter().map(|b| b.value).collect();
+            let same = got.len() == want_v.len()
+                && got.iter().zip(&want_v).all(|(a, b)| same_bound(*a, *b));
+            if !same || !f.has_inf_bucket {
+                let fmt = |v: &[f64]| {
+                    v.iter()
+                        .map(|x| crate::format::decimal::fmt_f64(*x))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                diags.push(
+                    Diagnostic::error(
+                        CODE_BUCKETS,
+                        want.span,
+                        if same {
+                            format!("`{}` is exposed without its `+Inf` bucket", name.value)
+                        } else {
+                            format!("`{}` is exposed with buckets [{}], the spec says [{}]", name.value, fmt(&got), fmt(&want_v))
+                        },
+                    )
+                    .help("latency SLIs and quantiles read `le` series by value: with other bounds they read nothing or the wrong bucket"),
+                );
+            }
+        }
+    }
+}
+
+/// Families built from what a Prometheus stores (series by label set, the
+/// metadata it scraped): the same summaries as an exposition's, so the same
+/// checks apply. `series` are the label sets of one metric name each, with
+/// `__name__`.
+pub fn families_from_series(
+    series: &[BTreeMap<String, String>],
+    metadata: &BTreeMap<String, (String, String, String)>,
+) -> Exposition {
+    let mut by_family: BTreeMap<String, Family> = BTreeMap::new();
+    let mut children: BTreeMap<String, BTreeSet<Vec<(String, String)>>> = BTreeMap::new();
+    for s in series {
+        let Some(name) = s.get("__name__") else {
+            continue;
+        };
+        // Fold `_bucket`/`_sum`/`_count` into a histogram or summary family
+        // when the metadata names the base.
+        let (family, suffix) = ["_bucket", "_sum", "_count", "_created"]
+            .iter()
+            .find_map(|suf| {
+                let base = name.strip_suffix(suf)?;
+                let kind = metadata.get(base).map(|m| m.0.as_str());
+                matches!(kind, Some("histogram" | "summary" | "gaugehistogram"))
+                    .then(|| (base.to_string(), *suf))
+            })
+            .unwrap_or((name.clone(), ""));
+        let f = by_family.entry(family.clone()).or_insert_with(|| {
+            let meta = metadata.get(&family);
+            Family {
+                name: family.clone(),
+                kind: meta.map(|m| m.0.clone()),
+                help: meta.map(|m| m.1.clone()).filter(|h| !h.is_empty()),
+                unit: meta.map(|m| m.2.clone()).filter(|u| !u.is_empty()),
+                ..Family::default()
+            }
+        });
+        f.series += 1;
+        if suffix == "_bucket" {
+            match s.get("le").map(String::as_str) {
+                Some("+Inf") => f.has_inf_bucket = true,
+                Some(le) => {
+                    if let Ok(x) = le.parse::<f64>() {
+                        if !f.buckets.iter().any(|b| same_bound(*b, x)) {
+                            f.buckets.push(x);
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        let child: Vec<(String, String)> = s
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "__name__" | "le" | "quantile"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let names: BTreeSet<String> = child.iter().map(|(k, _)| k.clone()).collect();
+        let set = children.entry(family).or_default();
+        if set.is_empty() {
+            f.on_every_child = names.clone();
+        } else {
+            f.on_every_child.retain(|k| names.contains(k));
+        }
+        for (k, v) in &child {
+            f.labels.entry(k.clone()).or_default().insert(v.clone());
+        }
+        set.insert(child);
+    }
+    let mut families: Vec<Family> = by_family
+        .into_iter()
+        .map(|(name, mut f)| {
+            f.children = children.get(&name).map_or(0, BTreeSet::len);
+            f
+        })
+        .collect();
+    families.sort_by(|a, b| a.name.cmp(&b.name));
+    let series = families.iter().map(|f| f.series).sum();
+    Exposition { families, series }
+}
+
+/// A selector an expression of the spec reads, and where.
+#[derive(Debug, Clone)]
+pub struct SelectorUse {
+    /// The selector as PromQL prints it, offsets and ranges left out.
+    pub selector: String,
+    pub metric: String,
+    /// `(label, op, value)` of every matcher but the name.
+    pub matchers: Vec<(String, String, String)>,
+    pub span: obspec_spec::source::Span,
+    /// `alert \`X\``, `SLO \`y\``, `recording \`z\``.
+    pub what: String,
+}
+
+/// Every raw-series selector the service's alerts, SLIs and recordings read
+/// (recorded series, with a `:` in their names, are left out: they exist only
+/// where the rules are loaded).
+pub fn selector_uses(svc: &Service) -> Vec<SelectorUse> {
+    let mut exprs: Vec<(String, obspec_spec::source::Span, String)> = Vec::new();
+    for (name, a) in svc.alerts.iter() {
+        exprs.push((
+            a.expr.value.clone(),
+            a.expr.span,
+            format!("alert `{}`", name.value),
+        ));
+    }
+    for (name, r) in svc.recordings.iter() {
+        exprs.push((
+            r.expr.value.clone(),
+            r.expr.span,
+            format!("recording `{}`", name.value),
+        ));
+    }
+    for (name, slo) in svc.slos.iter() {
+        let what = format!("SLO `{}`", name.value);
+        let sli = &slo.sli;
+        for e in [&sli.errors, &sli.total].into_iter().flatten() {
+            exprs.push((e.value.clone(), e.span, what.clone()));
+        }
+        if let Some(l) = &sli.latency {
+            let sel = l
+                .selector
+                .as_ref()
+                .map_or(String::new(), |s| s.value.clone());
+            exprs.push((
+                format!("{}_count{sel}", l.metric.value),
+                l.metric.span,
+                what.clone(),
+            ));
+        }
+        if let Some(r) = &sli.error_ratio {
+            let text = crate::slo::windows::WINDOW_PLACEHOLDERS
+                .iter()
+                .fold(r.value.clone(), |t, p| t.replace(p, "5m"));
+            exprs.push((text, r.span, what.clone()));
+        }
+        if let Some(t) = &sli.threshold {
+            exprs.push((t.query.value.clone(), t.query.span, what.clone()));
+        }
+    }
+    let mut out = Vec::new();
+    for (text, span, what) in exprs {
+        let Ok(e) = promql_parser::parser::parse(&text) else {
+            continue;
+        };
+        for vs in crate::expr::promql::selectors(&e) {
+            let Some(metric) = crate::expr::promql::selector_name(vs) else {
+                continue;
+            };
+            if metric.contains(':') || metric == "ALERTS" || metric == "ALERTS_FOR_STATE" {
+                continue;
+            }
+            let matchers: Vec<(String, String, String)> = vs
+                .matchers
+                .matchers
+                .iter()
+                .filter(|m| m.name != "__name__")
+                .map(|m| (m.name.clone(), m.op.to_string(), m.value.clone()))
+                .collect();
+            let inner: Vec<String> = matchers
+                .iter()
+                .map(|(k, op, v)| format!("{k}{op}{}", crate::format::escape::promql_str(v)))
+                .collect();
+            let selector = if inner.is_empty() {
+                metric.to_string()
+            } else {
+                format!("{metric}{{{}}}", inner.join(", "))
+            };
+            out.push(SelectorUse {
+                selector,
+                metric: metric.to_string(),
+                matchers,
+                span,
+                what: what.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Whether a label value satisfies a matcher (`=`, `!=`, `=~`, `!~`; regexes
+/// anchored as PromQL anchors them).
+fn matches(op: &str, pattern: &str, value: &str) -> bool {
+    match op {
+        "=" => value == pattern,
+        "!=" => value != pattern,
+        "=~" | "!~" => {
+            let hit =
+                regex::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|r| r.is_match(value));
+            (op == "=~") == hit
+        }
+        _ => true,
+    }
+}
+
+/// Reports the selectors that return no series in a Prometheus, explained
+/// against what it does store for the metric. `series_of` answers a
+/// selector with its series' label sets (`__name__` included).
+pub fn check_selectors<E: std::fmt::Display>(
+    uses: &[SelectorUse],
+    mut series_of: impl FnMut(&str) -> Result<Vec<BTreeMap<String, String>>, E>,
+    diags: &mut Diagnostics,
+) -> Result<usize, E> {
+    let mut answers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut of_metric: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
+    for u in uses {
+        let n = match answers.get(&u.selector) {
+            Some(n) => *n,
+            None => {
+                let n = series_of(&u.selector)?.len();
+                answers.insert(u.selector.clone(), n);
+                n
+            }
+        };
+        if n > 0 {
+            continue;
+        }
+        if !of_metric.contains_key(&u.metric) {
+            let all = series_of(&format!(
+                "{{__name__={}}}",
+                crate::format::escape::promql_str(&u.metric)
+            ))?;
+            of_metric.insert(u.metric.clone(), all);
+        }
+        let all = &of_metric[&u.metric];
+        let why = if all.is_empty() {
+            format!("Prometheus stores no series of `{}` at all", u.metric)
+        } else {
+            // The first matcher no stored series satisfies, with the values seen.
+            let failing = u.matchers.iter().find(|(k, op, v)| {
+                !all.iter()
+                    .any(|s| matches(op, v, s.get(k).map_or("", String::as_str)))
+            });
+            match failing {
+                Some((k, op, v)) => {
+                    let mut seen: Vec<&str> = all
+                        .iter()
+                        .filter_map(|s| s.get(k).map(String::as_str))
+                        .collect();
+                    seen.sort_unstable();
+                    seen.dedup();
+                    if seen.is_empty() {
+                        format!("`{}` has {} series, none with the label `{k}` (matcher `{k}{op}\"{v}\"`)", u.metric, all.len())
+                    } else {
+                        format!("`{}` has {} series, but its `{k}` values ({}) never satisfy `{k}{op}\"{v}\"`", u.metric, all.len(), some(&seen, 5))
+                    }
+                }
+                None => format!(
+                    "`{}` has {} series, but none satisfies all of the matchers together",
+                    u.metric,
+                    all.len()
+                ),
+            }
+        };
+        diags.push(
+            Diagnostic::warning(CODE_NO_SERIES, u.span, format!("{} reads `{}`, which returns no series: {why}", u.what, u.selector))
+                .help("the rule evaluates to nothing and its alert can never fire: fix the matcher, or the label value the service exposes"),
+        );
+    }
+    Ok(answers.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::exposition::{parse, Format};
+
+    const SPEC: &str = "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  route: {max_cardinality: 2}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n  shop_latency_seconds: {type: histogram, unit: seconds, help: Latency., labels: [route], buckets: [0.1, 0.5]}\n";
+
+    fn run(expo: &str) -> Report {
+        let loaded = crate::lint::check_texts([("shop.yaml", SPEC)]);
+        assert!(loaded.diagnostics.is_empty());
+        let e = parse(expo, Format::Text).unwrap();
+        let svc = select_service(&loaded.specs, None, &e).unwrap();
+        check(&loaded.specs, svc, &e, &Options::default())
+    }
+
+    fn codes(r: &Report) -> Vec<&'static str> {
+        r.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    const GOOD: &str = "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 3\nshop_orders_total{status=\"failed\"} 1\n# HELP shop_latency_seconds Latency.\n# TYPE shop_latency_seconds histogram\nshop_latency_seconds_bucket{route=\"a\",le=\"0.1\"} 1\nshop_latency_seconds_bucket{route=\"a\",le=\"0.5\"} 1\nshop_latency_seconds_bucket{route=\"a\",le=\"+Inf\"} 1\nshop_latency_seconds_sum{route=\"a\"} 0.05\nshop_latency_seconds_count{route=\"a\"} 1\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1\n";
+
+    #[test]
+    fn conforming_exposition_is_clean() {
+        let r = run(GOOD);
+        assert!(r.diagnostics.is_empty(), "{:?}", codes(&r));
+        assert_eq!(r.metrics_checked, 2);
+        assert_eq!(r.series_seen, 7);
+    }
+
+    #[test]
+    fn deviations_are_reported() {
+        let bad = GOOD
+            .replace("status=\"failed\"", "status=\"FAILED\"")
+            .replace("le=\"0.5\"", "le=\"1\"")
+            .replace(
+                "# TYPE shop_orders_total counter",
+                "# TYPE shop_orders_total gauge",
+            )
+            + "# TYPE shop_carts gauge\nshop_carts{pod=\"a\"} 1\nhandmade_total 2\n";
+        let r = run(&bad);
+        let c = codes(&r);
+        for want in [CODE_DOMAIN_VALUE, CODE_BUCKETS, CODE_TYPE, CODE_UNDECLARED] {
+            assert!(c.contains(&want), "{want} missing in {c:?}");
+        }
+        let text: Vec<String> = r.diagnostics.iter().map(|d| d.message.clone()).collect();
+        assert!(text.iter().any(|m| m.contains("`FAILED`")), "{text:?}");
+        assert!(
+            text.iter().any(|m| m.contains("handmade_total")),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn labels_and_cardinality() {
+        let bad = GOOD.replace(
+            "shop_orders_total{status=\"ok\"} 3",
+            "shop_orders_total{status=\"ok\",pod=\"p1\"} 3",
+        ) + "";
+        let r = run(&bad);
+        assert!(codes(&r).contains(&CODE_EXTRA_LABEL), "{:?}", codes(&r));
+        let mut many = String::from("# TYPE shop_latency_seconds histogram\n");
+        for route in ["a", "b", "c"] {
+            for le in ["0.1", "0.5", "+Inf"] {
+                many.push_str(&format!(
+                    "shop_latency_seconds_bucket{{route=\"{route}\",le=\"{le}\"}} 1\n"
+                ));
+            }
+        }
+        let r = run(&many);
+        let c = codes(&r);
+        assert!(c.contains(&CODE_SERIES), "{c:?}");
+        assert!(c.contains(&CODE_ABSENT), "{c:?}");
+    }
+
+    #[test]
+    fn selectors_without_series_are_explained() {
+        let spec = format!("{SPEC}alerts:\n  ShopFailing:\n    expr: 'sum(rate(shop_orders_total{{status=\"failed\"}}[5m])) > 1'\n    severity: warning\n    summary: Orders fail.\n");
+        let loaded = crate::lint::check_texts([("shop.yaml", spec.as_str())]);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let uses = selector_uses(&loaded.specs.services[0]);
+        assert_eq!(uses.len(), 1);
+        let mut diags = Diagnostics::default();
+        let stored: Vec<BTreeMap<String, String>> =
+            vec![[("__name__", "shop_orders_total"), ("status", "ok")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()];
+        let n = check_selectors(
+            &uses,
+            |sel| -> Result<_, String> {
+                Ok(if sel.contains("failed") {
+                    vec![]
+                } else {
+                    stored.clone()
+                })
+            },
+            &mut diags,
+        )
+        .unwrap();
+        assert_eq!(n, 1);
+        let d: Vec<_> = diags.iter().collect();
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message.contains("`status` values (`ok`)"),
+            "{}",
+            d[0].message
+        );
+    }
+}

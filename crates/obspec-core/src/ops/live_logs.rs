@@ -1,0 +1,733 @@
+//! The checker of JSONL log lines that `obspec live-check --logs` runs:
+//! every line of a service's `target` against the events its spec declares
+//! (fields, types, closed values, forbidden fields), in parallel chunks so
+//! that memory stays bounded by a few chunks.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use obspec_spec::model::{LogEvent, LogFieldType, Specs, LOG_LINE_FIELDS};
+use obspec_spec::source::Span;
+
+use crate::expr::logs::{forbidden_fields, target_of};
+
+pub const CODE_NOT_JSON: &str = "OBS611";
+pub const CODE_UNKNOWN_EVENT: &str = "OBS612";
+pub const CODE_MISSING_FIELD: &str = "OBS613";
+pub const CODE_FIELD_TYPE: &str = "OBS614";
+pub const CODE_FIELD_DOMAIN: &str = "OBS615";
+pub const CODE_FORBIDDEN_FIELD: &str = "OBS616";
+pub const CODE_UNDECLARED_FIELD: &str = "OBS617";
+
+/// How one field of an event is checked.
+struct FieldCheck<'a> {
+    kind: LogFieldType,
+    values: HashSet<&'a str>,
+    required: bool,
+    span: Span,
+}
+
+struct EventCheck<'a> {
+    level: &'static str,
+    message: &'a str,
+    fields: HashMap<&'a str, FieldCheck<'a>>,
+    span: Span,
+}
+
+/// The events of one service, compiled for checking lines.
+struct ServiceCheck<'a> {
+    name: &'a str,
+    events: HashMap<&'a str, EventCheck<'a>>,
+}
+
+/// One finding about a log line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineFinding {
+    pub code: &'static str,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// The input line, from 1.
+    pub line: u64,
+    /// The field the finding is about, if any.
+    pub field: Option<String>,
+    pub message: String,
+    /// Where the spec declares what the line breaks.
+    pub spec: Option<Span>,
+}
+
+/// The checker of JSONL log lines against the specs' log events. Lines are
+/// routed to a service by their `target`; lines of other targets (libraries)
+/// are counted, not checked.
+pub struct LineChecker<'a> {
+    by_target: HashMap<String, ServiceCheck<'a>>,
+    forbidden: HashSet<&'a str>,
+}
+
+/// Totals of a run.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LineTotals {
+    pub lines: u64,
+    pub checked: u64,
+    pub other_targets: u64,
+    pub errors: u64,
+    pub warnings: u64,
+}
+
+impl<'a> LineChecker<'a> {
+    /// A checker for the services of `specs` with a `logs:` section (only
+    /// `service`, when given). `None`: no such service.
+    pub fn new(specs: &'a Specs, service: Option<&str>) -> Option<Self> {
+        let mut by_target = HashMap::new();
+        for svc in &specs.services {
+            let Some(logs) = &svc.logs else { continue };
+            if service.is_some_and(|s| s != svc.service.value) {
+                continue;
+            }
+            let events = logs
+                .events
+                .iter()
+                .map(|(n, e): (_, &'a LogEvent)| {
+                    let fields = e
+                        .fields
+                        .iter()
+                        .map(|(f, fc)| {
+                            (
+                                f.as_str(),
+                                FieldCheck {
+                                    kind: fc.kind.value,
+                                    values: fc
+                                        .values
+                                        .iter()
+                                        .flatten()
+                                        .map(|v| v.as_str())
+                                        .collect(),
+                                    required: !fc.is_optional(),
+                                    span: f.span,
+                                },
+                            )
+                        })
+                        .collect();
+                    (
+                        n.as_str(),
+                        EventCheck {
+                            level: e.level.value.as_line(),
+                            message: e.message.as_str(),
+                            fields,
+                            span: n.span,
+                        },
+                    )
+                })
+                .collect();
+            by_target.insert(
+                target_of(svc),
+                ServiceCheck {
+                    name: svc.service.as_str(),
+                    events,
+                },
+            );
+        }
+        if by_target.is_empty() {
+            return None;
+        }
+        let forbidden = forbidden_fields(specs).into_iter().collect();
+        Some(LineChecker {
+            by_target,
+            forbidden,
+        })
+    }
+
+    /// The services checked, by name.
+    pub fn services(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.by_target.values().map(|s| s.name).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Checks one line (without its newline), calling `report` per finding.
+    pub fn check_line(
+        &self,
+        text: &str,
+        line: u64,
+        totals: &mut LineTotals,
+        mut report: impl FnMut(LineFinding),
+    ) {
+        totals.lines += 1;
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if text.trim().is_empty() {
+            return;
+        }
+        let mut push = |totals: &mut LineTotals, f: LineFinding| {
+            if f.severity == "error" {
+                totals.errors += 1;
+            } else {
+                totals.warnings += 1;
+            }
+            report(f);
+        };
+        let finding = |code, field: Option<&str>, message: String, spec| LineFinding {
+            code,
+            severity: if code == CODE_UNDECLARED_FIELD {
+                "warning"
+            } else {
+                "error"
+            },
+            line,
+            field: field.map(str::to_string),
+            message,
+            spec,
+        };
+        let obj: Map<String, Value> = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(o)) => o,
+            Ok(other) => {
+                let kind = json_kind(&other);
+                push(
+                    totals,
+                    finding(
+                        CODE_NOT_JSON,
+                        None,
+                        format!("the line is JSON {kind}, not an object"),
+                        None,
+                    ),
+                );
+                return;
+            }
+            Err(e) => {
+                push(
+                    totals,
+                    finding(
+                        CODE_NOT_JSON,
+                        None,
+                        format!("the line is not JSON: {e}"),
+                        None,
+                    ),
+                );
+                return;
+            }
+        };
+        let target = obj.get("target").and_then(Value::as_str);
+        let Some(svc) = target.and_then(|t| self.by_target.get(t)) else {
+            if target.is_none() {
+                push(
+                    totals,
+                    finding(
+                        CODE_MISSING_FIELD,
+                        Some("target"),
+                        "the line has no string `target`: it cannot be told apart from other logs"
+                            .into(),
+                        None,
+                    ),
+                );
+            } else {
+                totals.other_targets += 1;
+            }
+            return;
+        };
+        totals.checked += 1;
+        // Forbidden fields, wherever the line has them, unless the line's
+        // event declares the field (hashed).
+        let own = obj
+            .get("event")
+            .and_then(Value::as_str)
+            .and_then(|e| svc.events.get(e));
+        for k in obj.keys() {
+            let declared = match own {
+                Some(e) => e.fields.contains_key(k.as_str()),
+                None => svc
+                    .events
+                    .values()
+                    .any(|e| e.fields.contains_key(k.as_str())),
+            };
+            if self.forbidden.contains(k.as_str()) && !declared {
+                push(
+                    totals,
+                    finding(
+                        CODE_FORBIDDEN_FIELD,
+                        Some(k),
+                        format!("field `{k}` is personal data or a secret, forbidden in log lines"),
+                        None,
+                    ),
+                );
+            }
+        }
+        for f in ["timestamp", "level", "message"] {
+            match obj.get(f) {
+                Some(Value::String(_)) => {}
+                Some(v) => push(
+                    totals,
+                    finding(
+                        CODE_FIELD_TYPE,
+                        Some(f),
+                        format!("line field `{f}` is {}, not a string", json_kind(v)),
+                        None,
+                    ),
+                ),
+                None => push(
+                    totals,
+                    finding(
+                        CODE_MISSING_FIELD,
+                        Some(f),
+                        format!("the line has no `{f}`"),
+                        None,
+                    ),
+                ),
+            }
+        }
+        if let Some(Value::String(ts)) = obj.get("timestamp") {
+            if !is_rfc3339(ts) {
+                push(
+                    totals,
+                    finding(
+                        CODE_FIELD_TYPE,
+                        Some("timestamp"),
+                        format!("`timestamp` `{ts}` is not an RFC 3339 date-time"),
+                        None,
+                    ),
+                );
+            }
+        }
+        for (f, len) in [("trace_id", 32), ("span_id", 16)] {
+            if let Some(v) = obj.get(f) {
+                let ok = v.as_str().is_some_and(|s| {
+                    s.len() == len
+                        && s.bytes()
+                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                });
+                if !ok {
+                    push(
+                        totals,
+                        finding(
+                            CODE_FIELD_TYPE,
+                            Some(f),
+                            format!("`{f}` is not {len} lowercase hex digits"),
+                            None,
+                        ),
+                    );
+                }
+            }
+        }
+        let Some(event_name) = obj.get("event").and_then(Value::as_str) else {
+            push(totals, finding(CODE_MISSING_FIELD, Some("event"), format!("the line of target `{}` has no string `event`: it is not one of the events of {}", target.unwrap_or(""), svc.name), None));
+            return;
+        };
+        let Some(ev) = svc.events.get(event_name) else {
+            let names: Vec<&str> = {
+                let mut v: Vec<&str> = svc.events.keys().copied().collect();
+                v.sort_unstable();
+                v
+            };
+            let hint = obspec_spec::load::did_you_mean(event_name, &names)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            push(
+                totals,
+                finding(
+                    CODE_UNKNOWN_EVENT,
+                    Some("event"),
+                    format!("`{event_name}` is not an event of {}{hint}", svc.name),
+                    None,
+                ),
+            );
+            return;
+        };
+        if let Some(Value::String(l)) = obj.get("level") {
+            if l != ev.level {
+                push(
+                    totals,
+                    finding(
+                        CODE_FIELD_DOMAIN,
+                        Some("level"),
+                        format!(
+                            "`{event_name}` is logged at {}, the line says {l}",
+                            ev.level
+                        ),
+                        Some(ev.span),
+                    ),
+                );
+            }
+        }
+        if let Some(Value::String(m)) = obj.get("message") {
+            if m != ev.message {
+                push(
+                    totals,
+                    finding(
+                        CODE_FIELD_DOMAIN,
+                        Some("message"),
+                        format!(
+                            "the message of `{event_name}` is {:?}, the line says {m:?}",
+                            ev.message
+                        ),
+                        Some(ev.span),
+                    ),
+                );
+            }
+        }
+        let mut names: Vec<&str> = ev.fields.keys().copied().collect();
+        names.sort_unstable();
+        for name in names {
+            let fc = &ev.fields[name];
+            match obj.get(name) {
+                None | Some(Value::Null) if fc.required => push(
+                    totals,
+                    finding(
+                        CODE_MISSING_FIELD,
+                        Some(name),
+                        format!("`{event_name}` requires field `{name}`"),
+                        Some(fc.span),
+                    ),
+                ),
+                None | Some(Value::Null) => {}
+                Some(v) => {
+                    let ok = match fc.kind {
+                        LogFieldType::String | LogFieldType::Enum => v.is_string(),
+                        LogFieldType::Int => v.is_i64() || v.is_u64(),
+                        LogFieldType::Float => v.is_number(),
+                        LogFieldType::Bool => v.is_boolean(),
+                        LogFieldType::Duration => v.as_f64().is_some_and(|d| d >= 0.0),
+                    };
+                    if !ok {
+                        let want = match fc.kind {
+                            LogFieldType::String => "a string",
+                            LogFieldType::Enum => "a string of its domain",
+                            LogFieldType::Int => "an integer",
+                            LogFieldType::Float => "a number",
+                            LogFieldType::Bool => "true or false",
+                            LogFieldType::Duration => "seconds, a number ≥ 0",
+                        };
+                        push(
+                            totals,
+                            finding(
+                                CODE_FIELD_TYPE,
+                                Some(name),
+                                format!(
+                                    "field `{name}` of `{event_name}` is {}, expected {want}",
+                                    json_kind(v)
+                                ),
+                                Some(fc.span),
+                            ),
+                        );
+                    } else if fc.kind == LogFieldType::Enum {
+                        let s = v.as_str().unwrap_or("");
+                        if !fc.values.contains(s) {
+                            let mut dom: Vec<&str> = fc.values.iter().copied().collect();
+                            dom.sort_unstable();
+                            push(totals, finding(CODE_FIELD_DOMAIN, Some(name), format!("field `{name}` of `{event_name}` is `{s}`, outside its domain ({})", dom.join(", ")), Some(fc.span)));
+                        }
+                    }
+                }
+            }
+        }
+        let mut extra: Vec<&str> = obj
+            .keys()
+            .map(String::as_str)
+            .filter(|k| {
+                !LOG_LINE_FIELDS.contains(k)
+                    && !ev.fields.contains_key(k)
+                    && !self.forbidden.contains(k)
+            })
+            .collect();
+        extra.sort_unstable();
+        for k in extra {
+            push(
+                totals,
+                finding(
+                    CODE_UNDECLARED_FIELD,
+                    Some(k),
+                    format!("field `{k}` is not declared for `{event_name}`"),
+                    Some(ev.span),
+                ),
+            );
+        }
+    }
+}
+
+/// Checks one line's bytes (without the newline).
+fn check_bytes(
+    checker: &LineChecker<'_>,
+    line: &[u8],
+    n: u64,
+    totals: &mut LineTotals,
+    sink: &mut impl FnMut(LineFinding),
+) {
+    match std::str::from_utf8(line) {
+        Ok(text) => checker.check_line(text, n, totals, sink),
+        Err(e) => {
+            totals.lines += 1;
+            totals.errors += 1;
+            sink(LineFinding {
+                code: CODE_NOT_JSON,
+                severity: "error",
+                line: n,
+                field: None,
+                message: format!("the line is not UTF-8 text (byte {})", e.valid_up_to()),
+                spec: None,
+            });
+        }
+    }
+}
+
+/// Checks the lines of `chunk` (whole lines; the last may lack its
+/// newline), the first being line `first`; keeps at most `keep` findings.
+fn check_chunk(
+    checker: &LineChecker<'_>,
+    chunk: &[u8],
+    first: u64,
+    keep: usize,
+) -> (LineTotals, Vec<LineFinding>) {
+    let mut totals = LineTotals::default();
+    let mut kept = Vec::new();
+    let body = chunk.strip_suffix(b"\n").unwrap_or(chunk);
+    if chunk.is_empty() {
+        return (totals, kept);
+    }
+    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+        check_bytes(checker, line, first + i as u64, &mut totals, &mut |f| {
+            if kept.len() < keep {
+                kept.push(f);
+            }
+        });
+    }
+    (totals, kept)
+}
+
+/// Bytes per chunk handed to a worker.
+const CHUNK: usize = 1 << 20;
+
+/// Checks every line of `input`, streaming, on all cores: the input is cut
+/// into chunks of whole lines, checked in parallel and merged in input
+/// order, so the findings and totals are those of a serial run. Memory stays
+/// bounded by a few chunks (and the longest line) and the `keep` findings
+/// kept; the rest are only counted.
+pub fn check_reader(
+    checker: &LineChecker<'_>,
+    mut input: impl std::io::Read,
+    keep: usize,
+) -> std::io::Result<(LineTotals, Vec<LineFinding>)> {
+    use std::sync::{mpsc, Arc, Mutex};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    std::thread::scope(|scope| {
+        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, u64, Vec<u8>)>(workers * 2);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (res_tx, res_rx) = mpsc::channel::<(u64, LineTotals, Vec<LineFinding>)>();
+        for _ in 0..workers {
+            let (job_rx, res_tx) = (Arc::clone(&job_rx), res_tx.clone());
+            scope.spawn(move || loop {
+                let job = job_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok((idx, first, chunk))) = job else {
+                    break;
+                };
+                let (t, f) = check_chunk(checker, &chunk, first, keep);
+                if res_tx.send((idx, t, f)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(res_tx);
+        // Results are merged in chunk order as they arrive.
+        let mut totals = LineTotals::default();
+        let mut kept: Vec<LineFinding> = Vec::new();
+        let mut pending = std::collections::BTreeMap::new();
+        let mut next = 0u64;
+        let merge =
+            |pending: &mut std::collections::BTreeMap<u64, (LineTotals, Vec<LineFinding>)>,
+             next: &mut u64,
+             totals: &mut LineTotals,
+             kept: &mut Vec<LineFinding>| {
+                while let Some((t, f)) = pending.remove(next) {
+                    totals.lines += t.lines;
+                    totals.checked += t.checked;
+                    totals.other_targets += t.other_targets;
+                    totals.errors += t.errors;
+                    totals.warnings += t.warnings;
+                    let room = keep.saturating_sub(kept.len());
+                    kept.extend(f.into_iter().take(room));
+                    *next += 1;
+                }
+            };
+        let mut carry: Vec<u8> = Vec::new();
+        let mut line = 1u64;
+        let mut idx = 0u64;
+        let mut eof = false;
+        let mut result = Ok(());
+        while !eof {
+            let mut buf = std::mem::take(&mut carry);
+            let start = buf.len();
+            buf.resize(start + CHUNK, 0);
+            let mut filled = start;
+            // Fill the chunk, or reach the end of the input.
+            while filled < buf.len() {
+                match input.read(&mut buf[filled..]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(k) => filled += k,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        result = Err(e);
+                        eof = true;
+                        break;
+                    }
+                }
+            }
+            buf.truncate(filled);
+            if !eof {
+                // Whole lines only; a line longer than a chunk grows it.
+                match buf.iter().rposition(|b| *b == b'\n') {
+                    Some(p) => carry = buf.split_off(p + 1),
+                    None => {
+                        carry = buf;
+                        continue;
+                    }
+                }
+            }
+            if buf.is_empty() {
+                continue;
+            }
+            let lines = buf.iter().filter(|b| **b == b'\n').count() as u64
+                + u64::from(!buf.ends_with(b"\n"));
+            if job_tx.send((idx, line, buf)).is_err() {
+                break;
+            }
+            idx += 1;
+            line += lines;
+            while let Ok((i, t, f)) = res_rx.try_recv() {
+                pending.insert(i, (t, f));
+            }
+            merge(&mut pending, &mut next, &mut totals, &mut kept);
+        }
+        drop(job_tx);
+        for (i, t, f) in res_rx.iter() {
+            pending.insert(i, (t, f));
+            merge(&mut pending, &mut next, &mut totals, &mut kept);
+        }
+        result.map(|()| (totals, kept))
+    })
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a float",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `2026-12-02T16:40:00.123456Z` or with an offset: RFC 3339's date-time.
+pub fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
+        return false;
+    }
+    if !matches!(b[10], b'T' | b't' | b' ')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
+    if !(1..=12).contains(&num(5..7))
+        || !(1..=31).contains(&num(8..10))
+        || num(11..13) > 23
+        || num(14..16) > 59
+        || num(17..19) > 60
+    {
+        return false;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match &b[i..] {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parallel, chunked check finds what a line-by-line check finds, at
+    /// the same line numbers: lines across chunk boundaries, a line longer
+    /// than a chunk, CRLF, invalid UTF-8, no final newline.
+    #[test]
+    fn chunked_check_equals_the_serial_one() {
+        let loaded = crate::testing::bundled();
+        let checker = LineChecker::new(&loaded.specs, None).unwrap();
+        let good = r#"{"timestamp":"2026-12-02T16:42:26.721635Z","level":"INFO","target":"payment","event":"payment_authorized","message":"Payment authorized.","region":"cn","payment_channel":"card","amount_cents":1904,"latency":0.13}"#;
+        let bad = good.replace("amount_cents", "amount");
+        let mut input: Vec<u8> = Vec::new();
+        let mut n = 0;
+        while n < 12000 {
+            n += 1;
+            let line = match n % 97 {
+                0 => bad.clone(),
+                13 if n % 2000 == 13 => format!(
+                    "{{\"target\":\"payment\",\"pad\":\"{}\"}}",
+                    "x".repeat(CHUNK + 17)
+                ),
+                29 => "not json".to_string(),
+                41 => format!("{good}\r"),
+                _ => good.to_string(),
+            };
+            input.extend_from_slice(line.as_bytes());
+            if n % 89 == 0 {
+                input.extend_from_slice(b"\xff\xfe");
+            }
+            input.push(b'\n');
+        }
+        input.extend_from_slice(bad.as_bytes()); // no final newline
+        let (totals, findings) = check_reader(&checker, &input[..], usize::MAX).unwrap();
+        // The reference: line by line.
+        let mut t = LineTotals::default();
+        let mut f = Vec::new();
+        let body = input.strip_suffix(b"\n").unwrap_or(&input);
+        for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+            check_bytes(&checker, line, i as u64 + 1, &mut t, &mut |x| f.push(x));
+        }
+        assert_eq!(totals, t);
+        assert_eq!(findings, f);
+        assert!(input.len() > 3 * CHUNK, "{} bytes", input.len());
+        assert!(t.errors > 100 && t.lines as usize == n + 1, "{t:?}");
+        // A limit keeps the first findings, in input order.
+        let (_, first) = check_reader(&checker, &input[..], 5).unwrap();
+        assert_eq!(first, f[..5]);
+    }
+
+    #[test]
+    fn rfc3339() {
+        assert!(is_rfc3339("2026-12-02T16:40:00.123456Z"));
+        assert!(is_rfc3339("2026-12-02T16:40:00+01:00"));
+        assert!(!is_rfc3339("2026-12-02 16:40"));
+        assert!(!is_rfc3339("2026-13-02T16:40:00Z"));
+        assert!(!is_rfc3339("1733157600"));
+    }
+}

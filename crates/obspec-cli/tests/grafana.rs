@@ -113,8 +113,8 @@ fn check(specs: &Path, out: &Path) {
             let concrete = e.replace("$__rate_interval", "5m");
             let parsed = promql_parser::parser::parse(&concrete)
                 .unwrap_or_else(|err| panic!("{}: `{e}`: {err}", f.display()));
-            for vs in obspec_core::lint::promql::selectors(&parsed) {
-                let name = obspec_core::lint::promql::selector_name(vs).unwrap();
+            for vs in obspec_core::expr::promql::selectors(&parsed) {
+                let name = obspec_core::expr::promql::selector_name(vs).unwrap();
                 assert!(
                     index.series.contains_key(name),
                     "{}: `{name}` is not declared",

@@ -1029,8 +1029,8 @@ fn sloth_info_labels_periods_and_windows() {
         .map(|w| {
             (
                 w.kind,
-                obspec_core::slo::windows::format_duration(w.long_ms),
-                obspec_core::slo::windows::format_duration(w.short_ms),
+                obspec_spec::duration::format_duration(w.long_ms),
+                obspec_spec::duration::format_duration(w.short_ms),
                 w.factor.to_string(),
             )
         })

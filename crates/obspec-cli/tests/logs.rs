@@ -500,7 +500,7 @@ fn generated_events_compile_and_write_clean_lines() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let manifest = format!(
         "[package]\nname = \"scratch-logs\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nobspec = {{ path = {:?}, features = [\"logs\"] }}\ntracing-subscriber = {{ version = \"0.3\", default-features = false, features = [\"registry\", \"std\"] }}\n\n[workspace]\n",
-        repo().display().to_string()
+        repo().join("crates/obspec").display().to_string()
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::write(

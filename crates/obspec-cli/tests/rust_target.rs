@@ -111,7 +111,7 @@ fn generated_rust_compiles_and_exports_every_child() {
 
     let manifest = format!(
         "[package]\nname = \"scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nobspec = {{ path = {:?} }}\n\n[workspace]\n",
-        repo().display().to_string()
+        repo().join("crates/obspec").display().to_string()
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::write(dir.join("src/main.rs"), MAIN).unwrap();

@@ -7,6 +7,7 @@ use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
 mod errors;
+mod field;
 mod instrument;
 mod label_set;
 mod label_value;

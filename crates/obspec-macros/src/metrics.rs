@@ -9,22 +9,8 @@ use syn::{
 };
 
 use crate::errors::{violation, Errors};
+use crate::field::Field;
 use crate::spec_check::{self, SpecMetric};
-
-/// What one field declares.
-pub struct Field {
-    pub ident: syn::Ident,
-    pub name: String,
-    pub name_span: Span,
-    pub ty: Type,
-    pub kind: Option<MetricKind>,
-    /// `L` of `Dense<M, L>`.
-    pub label_ty: Option<Type>,
-    pub attr_labels: Option<Type>,
-    pub help: Option<String>,
-    pub unit: Option<(String, Span)>,
-    pub buckets: Option<(Vec<f64>, Span)>,
-}
 
 /// The metric kind of a field type and its label set type, if it is a family.
 fn kind_of(ty: &Type) -> Option<(MetricKind, Option<Type>)> {

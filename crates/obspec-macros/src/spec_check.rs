@@ -16,7 +16,7 @@ use syn::spanned::Spanned;
 use syn::LitStr;
 
 use crate::errors::Errors;
-use crate::metrics::Field;
+use crate::field::Field;
 
 pub struct SpecMetric {
     pub name: String,

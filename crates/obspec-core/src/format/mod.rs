@@ -7,3 +7,4 @@ pub mod case;
 pub mod decimal;
 pub mod escape;
 pub mod gotmpl;
+pub mod rust;

@@ -381,7 +381,7 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
                         format!(
                             "`for: {}` is shorter than the evaluation interval ({}): the alert fires at the next evaluation anyway",
                             f.value,
-                            crate::slo::windows::format_duration(eval_ms)
+                            obspec_spec::duration::format_duration(eval_ms)
                         ),
                     )
                     .help("use a `for` of at least one evaluation interval, or none; set `prometheus.evaluation_interval` in the project file to your real interval"),

@@ -122,7 +122,7 @@ pub enum Series<'a> {
     Alerts,
 }
 
-pub use crate::expr::promql::SCRAPE_SERIES;
+use crate::expr::promql::SCRAPE_SERIES;
 
 impl<'a> Index<'a> {
     pub fn new(specs: &'a Specs, sources: &'a Sources) -> Self {

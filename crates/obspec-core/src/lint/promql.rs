@@ -49,7 +49,7 @@ pub fn parse(text: &str, at: Span, what: &str, diags: &mut Diagnostics) -> Optio
     }
 }
 
-pub use crate::expr::promql::{selector_name, selectors};
+use crate::expr::promql::{selector_name, selectors};
 
 /// Byte offset of `word` in `text` as a whole identifier, from `from`.
 fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {

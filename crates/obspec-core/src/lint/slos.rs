@@ -2,7 +2,8 @@
 
 use promql_parser::parser::Expr;
 
-use crate::lint::promql::{self, selector_name, Checker};
+use crate::expr::promql::selector_name;
+use crate::lint::promql::{self, Checker};
 use crate::lint::{Index, Series};
 use obspec_spec::diag::{Diagnostic, Diagnostics};
 use obspec_spec::duration::parse_duration;
@@ -19,7 +20,7 @@ pub const CODE_BURN_WINDOW: &str = "OBS608";
 pub const CODE_SLO_INFO: &str = "OBS609";
 pub const CODE_BUDGETING: &str = "OBS610";
 
-pub use crate::slo::windows::WINDOW_PLACEHOLDERS;
+use crate::slo::windows::WINDOW_PLACEHOLDERS;
 
 pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) {
     for (name, slo) in svc.slos.iter() {
@@ -97,13 +98,13 @@ fn check_slo(
                         format!(
                             "window `{}` scales the fast-burn short window to {}, shorter than two scrape intervals ({}): its `rate` often has too few samples and the page alert goes blind",
                             slo.window.value,
-                            crate::slo::windows::format_duration(shortest),
-                            crate::slo::windows::format_duration(scrape)
+                            obspec_spec::duration::format_duration(shortest),
+                            obspec_spec::duration::format_duration(scrape)
                         ),
                     )
                     .help(format!(
                         "burn windows are the SRE workbook's for 30d, scaled: use a window of at least {}, or set `prometheus.scrape_interval` to your real interval",
-                        crate::slo::windows::format_duration(
+                        obspec_spec::duration::format_duration(
                             (2 * scrape).div_ceil(crate::slo::windows::slo_windows(crate::slo::windows::PERIOD_30D)[0])
                                 * crate::slo::windows::PERIOD_30D
                         )
@@ -211,7 +212,7 @@ fn check_slo(
                         if let Some(e) = promql::parse(&text, sel.span, "latency selector", diags) {
                             match e {
                                 Expr::VectorSelector(_) => {
-                                    for vs in promql::selectors(&e) {
+                                    for vs in crate::expr::promql::selectors(&e) {
                                         checker.check_selector(vs, &text, diags);
                                     }
                                 }
@@ -310,7 +311,7 @@ fn check_slo(
 /// The alerting section: severities, durations, URLs, the alert name.
 /// Calendar alignment and time-slice budgeting that cannot work.
 fn check_budgeting(index: &Index<'_>, slo: &Slo, period: u64, diags: &mut Diagnostics) {
-    use crate::slo::windows::format_duration;
+    use obspec_spec::duration::format_duration;
     if let Some(c) = &slo.calendar {
         match crate::slo::rules::Calendar::parse(c) {
             None => diags.push(
@@ -381,7 +382,7 @@ fn check_budgeting(index: &Index<'_>, slo: &Slo, period: u64, diags: &mut Diagno
 /// Custom burn windows that cannot work, and burn thresholds no error ratio
 /// reaches (an alert that can never fire).
 fn check_windows(slo: &Slo, period: u64, diags: &mut Diagnostics) {
-    use crate::slo::windows::format_duration;
+    use obspec_spec::duration::format_duration;
     for burn in [&slo.alerting.page, &slo.alerting.ticket] {
         for w in &burn.windows {
             let (long, short) = (parse_duration(&w.long), parse_duration(&w.short));
@@ -536,7 +537,7 @@ fn check_alerting(index: &Index<'_>, name: &Spanned<String>, slo: &Slo, diags: &
                                 format!(
                                     "`for: {}` is longer than the {class} alerts' short window ({}): the alert would wait past the point where the burn it reports has already reset",
                                     f.value,
-                                    crate::slo::windows::format_duration(limit)
+                                    obspec_spec::duration::format_duration(limit)
                                 ),
                             )
                             .help("the long and short windows already smooth the burn: keep `for` to minutes (default 2m for page, 15m for ticket)"),

@@ -250,7 +250,7 @@ fn plain_selector(query: &str) -> Option<String> {
         promql_parser::parser::Expr::VectorSelector(vs)
             if vs.offset.is_none()
                 && vs.at.is_none()
-                && crate::lint::promql::selector_name(&vs).is_some_and(|n| {
+                && crate::expr::promql::selector_name(&vs).is_some_and(|n| {
                     // A histogram's `_count` counts its events: a counter.
                     !["_bucket", "_sum"].iter().any(|s| n.ends_with(s))
                 }) =>
@@ -336,8 +336,8 @@ pub fn sloth_services_with(
             .iter()
             .filter(|w| w.kind == class)
             .map(|w| Window {
-                long: crate::slo::windows::format_duration(w.long_ms),
-                short: crate::slo::windows::format_duration(w.short_ms),
+                long: obspec_spec::duration::format_duration(w.long_ms),
+                short: obspec_spec::duration::format_duration(w.short_ms),
                 budget_percent: w.budget_percent.to_string(),
             })
             .collect()
@@ -397,7 +397,7 @@ pub fn sloth_services_with(
         };
         let (service, mut slos) = sloth_body(body)?;
         for s in &mut slos {
-            s.window = crate::slo::windows::format_duration(period_ms);
+            s.window = obspec_spec::duration::format_duration(period_ms);
             s.page_windows = page_windows.clone();
             s.ticket_windows = ticket_windows.clone();
         }
@@ -1124,8 +1124,8 @@ fn counters_in(expr: &str, out: &mut std::collections::BTreeSet<String>) {
 fn references(expr: &str, out: &mut BTreeMap<String, Vec<String>>) {
     let e = expr.replace("{{window}}", "5m");
     if let Ok(parsed) = promql_parser::parser::parse(&e) {
-        for vs in crate::lint::promql::selectors(&parsed) {
-            if let Some(n) = crate::lint::promql::selector_name(vs) {
+        for vs in crate::expr::promql::selectors(&parsed) {
+            if let Some(n) = crate::expr::promql::selector_name(vs) {
                 let labels = out.entry(n.to_string()).or_default();
                 for m in vs.matchers.matchers.iter().filter(|m| m.name != "__name__") {
                     if !labels.contains(&m.name) {

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::format::decimal::Decimal;
 use crate::slo::rules::{burn_factor, plan, SliPlan, SloPlan, TimeslicePlan};
-use crate::slo::windows::format_duration;
+use obspec_spec::duration::format_duration;
 use obspec_spec::model::Service;
 
 #[derive(Debug, Clone, Serialize)]

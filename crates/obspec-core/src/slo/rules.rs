@@ -23,10 +23,10 @@ use crate::expr::promql::{selector_name, selectors};
 use crate::format::decimal::{fmt_f64, Decimal};
 use crate::slo::windows::error_budget_percent;
 use crate::slo::windows::{
-    alert_name, error_ratio_rule, format_duration, record_windows, windows_for, BurnWindow,
-    THRESHOLD_RULE, TIMESLICE_RATIO_RULE, TIMESLICE_RULE,
+    alert_name, error_ratio_rule, record_windows, windows_for, BurnWindow, THRESHOLD_RULE,
+    TIMESLICE_RATIO_RULE, TIMESLICE_RULE,
 };
-use obspec_spec::duration::parse_duration;
+use obspec_spec::duration::{format_duration, parse_duration};
 use obspec_spec::model::{Service, Slo};
 
 /// One rule.

@@ -113,7 +113,7 @@ pub fn windows_for(period_ms: u64, slo: &Slo) -> Vec<BurnWindow> {
     out
 }
 
-pub use obspec_spec::duration::format_duration;
+use obspec_spec::duration::format_duration;
 
 /// Every window an SLO's recording rules cover: its alert windows and its period.
 pub fn record_windows(period_ms: u64, windows: &[BurnWindow]) -> Vec<u64> {

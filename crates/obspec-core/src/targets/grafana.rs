@@ -12,8 +12,9 @@
 use minijinja::{context, Environment, Error};
 use serde_json::{json, Value};
 
-use crate::slo::windows::{error_ratio_rule, format_duration};
+use crate::slo::windows::error_ratio_rule;
 use crate::targets::artifact::{spec_files, OutFile, MARKER};
+use obspec_spec::duration::format_duration;
 use obspec_spec::load::Loaded;
 use obspec_spec::model::{MetricType, Service};
 

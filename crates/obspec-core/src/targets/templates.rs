@@ -160,7 +160,7 @@ pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
         Value::from_safe_string(rust_doc(&v.to_string(), indent.unwrap_or(0)))
     });
     env.add_filter("rust_impl", |tr: Value, ty: Value| {
-        Value::from_safe_string(crate::targets::rust::layout::impl_header(
+        Value::from_safe_string(crate::format::rust::impl_header(
             &tr.to_string(),
             &ty.to_string(),
         ))
@@ -204,9 +204,8 @@ pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
     env
 }
 
-pub use crate::format::escape::{
-    md_code, md_escape, md_fenced, md_url, push_yaml_block, push_yaml_key, push_yaml_scalar,
-    yaml_block, yaml_key, yaml_scalar, yaml_str,
+use crate::format::escape::{
+    md_code, md_escape, md_fenced, md_url, yaml_block, yaml_key, yaml_scalar,
 };
 
 /// Doc comment lines for `text` at `indent`: `/// line`, trailing whitespace
@@ -248,8 +247,11 @@ mod tests {
 
     #[test]
     fn yaml_escaping() {
-        assert_eq!(yaml_str("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
-        assert_eq!(yaml_str("\u{1}"), "\"\\u0001\"");
+        assert_eq!(
+            crate::format::escape::yaml_str("a\"b\\c\nd"),
+            "\"a\\\"b\\\\c\\nd\""
+        );
+        assert_eq!(crate::format::escape::yaml_str("\u{1}"), "\"\\u0001\"");
     }
 
     #[test]

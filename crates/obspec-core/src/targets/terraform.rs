@@ -41,7 +41,7 @@ fn ident(s: &str) -> String {
     }
 }
 
-pub use crate::format::escape::{hcl_str, hcl_str_body};
+use crate::format::escape::{hcl_str, hcl_str_body};
 
 /// FNV-1a, 32 bits: stable suffixes that keep sanitized names apart.
 fn fnv32(s: &str) -> u32 {

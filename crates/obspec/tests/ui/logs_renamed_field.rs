@@ -2,7 +2,7 @@
 // an older spec that called it `amount` no longer compiles.
 #[allow(dead_code)]
 mod events {
-    include!("../../generated/logs/payment-gateway.rs");
+    include!("../../../../generated/logs/payment-gateway.rs");
 }
 
 fn main() {

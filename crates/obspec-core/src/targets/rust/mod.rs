@@ -24,10 +24,9 @@ use obspec_rules::DEFAULT_OVERFLOW_VALUE;
 use obspec_spec::load::Loaded;
 use obspec_spec::model::{MetricType, Service};
 
-pub use crate::format::case::{snake, upper_camel};
+use crate::format::case::{snake, upper_camel};
 
-pub mod layout;
-use layout::{arm, assign, atom, field, field_init, list, Doc, Kind};
+use crate::format::rust::{arm, assign, atom, field, field_init, list, Doc, Kind};
 
 /// A snake_case identifier, raw if it is a keyword (`type` → `r#type`).
 pub fn field_ident(s: &str) -> String {
@@ -228,7 +227,7 @@ fn http_view(svc: &Service, const_labels: &Doc) -> Option<HttpView> {
 /// `&self.field` at `indent`, followed by `tail` characters; rustfmt moves
 /// `.field` to the next line when the line is too long.
 fn self_field(indent: usize, field: &str, tail: usize) -> String {
-    if indent + "&self.".len() + field.len() + tail <= layout::MAX_WIDTH {
+    if indent + "&self.".len() + field.len() + tail <= crate::format::rust::MAX_WIDTH {
         format!("&self.{field}")
     } else {
         format!("&self\n{}.{field}", " ".repeat(indent + 4))

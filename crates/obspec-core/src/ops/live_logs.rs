@@ -64,6 +64,35 @@ pub struct LineChecker<'a> {
     forbidden: HashSet<&'a str>,
 }
 
+/// The findings of one line, in order.
+struct Found {
+    line: u64,
+    list: Vec<LineFinding>,
+}
+
+impl Found {
+    fn add(
+        &mut self,
+        code: &'static str,
+        field: Option<&str>,
+        message: String,
+        spec: Option<Span>,
+    ) {
+        self.list.push(LineFinding {
+            code,
+            severity: if code == CODE_UNDECLARED_FIELD {
+                "warning"
+            } else {
+                "error"
+            },
+            line: self.line,
+            field: field.map(str::to_string),
+            message,
+            spec,
+        });
+    }
+}
+
 /// Totals of a run.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct LineTotals {
@@ -224,6 +253,20 @@ impl<'a> LineChecker<'a> {
             return;
         };
         totals.checked += 1;
+        let mut found = Found {
+            line,
+            list: Vec::new(),
+        };
+        self.check_envelope(svc, &obj, &mut found);
+        self.check_event(svc, &obj, target, &mut found);
+        for f in found.list {
+            push(totals, f);
+        }
+    }
+
+    /// The fields every line has: no forbidden field, the envelope's
+    /// `timestamp`, `level` and `message`, trace and span ids.
+    fn check_envelope(&self, svc: &ServiceCheck<'a>, obj: &Map<String, Value>, found: &mut Found) {
         // Forbidden fields, wherever the line has them, unless the line's
         // event declares the field (hashed).
         let own = obj
@@ -239,50 +282,38 @@ impl<'a> LineChecker<'a> {
                     .any(|e| e.fields.contains_key(k.as_str())),
             };
             if self.forbidden.contains(k.as_str()) && !declared {
-                push(
-                    totals,
-                    finding(
-                        CODE_FORBIDDEN_FIELD,
-                        Some(k),
-                        format!("field `{k}` is personal data or a secret, forbidden in log lines"),
-                        None,
-                    ),
+                found.add(
+                    CODE_FORBIDDEN_FIELD,
+                    Some(k),
+                    format!("field `{k}` is personal data or a secret, forbidden in log lines"),
+                    None,
                 );
             }
         }
         for f in ["timestamp", "level", "message"] {
             match obj.get(f) {
                 Some(Value::String(_)) => {}
-                Some(v) => push(
-                    totals,
-                    finding(
-                        CODE_FIELD_TYPE,
-                        Some(f),
-                        format!("line field `{f}` is {}, not a string", json_kind(v)),
-                        None,
-                    ),
+                Some(v) => found.add(
+                    CODE_FIELD_TYPE,
+                    Some(f),
+                    format!("line field `{f}` is {}, not a string", json_kind(v)),
+                    None,
                 ),
-                None => push(
-                    totals,
-                    finding(
-                        CODE_MISSING_FIELD,
-                        Some(f),
-                        format!("the line has no `{f}`"),
-                        None,
-                    ),
+                None => found.add(
+                    CODE_MISSING_FIELD,
+                    Some(f),
+                    format!("the line has no `{f}`"),
+                    None,
                 ),
             }
         }
         if let Some(Value::String(ts)) = obj.get("timestamp") {
             if !is_rfc3339(ts) {
-                push(
-                    totals,
-                    finding(
-                        CODE_FIELD_TYPE,
-                        Some("timestamp"),
-                        format!("`timestamp` `{ts}` is not an RFC 3339 date-time"),
-                        None,
-                    ),
+                found.add(
+                    CODE_FIELD_TYPE,
+                    Some("timestamp"),
+                    format!("`timestamp` `{ts}` is not an RFC 3339 date-time"),
+                    None,
                 );
             }
         }
@@ -294,20 +325,28 @@ impl<'a> LineChecker<'a> {
                             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
                 });
                 if !ok {
-                    push(
-                        totals,
-                        finding(
-                            CODE_FIELD_TYPE,
-                            Some(f),
-                            format!("`{f}` is not {len} lowercase hex digits"),
-                            None,
-                        ),
+                    found.add(
+                        CODE_FIELD_TYPE,
+                        Some(f),
+                        format!("`{f}` is not {len} lowercase hex digits"),
+                        None,
                     );
                 }
             }
         }
+    }
+
+    /// The line against its event: known, its level and message, its
+    /// declared fields (types, domains), no undeclared one.
+    fn check_event(
+        &self,
+        svc: &ServiceCheck<'a>,
+        obj: &Map<String, Value>,
+        target: Option<&str>,
+        found: &mut Found,
+    ) {
         let Some(event_name) = obj.get("event").and_then(Value::as_str) else {
-            push(totals, finding(CODE_MISSING_FIELD, Some("event"), format!("the line of target `{}` has no string `event`: it is not one of the events of {}", target.unwrap_or(""), svc.name), None));
+            found.add(CODE_MISSING_FIELD, Some("event"), format!("the line of target `{}` has no string `event`: it is not one of the events of {}", target.unwrap_or(""), svc.name), None);
             return;
         };
         let Some(ev) = svc.events.get(event_name) else {
@@ -319,46 +358,37 @@ impl<'a> LineChecker<'a> {
             let hint = obspec_spec::load::did_you_mean(event_name, &names)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            push(
-                totals,
-                finding(
-                    CODE_UNKNOWN_EVENT,
-                    Some("event"),
-                    format!("`{event_name}` is not an event of {}{hint}", svc.name),
-                    None,
-                ),
+            found.add(
+                CODE_UNKNOWN_EVENT,
+                Some("event"),
+                format!("`{event_name}` is not an event of {}{hint}", svc.name),
+                None,
             );
             return;
         };
         if let Some(Value::String(l)) = obj.get("level") {
             if l != ev.level {
-                push(
-                    totals,
-                    finding(
-                        CODE_FIELD_DOMAIN,
-                        Some("level"),
-                        format!(
-                            "`{event_name}` is logged at {}, the line says {l}",
-                            ev.level
-                        ),
-                        Some(ev.span),
+                found.add(
+                    CODE_FIELD_DOMAIN,
+                    Some("level"),
+                    format!(
+                        "`{event_name}` is logged at {}, the line says {l}",
+                        ev.level
                     ),
+                    Some(ev.span),
                 );
             }
         }
         if let Some(Value::String(m)) = obj.get("message") {
             if m != ev.message {
-                push(
-                    totals,
-                    finding(
-                        CODE_FIELD_DOMAIN,
-                        Some("message"),
-                        format!(
-                            "the message of `{event_name}` is {:?}, the line says {m:?}",
-                            ev.message
-                        ),
-                        Some(ev.span),
+                found.add(
+                    CODE_FIELD_DOMAIN,
+                    Some("message"),
+                    format!(
+                        "the message of `{event_name}` is {:?}, the line says {m:?}",
+                        ev.message
                     ),
+                    Some(ev.span),
                 );
             }
         }
@@ -367,14 +397,11 @@ impl<'a> LineChecker<'a> {
         for name in names {
             let fc = &ev.fields[name];
             match obj.get(name) {
-                None | Some(Value::Null) if fc.required => push(
-                    totals,
-                    finding(
-                        CODE_MISSING_FIELD,
-                        Some(name),
-                        format!("`{event_name}` requires field `{name}`"),
-                        Some(fc.span),
-                    ),
+                None | Some(Value::Null) if fc.required => found.add(
+                    CODE_MISSING_FIELD,
+                    Some(name),
+                    format!("`{event_name}` requires field `{name}`"),
+                    Some(fc.span),
                 ),
                 None | Some(Value::Null) => {}
                 Some(v) => {
@@ -394,24 +421,21 @@ impl<'a> LineChecker<'a> {
                             LogFieldType::Bool => "true or false",
                             LogFieldType::Duration => "seconds, a number ≥ 0",
                         };
-                        push(
-                            totals,
-                            finding(
-                                CODE_FIELD_TYPE,
-                                Some(name),
-                                format!(
-                                    "field `{name}` of `{event_name}` is {}, expected {want}",
-                                    json_kind(v)
-                                ),
-                                Some(fc.span),
+                        found.add(
+                            CODE_FIELD_TYPE,
+                            Some(name),
+                            format!(
+                                "field `{name}` of `{event_name}` is {}, expected {want}",
+                                json_kind(v)
                             ),
+                            Some(fc.span),
                         );
                     } else if fc.kind == LogFieldType::Enum {
                         let s = v.as_str().unwrap_or("");
                         if !fc.values.contains(s) {
                             let mut dom: Vec<&str> = fc.values.iter().copied().collect();
                             dom.sort_unstable();
-                            push(totals, finding(CODE_FIELD_DOMAIN, Some(name), format!("field `{name}` of `{event_name}` is `{s}`, outside its domain ({})", dom.join(", ")), Some(fc.span)));
+                            found.add(CODE_FIELD_DOMAIN, Some(name), format!("field `{name}` of `{event_name}` is `{s}`, outside its domain ({})", dom.join(", ")), Some(fc.span));
                         }
                     }
                 }
@@ -428,14 +452,11 @@ impl<'a> LineChecker<'a> {
             .collect();
         extra.sort_unstable();
         for k in extra {
-            push(
-                totals,
-                finding(
-                    CODE_UNDECLARED_FIELD,
-                    Some(k),
-                    format!("field `{k}` is not declared for `{event_name}`"),
-                    Some(ev.span),
-                ),
+            found.add(
+                CODE_UNDECLARED_FIELD,
+                Some(k),
+                format!("field `{k}` is not declared for `{event_name}`"),
+                Some(ev.span),
             );
         }
     }

@@ -477,45 +477,7 @@ fn each_slo(svc: &Service, mut emit: impl FnMut(Vec<TestGroup>)) {
         let fired: Vec<(Option<Decimal>, std::sync::Arc<ExpAlert>)> = p
             .windows
             .iter()
-            .map(|w| {
-                let factor = burn_factor(w);
-                let (severity, extra) = if w.kind == "page" {
-                    (&p.page_severity, &p.page_labels)
-                } else {
-                    (&p.ticket_severity, &p.ticket_labels)
-                };
-                let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
-                let mut labels = p.labels.clone();
-                let mut set = |k: &str, v: String| {
-                    labels.retain(|(key, _)| key != k);
-                    labels.push((k.to_string(), v));
-                };
-                set("severity", severity.clone());
-                set("long_window", long.clone());
-                set("short_window", short.clone());
-                set("burn_rate", factor.to_string());
-                for (k, v) in extra {
-                    set(k, v.clone());
-                }
-                for (k, v) in &f.grouping {
-                    set(k, v.clone());
-                }
-                labels.sort();
-                let annotations = crate::slo::rules::merge(
-                    &[(
-                        "summary".to_string(),
-                        format!(
-                            "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
-                            p.name, svc.service.value
-                        ),
-                    )],
-                    &p.annotations,
-                );
-                (
-                    factor.checked_mul(p.budget),
-                    std::sync::Arc::new(ExpAlert::new(labels, annotations)),
-                )
-            })
+            .map(|w| window_alert(svc, &p, &f, w))
             .collect();
         let expected = |r: Decimal| -> Vec<std::sync::Arc<ExpAlert>> {
             let r = slo_ratio(r);
@@ -541,7 +503,6 @@ fn each_slo(svc: &Service, mut emit: impl FnMut(Vec<TestGroup>)) {
             alertname: format!("{}SLIMissing", p.alert),
             exp_alerts: vec![],
         });
-        let one = Decimal::from_int(1);
         groups.push(TestGroup {
             name: format!("{}: no errors", p.name),
             interval: interval.clone(),
@@ -577,53 +538,15 @@ fn each_slo(svc: &Service, mut emit: impl FnMut(Vec<TestGroup>)) {
                 )],
             }],
         });
-        let counted = p.timeslice.and_then(|t| Some((t.slice_ms, t.bad_above?)));
-        if let Some((slice_ms, bad_above)) = counted {
-            // Every slice just bad: every pair fires; every slice just good: none.
-            for (label, scale) in [("just bad", "1.1"), ("just good", "0.9")] {
-                let r = bad_above
-                    .checked_mul(Decimal::parse(scale).expect("decimal"))
-                    .expect("small");
-                if !dec_lt(r, one) {
-                    continue;
-                }
-                groups.push(TestGroup {
-                    name: format!(
-                        "{}: every {} slice {label} (errors {r}, bad above {})",
-                        p.name,
-                        format_duration(slice_ms),
-                        bad_above
-                    ),
-                    interval: interval.clone(),
-                    input_series: inputs(&f, r, n, samples),
-                    alert_rule_test: with_quiet(burn_test(r), &missing_quiet),
-                    promql_expr_test: vec![],
-                });
-            }
-        }
-        for w in p.windows.iter().filter(|_| counted.is_none()) {
-            let threshold = burn_factor(w).checked_mul(p.budget).expect("small");
-            let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
-            for (label, scale) in [("just above", "1.1"), ("just below", "0.9")] {
-                let r = threshold
-                    .checked_mul(Decimal::parse(scale).expect("decimal"))
-                    .expect("small");
-                if !dec_lt(r, one) {
-                    // A ratio of 1 or more cannot be produced: the threshold is unreachable.
-                    continue;
-                }
-                groups.push(TestGroup {
-                    name: format!(
-                        "{}: burn {label} the {long}/{short} threshold ({threshold})",
-                        p.name
-                    ),
-                    interval: interval.clone(),
-                    input_series: inputs(&f, r, n, samples),
-                    alert_rule_test: with_quiet(burn_test(r), &missing_quiet),
-                    promql_expr_test: vec![],
-                });
-            }
-        }
+        let alert_tests = |r: Decimal| with_quiet(burn_test(r), &missing_quiet);
+        groups.extend(threshold_groups(
+            &p,
+            &f,
+            &interval,
+            n,
+            samples,
+            &alert_tests,
+        ));
         groups.push(TestGroup {
             name: format!("{}: zero traffic", p.name),
             interval: interval.clone(),
@@ -635,47 +558,158 @@ fn each_slo(svc: &Service, mut emit: impl FnMut(Vec<TestGroup>)) {
                 exp_samples: vec![],
             }],
         });
-        if !p.sli_missing {
-            emit(groups);
-            continue;
+        if p.sli_missing {
+            groups.push(missing_test(svc, &p, step, &interval));
         }
-        let missing_for = p.sli_missing_for_ms;
-        let absent_labels = p.sli.absent_labels();
-        let missing_eval = format_duration(round_up(missing_for + 3 * step, step));
-        let mut missing_labels = p.labels.clone();
-        missing_labels.retain(|(k, _)| k != "severity");
-        missing_labels.push(("severity".into(), p.ticket_severity.clone()));
-        for (k, v) in absent_labels {
-            missing_labels.retain(|(key, _)| *key != k);
-            missing_labels.push((k, v));
-        }
-        missing_labels.sort();
-        let missing_annotations = crate::slo::rules::merge(
-            &[(
-                "summary".to_string(),
-                format!(
-                    "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
-                    p.name, svc.service.value
-                ),
-            )],
-            &p.annotations,
-        );
-        groups.push(TestGroup {
-            name: format!("{}: SLI metric missing", p.name),
-            interval: interval.clone(),
-            input_series: vec![],
-            alert_rule_test: vec![AlertTest {
-                eval_time: missing_eval,
-                alertname: format!("{}SLIMissing", p.alert),
-                exp_alerts: vec![std::sync::Arc::new(ExpAlert::new(
-                    missing_labels,
-                    missing_annotations,
-                ))],
-            }],
-            promql_expr_test: vec![],
-        });
         emit(groups);
     }
+}
+
+/// The alert a window pair fires, with its threshold (`None`: unreachable).
+fn window_alert(
+    svc: &Service,
+    p: &SloPlan,
+    f: &Feed,
+    w: &crate::slo::windows::BurnWindow,
+) -> (Option<Decimal>, std::sync::Arc<ExpAlert>) {
+    let factor = burn_factor(w);
+    let (severity, extra) = if w.kind == "page" {
+        (&p.page_severity, &p.page_labels)
+    } else {
+        (&p.ticket_severity, &p.ticket_labels)
+    };
+    let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
+    let mut labels = p.labels.clone();
+    let mut set = |k: &str, v: String| {
+        labels.retain(|(key, _)| key != k);
+        labels.push((k.to_string(), v));
+    };
+    set("severity", severity.clone());
+    set("long_window", long.clone());
+    set("short_window", short.clone());
+    set("burn_rate", factor.to_string());
+    for (k, v) in extra {
+        set(k, v.clone());
+    }
+    for (k, v) in &f.grouping {
+        set(k, v.clone());
+    }
+    labels.sort();
+    let annotations = crate::slo::rules::merge(
+        &[(
+            "summary".to_string(),
+            format!(
+                "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
+                p.name, svc.service.value
+            ),
+        )],
+        &p.annotations,
+    );
+    (
+        factor.checked_mul(p.budget),
+        std::sync::Arc::new(ExpAlert::new(labels, annotations)),
+    )
+}
+
+/// The test that the SLI-missing alert fires when the SLI has no data.
+fn missing_test(svc: &Service, p: &SloPlan, step: u64, interval: &str) -> TestGroup {
+    let missing_for = p.sli_missing_for_ms;
+    let absent_labels = p.sli.absent_labels();
+    let missing_eval = format_duration(round_up(missing_for + 3 * step, step));
+    let mut missing_labels = p.labels.clone();
+    missing_labels.retain(|(k, _)| k != "severity");
+    missing_labels.push(("severity".into(), p.ticket_severity.clone()));
+    for (k, v) in absent_labels {
+        missing_labels.retain(|(key, _)| *key != k);
+        missing_labels.push((k, v));
+    }
+    missing_labels.sort();
+    let missing_annotations = crate::slo::rules::merge(
+        &[(
+            "summary".to_string(),
+            format!(
+                "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
+                p.name, svc.service.value
+            ),
+        )],
+        &p.annotations,
+    );
+    TestGroup {
+        name: format!("{}: SLI metric missing", p.name),
+        interval: interval.to_string(),
+        input_series: vec![],
+        alert_rule_test: vec![AlertTest {
+            eval_time: missing_eval,
+            alertname: format!("{}SLIMissing", p.alert),
+            exp_alerts: vec![std::sync::Arc::new(ExpAlert::new(
+                missing_labels,
+                missing_annotations,
+            ))],
+        }],
+        promql_expr_test: vec![],
+    }
+}
+
+/// The scenarios just above and just below each threshold (each slice just
+/// bad or just good, for counted time slices).
+fn threshold_groups(
+    p: &SloPlan,
+    f: &Feed,
+    interval: &str,
+    n: i64,
+    samples: u64,
+    alert_tests: &dyn Fn(Decimal) -> Vec<AlertTest>,
+) -> Vec<TestGroup> {
+    let one = Decimal::from_int(1);
+    let mut groups = Vec::new();
+    let counted = p.timeslice.and_then(|t| Some((t.slice_ms, t.bad_above?)));
+    if let Some((slice_ms, bad_above)) = counted {
+        // Every slice just bad: every pair fires; every slice just good: none.
+        for (label, scale) in [("just bad", "1.1"), ("just good", "0.9")] {
+            let r = bad_above
+                .checked_mul(Decimal::parse(scale).expect("decimal"))
+                .expect("small");
+            if !dec_lt(r, one) {
+                continue;
+            }
+            groups.push(TestGroup {
+                name: format!(
+                    "{}: every {} slice {label} (errors {r}, bad above {})",
+                    p.name,
+                    format_duration(slice_ms),
+                    bad_above
+                ),
+                interval: interval.to_string(),
+                input_series: inputs(f, r, n, samples),
+                alert_rule_test: alert_tests(r),
+                promql_expr_test: vec![],
+            });
+        }
+    }
+    for w in p.windows.iter().filter(|_| counted.is_none()) {
+        let threshold = burn_factor(w).checked_mul(p.budget).expect("small");
+        let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
+        for (label, scale) in [("just above", "1.1"), ("just below", "0.9")] {
+            let r = threshold
+                .checked_mul(Decimal::parse(scale).expect("decimal"))
+                .expect("small");
+            if !dec_lt(r, one) {
+                // A ratio of 1 or more cannot be produced: the threshold is unreachable.
+                continue;
+            }
+            groups.push(TestGroup {
+                name: format!(
+                    "{}: burn {label} the {long}/{short} threshold ({threshold})",
+                    p.name
+                ),
+                interval: interval.to_string(),
+                input_series: inputs(f, r, n, samples),
+                alert_rule_test: alert_tests(r),
+                promql_expr_test: vec![],
+            });
+        }
+    }
+    groups
 }
 
 fn dec_lt(a: Decimal, b: Decimal) -> bool {

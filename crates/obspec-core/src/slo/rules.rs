@@ -575,312 +575,12 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
         let Some(p) = plan(svc, name, slo) else {
             continue;
         };
-        let g = by(&p.grouping);
-        let sel = selector(&p, service);
-        let id = vec![
-            ("slo".to_string(), p.name.clone()),
-            ("service".to_string(), service.to_string()),
-        ];
-        let windows = &p.record_windows;
-        let chain = !matches!(p.sli, SliPlan::Raw { .. })
-            && p.timeslice.is_none()
-            && windows.iter().any(|w| *w >= CHAIN_FROM_MS);
-        if let Some((bad, _)) = &p.threshold {
-            recordings.push(Rule {
-                record: Some(THRESHOLD_RULE.to_string()),
-                alert: None,
-                expr: bad.clone(),
-                r#for: None,
-                keep_firing_for: None,
-                labels: id.clone(),
-                annotations: vec![],
-            });
+        slo_recordings(&p, slo, service, &mut recordings, &mut base_rates);
+        if !p.disabled {
+            burn_alerts(&p, slo, service, &mut slo_alerts);
         }
-        if let Some(ts) = &p.timeslice {
-            let slice = format_duration(ts.slice_ms);
-            recordings.push(Rule {
-                record: Some(ts.rule().to_string()),
-                alert: None,
-                expr: match ts.bad_above {
-                    Some(b) => format!("{} > bool {b}", p.sli.raw_ratio(&slice, &g)),
-                    None => p.sli.raw_ratio(&slice, &g),
-                },
-                r#for: None,
-                keep_firing_for: None,
-                labels: labels_with(&id, &[("window", slice.clone())]),
-                annotations: vec![],
-            });
-        }
-        if chain {
-            base_rates.push(Rule {
-                record: Some(format!("slo:sli_errors:rate{BASE}")),
-                alert: None,
-                expr: p.sli.errors_rate(BASE, &g).expect("not raw"),
-                r#for: None,
-                keep_firing_for: None,
-                labels: id.clone(),
-                annotations: vec![],
-            });
-            base_rates.push(Rule {
-                record: Some(format!("slo:sli_total:rate{BASE}")),
-                alert: None,
-                expr: p.sli.total_rate(BASE, &g).expect("not raw"),
-                r#for: None,
-                keep_firing_for: None,
-                labels: id.clone(),
-                annotations: vec![],
-            });
-        }
-        // Event rates over the calendar step, which the period rules sum.
-        let calendar_rates = p
-            .calendar
-            .filter(|_| !matches!(p.sli, SliPlan::Raw { .. }) && p.timeslice.is_none());
-        if let Some(c) = calendar_rates {
-            let step = format_duration(c.step_ms());
-            if !(chain && step == BASE) {
-                for (what, expr) in [
-                    ("errors", p.sli.errors_rate(&step, &g)),
-                    ("total", p.sli.total_rate(&step, &g)),
-                ] {
-                    recordings.push(Rule {
-                        record: Some(format!("slo:sli_{what}:rate{step}")),
-                        alert: None,
-                        expr: expr.expect("not raw"),
-                        r#for: None,
-                        keep_firing_for: None,
-                        labels: id.clone(),
-                        annotations: vec![],
-                    });
-                }
-            }
-        }
-        for w in windows {
-            let ws = format_duration(*w);
-            let expr = if let Some(ts) = &p.timeslice {
-                format!("avg_over_time({}{sel}[{ws}])", ts.rule())
-            } else if chain && *w >= CHAIN_FROM_MS {
-                format!(
-                    "sum_over_time(slo:sli_errors:rate{BASE}{sel}[{ws}]) / (sum_over_time(slo:sli_total:rate{BASE}{sel}[{ws}]) > 0)"
-                )
-            } else {
-                p.sli.raw_ratio(&ws, &g)
-            };
-            recordings.push(Rule {
-                record: Some(error_ratio_rule(*w)),
-                alert: None,
-                expr,
-                r#for: None,
-                keep_firing_for: None,
-                labels: labels_with(&id, &[("window", ws.clone())]),
-                annotations: vec![],
-            });
-        }
-        let budget = p.budget.to_string();
-        let shortest = format_duration(windows[0]);
-        let period = format_duration(p.period_ms);
-        let meta = [
-            (
-                "slo:objective:ratio",
-                format!(
-                    "vector({})",
-                    Decimal::from_int(1).checked_sub(p.budget).expect("small")
-                ),
-            ),
-            ("slo:error_budget:ratio", format!("vector({budget})")),
-            (
-                "slo:time_period:days",
-                format!("vector({})", fmt_f64(p.period_ms as f64 / 86_400_000.0)),
-            ),
-            (
-                "slo:current_burn_rate:ratio",
-                format!(
-                    "max without (window) (slo:sli_error:ratio_rate{shortest}{sel}) / {budget}"
-                ),
-            ),
-            (
-                "slo:period_burn_rate:ratio",
-                match p.calendar {
-                    None => format!(
-                        "max without (window) (slo:sli_error:ratio_rate{period}{sel}) / {budget}"
-                    ),
-                    Some(c) => {
-                        let same = c.same_period(&format!("slo:objective:ratio{sel}"));
-                        let range = c.range();
-                        let step = format_duration(c.step_ms());
-                        let to_date = |series: &str, f: &str| {
-                            format!("{f}(({series}{sel} and on() {same})[{range}:{step}])")
-                        };
-                        let ratio = if calendar_rates.is_some() {
-                            format!(
-                                "{} / ({} > 0)",
-                                to_date(&format!("slo:sli_errors:rate{step}"), "sum_over_time"),
-                                to_date(&format!("slo:sli_total:rate{step}"), "sum_over_time")
-                            )
-                        } else {
-                            // Time slices: the share of bad slices; raw
-                            // ratios: the mean of the steps' ratios.
-                            to_date(&error_ratio_rule(c.step_ms()), "avg_over_time")
-                        };
-                        format!("max without (window) ({ratio}) / {budget}")
-                    }
-                },
-            ),
-            (
-                "slo:period_error_budget_remaining:ratio",
-                format!("1 - slo:period_burn_rate:ratio{sel}"),
-            ),
-        ];
-        // Info labels never replace the SLO's identity (lint refuses them).
-        let mut info = id.clone();
-        info.extend(
-            slo.info_labels
-                .iter()
-                .filter(|(k, _)| !id.iter().any(|(i, _)| *i == k.value))
-                .map(|(k, v)| (k.value.clone(), v.value.clone())),
-        );
-        for (i, (record, expr)) in meta.into_iter().enumerate() {
-            recordings.push(Rule {
-                record: Some(record.to_string()),
-                alert: None,
-                expr,
-                r#for: None,
-                keep_firing_for: None,
-                // The three constant series carry the info labels.
-                labels: if i < 3 { info.clone() } else { id.clone() },
-                annotations: vec![],
-            });
-        }
-        if p.disabled {
-            continue;
-        }
-        for w in &p.windows {
-            let factor = burn_factor(w);
-            let threshold = factor.checked_mul(p.budget).expect("small");
-            let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
-            let mut expr = format!(
-                "max without (window) (slo:sli_error:ratio_rate{long}{sel}) > {threshold}\nand\nmax without (window) (slo:sli_error:ratio_rate{short}{sel}) > {threshold}"
-            );
-            if let (Some(min), Some(total)) =
-                (&slo.alerting.min_events, p.sli.total_rate(&long, &g))
-            {
-                let on = format!("on({})", p.grouping.join(", "));
-                expr = format!(
-                    "({expr})\nand {on}\n({total} * {} >= {})",
-                    w.long_ms / 1000,
-                    min.value
-                );
-            }
-            let (severity, class_labels, for_ms) = if w.kind == "page" {
-                (&p.page_severity, &p.page_labels, p.page_for_ms)
-            } else {
-                (&p.ticket_severity, &p.ticket_labels, p.ticket_for_ms)
-            };
-            let mut labels = labels_with(
-                &p.labels,
-                &[
-                    ("severity", severity.clone()),
-                    ("long_window", long.clone()),
-                    ("short_window", short.clone()),
-                    ("burn_rate", factor.to_string()),
-                ],
-            );
-            for (k, v) in class_labels {
-                labels.retain(|(key, _)| key != k);
-                labels.push((k.clone(), v.clone()));
-            }
-            let annotations = merge(
-                &[(
-                    "summary".to_string(),
-                    format!(
-                        "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
-                        p.name, service
-                    ),
-                )],
-                &p.annotations,
-            );
-            slo_alerts.push(Rule {
-                record: None,
-                alert: Some(p.alert.clone()),
-                expr,
-                r#for: Some(format_duration(for_ms)),
-                keep_firing_for: None,
-                labels: as_text(labels),
-                annotations: as_text(annotations),
-            });
-        }
-        if !p.sli_missing {
-            continue;
-        }
-        let missing_for = p.sli_missing_for_ms;
-        let annotations = crate::slo::rules::merge(
-            &[(
-                "summary".to_string(),
-                format!(
-                    "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
-                    p.name, service
-                ),
-            )],
-            &p.annotations,
-        );
-        slo_alerts.push(Rule {
-            record: None,
-            alert: Some(format!("{}SLIMissing", p.alert)),
-            expr: match &p.threshold {
-                // The threshold's query, not the recording built from it.
-                Some((_, query)) => SliPlan::Raw {
-                    expr: query.clone(),
-                }
-                .absent_expr(),
-                None => p.sli.absent_expr(),
-            },
-            r#for: Some(format_duration(missing_for)),
-            keep_firing_for: None,
-            labels: as_text(labels_with(
-                &p.labels,
-                &[("severity", p.ticket_severity.clone())],
-            )),
-            annotations: as_text(annotations),
-        });
     }
-
-    let mut alerts = Vec::new();
-    for (name, a) in svc.alerts.iter() {
-        // Severity, team and service are plain text; the alert's own labels and
-        // annotations are templates (checked by lint, OBS706).
-        let text = |s: &str| crate::format::gotmpl::escape_text(s).into_owned();
-        let mut labels = vec![("severity".to_string(), text(&a.severity.value))];
-        if let Some(t) = &svc.team {
-            labels.push(("team".into(), text(&t.value)));
-        }
-        labels.push(("service".into(), text(service)));
-        for (k, v) in a.labels.iter() {
-            labels.retain(|(key, _)| key != &k.value);
-            labels.push((k.value.clone(), v.value.clone()));
-        }
-        let mut annotations = Vec::new();
-        if let Some(s) = &a.summary {
-            annotations.push(("summary".to_string(), s.value.clone()));
-        }
-        if let Some(d) = &a.description {
-            annotations.push(("description".to_string(), d.value.clone()));
-        }
-        if let Some(r) = &a.runbook {
-            annotations.push(("runbook_url".to_string(), r.value.clone()));
-        }
-        for (k, v) in a.annotations.iter() {
-            annotations.retain(|(key, _)| key != &k.value);
-            annotations.push((k.value.clone(), v.value.clone()));
-        }
-        alerts.push(Rule {
-            record: None,
-            alert: Some(name.value.clone()),
-            expr: a.expr.value.trim().to_string(),
-            r#for: a.for_.as_ref().map(|f| f.value.clone()),
-            keep_firing_for: a.keep_firing_for.as_ref().map(|f| f.value.clone()),
-            labels,
-            annotations,
-        });
-    }
+    let alerts = service_alerts(svc);
 
     let mut groups = Vec::new();
     if !svc.recordings.is_empty() {
@@ -935,6 +635,343 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
         });
     }
     groups
+}
+
+/// The recordings of one SLO: its threshold or time-slice series, the base
+/// rates the long windows chain from (into `base_rates`), the calendar
+/// step's event rates, the error ratio of every window and the SLO's
+/// metadata series.
+fn slo_recordings(
+    p: &SloPlan,
+    slo: &Slo,
+    service: &str,
+    recordings: &mut Vec<Rule>,
+    base_rates: &mut Vec<Rule>,
+) {
+    let g = by(&p.grouping);
+    let sel = selector(&p, service);
+    let id = vec![
+        ("slo".to_string(), p.name.clone()),
+        ("service".to_string(), service.to_string()),
+    ];
+    let windows = &p.record_windows;
+    let chain = !matches!(p.sli, SliPlan::Raw { .. })
+        && p.timeslice.is_none()
+        && windows.iter().any(|w| *w >= CHAIN_FROM_MS);
+    if let Some((bad, _)) = &p.threshold {
+        recordings.push(Rule {
+            record: Some(THRESHOLD_RULE.to_string()),
+            alert: None,
+            expr: bad.clone(),
+            r#for: None,
+            keep_firing_for: None,
+            labels: id.clone(),
+            annotations: vec![],
+        });
+    }
+    if let Some(ts) = &p.timeslice {
+        let slice = format_duration(ts.slice_ms);
+        recordings.push(Rule {
+            record: Some(ts.rule().to_string()),
+            alert: None,
+            expr: match ts.bad_above {
+                Some(b) => format!("{} > bool {b}", p.sli.raw_ratio(&slice, &g)),
+                None => p.sli.raw_ratio(&slice, &g),
+            },
+            r#for: None,
+            keep_firing_for: None,
+            labels: labels_with(&id, &[("window", slice.clone())]),
+            annotations: vec![],
+        });
+    }
+    if chain {
+        base_rates.push(Rule {
+            record: Some(format!("slo:sli_errors:rate{BASE}")),
+            alert: None,
+            expr: p.sli.errors_rate(BASE, &g).expect("not raw"),
+            r#for: None,
+            keep_firing_for: None,
+            labels: id.clone(),
+            annotations: vec![],
+        });
+        base_rates.push(Rule {
+            record: Some(format!("slo:sli_total:rate{BASE}")),
+            alert: None,
+            expr: p.sli.total_rate(BASE, &g).expect("not raw"),
+            r#for: None,
+            keep_firing_for: None,
+            labels: id.clone(),
+            annotations: vec![],
+        });
+    }
+    // Event rates over the calendar step, which the period rules sum.
+    let calendar_rates = p
+        .calendar
+        .filter(|_| !matches!(p.sli, SliPlan::Raw { .. }) && p.timeslice.is_none());
+    if let Some(c) = calendar_rates {
+        let step = format_duration(c.step_ms());
+        if !(chain && step == BASE) {
+            for (what, expr) in [
+                ("errors", p.sli.errors_rate(&step, &g)),
+                ("total", p.sli.total_rate(&step, &g)),
+            ] {
+                recordings.push(Rule {
+                    record: Some(format!("slo:sli_{what}:rate{step}")),
+                    alert: None,
+                    expr: expr.expect("not raw"),
+                    r#for: None,
+                    keep_firing_for: None,
+                    labels: id.clone(),
+                    annotations: vec![],
+                });
+            }
+        }
+    }
+    for w in windows {
+        let ws = format_duration(*w);
+        let expr = if let Some(ts) = &p.timeslice {
+            format!("avg_over_time({}{sel}[{ws}])", ts.rule())
+        } else if chain && *w >= CHAIN_FROM_MS {
+            format!(
+                "sum_over_time(slo:sli_errors:rate{BASE}{sel}[{ws}]) / (sum_over_time(slo:sli_total:rate{BASE}{sel}[{ws}]) > 0)"
+            )
+        } else {
+            p.sli.raw_ratio(&ws, &g)
+        };
+        recordings.push(Rule {
+            record: Some(error_ratio_rule(*w)),
+            alert: None,
+            expr,
+            r#for: None,
+            keep_firing_for: None,
+            labels: labels_with(&id, &[("window", ws.clone())]),
+            annotations: vec![],
+        });
+    }
+    metadata_recordings(p, slo, &sel, calendar_rates.is_some(), &id, recordings);
+}
+
+/// The SLO's metadata series: objective, budget, period, burn rates and the
+/// budget remaining (the constant three carry the SLO's info labels).
+fn metadata_recordings(
+    p: &SloPlan,
+    slo: &Slo,
+    sel: &str,
+    step_rates: bool,
+    id: &[(String, String)],
+    recordings: &mut Vec<Rule>,
+) {
+    let budget = p.budget.to_string();
+    let windows = &p.record_windows;
+    let shortest = format_duration(windows[0]);
+    let period = format_duration(p.period_ms);
+    let meta = [
+        (
+            "slo:objective:ratio",
+            format!(
+                "vector({})",
+                Decimal::from_int(1).checked_sub(p.budget).expect("small")
+            ),
+        ),
+        ("slo:error_budget:ratio", format!("vector({budget})")),
+        (
+            "slo:time_period:days",
+            format!("vector({})", fmt_f64(p.period_ms as f64 / 86_400_000.0)),
+        ),
+        (
+            "slo:current_burn_rate:ratio",
+            format!("max without (window) (slo:sli_error:ratio_rate{shortest}{sel}) / {budget}"),
+        ),
+        (
+            "slo:period_burn_rate:ratio",
+            match p.calendar {
+                None => format!(
+                    "max without (window) (slo:sli_error:ratio_rate{period}{sel}) / {budget}"
+                ),
+                Some(c) => {
+                    let same = c.same_period(&format!("slo:objective:ratio{sel}"));
+                    let range = c.range();
+                    let step = format_duration(c.step_ms());
+                    let to_date = |series: &str, f: &str| {
+                        format!("{f}(({series}{sel} and on() {same})[{range}:{step}])")
+                    };
+                    let ratio = if step_rates {
+                        format!(
+                            "{} / ({} > 0)",
+                            to_date(&format!("slo:sli_errors:rate{step}"), "sum_over_time"),
+                            to_date(&format!("slo:sli_total:rate{step}"), "sum_over_time")
+                        )
+                    } else {
+                        // Time slices: the share of bad slices; raw
+                        // ratios: the mean of the steps' ratios.
+                        to_date(&error_ratio_rule(c.step_ms()), "avg_over_time")
+                    };
+                    format!("max without (window) ({ratio}) / {budget}")
+                }
+            },
+        ),
+        (
+            "slo:period_error_budget_remaining:ratio",
+            format!("1 - slo:period_burn_rate:ratio{sel}"),
+        ),
+    ];
+    // Info labels never replace the SLO's identity (lint refuses them).
+    let mut info = id.to_vec();
+    info.extend(
+        slo.info_labels
+            .iter()
+            .filter(|(k, _)| !id.iter().any(|(i, _)| *i == k.value))
+            .map(|(k, v)| (k.value.clone(), v.value.clone())),
+    );
+    for (i, (record, expr)) in meta.into_iter().enumerate() {
+        recordings.push(Rule {
+            record: Some(record.to_string()),
+            alert: None,
+            expr,
+            r#for: None,
+            keep_firing_for: None,
+            // The three constant series carry the info labels.
+            labels: if i < 3 { info.clone() } else { id.to_vec() },
+            annotations: vec![],
+        });
+    }
+}
+
+/// The burn-rate alerts of one SLO (one per window pair) and its
+/// `…SLIMissing` alert, into `slo_alerts`.
+fn burn_alerts(p: &SloPlan, slo: &Slo, service: &str, slo_alerts: &mut Vec<Rule>) {
+    let g = by(&p.grouping);
+    let sel = selector(p, service);
+    for w in &p.windows {
+        let factor = burn_factor(w);
+        let threshold = factor.checked_mul(p.budget).expect("small");
+        let (long, short) = (format_duration(w.long_ms), format_duration(w.short_ms));
+        let mut expr = format!(
+            "max without (window) (slo:sli_error:ratio_rate{long}{sel}) > {threshold}\nand\nmax without (window) (slo:sli_error:ratio_rate{short}{sel}) > {threshold}"
+        );
+        if let (Some(min), Some(total)) = (&slo.alerting.min_events, p.sli.total_rate(&long, &g)) {
+            let on = format!("on({})", p.grouping.join(", "));
+            expr = format!(
+                "({expr})\nand {on}\n({total} * {} >= {})",
+                w.long_ms / 1000,
+                min.value
+            );
+        }
+        let (severity, class_labels, for_ms) = if w.kind == "page" {
+            (&p.page_severity, &p.page_labels, p.page_for_ms)
+        } else {
+            (&p.ticket_severity, &p.ticket_labels, p.ticket_for_ms)
+        };
+        let mut labels = labels_with(
+            &p.labels,
+            &[
+                ("severity", severity.clone()),
+                ("long_window", long.clone()),
+                ("short_window", short.clone()),
+                ("burn_rate", factor.to_string()),
+            ],
+        );
+        for (k, v) in class_labels {
+            labels.retain(|(key, _)| key != k);
+            labels.push((k.clone(), v.clone()));
+        }
+        let annotations = merge(
+            &[(
+                "summary".to_string(),
+                format!(
+                    "{} of {} burns its error budget {factor}× too fast ({long} and {short} windows)",
+                    p.name, service
+                ),
+            )],
+            &p.annotations,
+        );
+        slo_alerts.push(Rule {
+            record: None,
+            alert: Some(p.alert.clone()),
+            expr,
+            r#for: Some(format_duration(for_ms)),
+            keep_firing_for: None,
+            labels: as_text(labels),
+            annotations: as_text(annotations),
+        });
+    }
+    if !p.sli_missing {
+        return;
+    }
+    let missing_for = p.sli_missing_for_ms;
+    let annotations = crate::slo::rules::merge(
+        &[(
+            "summary".to_string(),
+            format!(
+                "The SLI of {} of {} has no data: its burn-rate alerts cannot fire",
+                p.name, service
+            ),
+        )],
+        &p.annotations,
+    );
+    slo_alerts.push(Rule {
+        record: None,
+        alert: Some(format!("{}SLIMissing", p.alert)),
+        expr: match &p.threshold {
+            // The threshold's query, not the recording built from it.
+            Some((_, query)) => SliPlan::Raw {
+                expr: query.clone(),
+            }
+            .absent_expr(),
+            None => p.sli.absent_expr(),
+        },
+        r#for: Some(format_duration(missing_for)),
+        keep_firing_for: None,
+        labels: as_text(labels_with(
+            &p.labels,
+            &[("severity", p.ticket_severity.clone())],
+        )),
+        annotations: as_text(annotations),
+    });
+}
+
+/// The service's own alerts, with severity, team and service labels.
+fn service_alerts(svc: &Service) -> Vec<Rule> {
+    let service = svc.service.value.as_str();
+    let mut alerts = Vec::new();
+    for (name, a) in svc.alerts.iter() {
+        // Severity, team and service are plain text; the alert's own labels and
+        // annotations are templates (checked by lint, OBS706).
+        let text = |s: &str| crate::format::gotmpl::escape_text(s).into_owned();
+        let mut labels = vec![("severity".to_string(), text(&a.severity.value))];
+        if let Some(t) = &svc.team {
+            labels.push(("team".into(), text(&t.value)));
+        }
+        labels.push(("service".into(), text(service)));
+        for (k, v) in a.labels.iter() {
+            labels.retain(|(key, _)| key != &k.value);
+            labels.push((k.value.clone(), v.value.clone()));
+        }
+        let mut annotations = Vec::new();
+        if let Some(s) = &a.summary {
+            annotations.push(("summary".to_string(), s.value.clone()));
+        }
+        if let Some(d) = &a.description {
+            annotations.push(("description".to_string(), d.value.clone()));
+        }
+        if let Some(r) = &a.runbook {
+            annotations.push(("runbook_url".to_string(), r.value.clone()));
+        }
+        for (k, v) in a.annotations.iter() {
+            annotations.retain(|(key, _)| key != &k.value);
+            annotations.push((k.value.clone(), v.value.clone()));
+        }
+        alerts.push(Rule {
+            record: None,
+            alert: Some(name.value.clone()),
+            expr: a.expr.value.trim().to_string(),
+            r#for: a.for_.as_ref().map(|f| f.value.clone()),
+            keep_firing_for: a.keep_firing_for.as_ref().map(|f| f.value.clone()),
+            labels,
+            annotations,
+        });
+    }
+    alerts
 }
 
 /// The rule groups in the layout of `prometheus/rules.yml.j2`, indented by

@@ -356,6 +356,92 @@ fn doc_lines(lines: &[String]) -> String {
 }
 
 fn service_view(svc: &Service) -> Result<ServiceView, Error> {
+    let enums = label_enums(svc);
+    let guards = label_guards(svc);
+
+    let metrics = metric_views(svc);
+    // Generated type names must not collide.
+    let mut names: Vec<&str> = enums.iter().map(|e| e.ident.as_str()).collect();
+    names.extend(
+        metrics
+            .iter()
+            .filter(|m| !m.args.is_empty())
+            .map(|m| m.family.as_str()),
+    );
+    let ident = format!("{}Metrics", upper_camel(&svc.service));
+    names.push(&ident);
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "service `{}`: two generated Rust types are named `{}`",
+                svc.service.value, w[0]
+            ),
+        ));
+    }
+    let mut doc = vec![format!("Metrics of the service `{}`.", svc.service.value)];
+    if let Some(d) = &svc.description {
+        doc.push(String::new());
+        doc.push(d.value.clone());
+    }
+    let const_labels: Vec<(String, String)> = svc
+        .const_labels
+        .iter()
+        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+        .collect();
+    let const_labels_doc = list(
+        "&",
+        Kind::Array,
+        const_labels
+            .iter()
+            .map(|(k, v)| format!("({}, {})", rust_str(k), rust_str(v))),
+    );
+    let overflow_metric = format!("{}_obspec_label_overflow_total", svc.namespace.value);
+    let overflow = list(
+        "::obspec::LabelGuard::register_overflow",
+        Kind::Call,
+        [
+            "registry".to_string(),
+            rust_str(&overflow_metric),
+            "CONST_LABELS".into(),
+        ],
+    )
+    .then("?");
+    let ok = list(
+        "::core::result::Result::Ok",
+        Kind::Call,
+        [list(
+            "Self",
+            Kind::Struct,
+            metrics.iter().map(|m| m.field.clone()),
+        )],
+    );
+    Ok(ServiceView {
+        ok_code: ok.layout(8, 8, 0),
+        name: svc.service.value.clone(),
+        namespace: svc.namespace.value.clone(),
+        ident,
+        doc: doc_lines(&doc),
+        const_labels_code: assign(
+            8,
+            "const CONST_LABELS: &[(&str, &str)]",
+            &const_labels_doc,
+            ";",
+        ),
+        overflow_code: assign(8, "let overflow", &overflow, ";"),
+        http: http_view(svc, &const_labels_doc),
+        const_labels,
+        enums,
+        guards,
+        overflow_metric,
+        metrics,
+    })
+}
+
+/// The enums of the closed label domains.
+fn label_enums(svc: &Service) -> Vec<EnumView> {
     let mut enums = Vec::new();
     for (name, dom) in svc.labels.iter() {
         let Some(values) = &dom.values else { continue };
@@ -409,6 +495,11 @@ fn service_view(svc: &Service) -> Result<ServiceView, Error> {
             variants,
         });
     }
+    enums
+}
+
+/// The guards of the open label domains the metrics use.
+fn label_guards(svc: &Service) -> Vec<GuardView> {
     let used_open: Vec<&str> = svc
         .labels
         .iter()
@@ -421,7 +512,7 @@ fn service_view(svc: &Service) -> Result<ServiceView, Error> {
         })
         .map(|(n, _)| n.value.as_str())
         .collect();
-    let guards = used_open
+    used_open
         .iter()
         .map(|l| {
             let dom = svc.labels.get(l).expect("declared");
@@ -450,8 +541,11 @@ fn service_view(svc: &Service) -> Result<ServiceView, Error> {
                 overflow,
             }
         })
-        .collect();
+        .collect()
+}
 
+/// The metrics the generated struct holds.
+fn metric_views(svc: &Service) -> Vec<MetricView> {
     // Function and HTTP metrics belong to the runtimes that record them
     // (`obspec::instrument`, `obspec::http`): not generated twice.
     let owned = obspec_spec::model::runtime_owned_metrics(svc);
@@ -581,84 +675,7 @@ fn service_view(svc: &Service) -> Result<ServiceView, Error> {
             expose_code,
         });
     }
-    // Generated type names must not collide.
-    let mut names: Vec<&str> = enums.iter().map(|e| e.ident.as_str()).collect();
-    names.extend(
-        metrics
-            .iter()
-            .filter(|m| !m.args.is_empty())
-            .map(|m| m.family.as_str()),
-    );
-    let ident = format!("{}Metrics", upper_camel(&svc.service));
-    names.push(&ident);
-    let mut sorted = names.clone();
-    sorted.sort_unstable();
-    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!(
-                "service `{}`: two generated Rust types are named `{}`",
-                svc.service.value, w[0]
-            ),
-        ));
-    }
-    let mut doc = vec![format!("Metrics of the service `{}`.", svc.service.value)];
-    if let Some(d) = &svc.description {
-        doc.push(String::new());
-        doc.push(d.value.clone());
-    }
-    let const_labels: Vec<(String, String)> = svc
-        .const_labels
-        .iter()
-        .map(|(k, v)| (k.value.clone(), v.value.clone()))
-        .collect();
-    let const_labels_doc = list(
-        "&",
-        Kind::Array,
-        const_labels
-            .iter()
-            .map(|(k, v)| format!("({}, {})", rust_str(k), rust_str(v))),
-    );
-    let overflow_metric = format!("{}_obspec_label_overflow_total", svc.namespace.value);
-    let overflow = list(
-        "::obspec::LabelGuard::register_overflow",
-        Kind::Call,
-        [
-            "registry".to_string(),
-            rust_str(&overflow_metric),
-            "CONST_LABELS".into(),
-        ],
-    )
-    .then("?");
-    let ok = list(
-        "::core::result::Result::Ok",
-        Kind::Call,
-        [list(
-            "Self",
-            Kind::Struct,
-            metrics.iter().map(|m| m.field.clone()),
-        )],
-    );
-    Ok(ServiceView {
-        ok_code: ok.layout(8, 8, 0),
-        name: svc.service.value.clone(),
-        namespace: svc.namespace.value.clone(),
-        ident,
-        doc: doc_lines(&doc),
-        const_labels_code: assign(
-            8,
-            "const CONST_LABELS: &[(&str, &str)]",
-            &const_labels_doc,
-            ";",
-        ),
-        overflow_code: assign(8, "let overflow", &overflow, ";"),
-        http: http_view(svc, &const_labels_doc),
-        const_labels,
-        enums,
-        guards,
-        overflow_metric,
-        metrics,
-    })
+    metrics
 }
 
 /// Parses Rust source and prints it with prettyplease: the output of an

@@ -343,32 +343,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             );
         }
     }
-    let variants: Option<syn::Type> = match &args.errors {
-        Some(e) if e.value() == "variants" => {
-            match output_type(&func.sig, &shape(&func.sig)).and_then(result_error) {
-                None => {
-                    let at: &dyn quote::ToTokens = match &func.sig.output {
-                        syn::ReturnType::Type(_, t) => t,
-                        syn::ReturnType::Default => &func.sig.ident,
-                    };
-                    errors.at(at, "`errors = \"variants\"` records the value of the error as the outcome: the function returns `Result<T, E>` (or a future of it) with `E` deriving `LabelValue`");
-                    None
-                }
-                Some(t) => {
-                    if svc.outcomes.is_empty() {
-                        errors.at(e, format!("service `{}` declares no `outcomes:` under `functions:`: list the values of `{}` there", svc.name, quote!(#t).to_string().replace(' ', "")));
-                    }
-                    Some(t.clone())
-                }
-            }
-        }
-        Some(e) if e.value() == "error" => None,
-        Some(e) => {
-            errors.at(e, "`errors` is \"variants\" (the error enum's value is the outcome) or \"error\" (every `Err` is `error`, the default)");
-            None
-        }
-        None => None,
-    };
+    let variants = error_variants(&args, &func, &svc, &mut errors);
     if !errors.is_empty() {
         let e = errors.into_compile_errors();
         return quote! { #e #func };
@@ -410,7 +385,59 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         static __OBSPEC_SITE: ::obspec::instrument::Site = ::obspec::instrument::Site::new(&__OBSPEC_SPEC, #function);
     };
     // Records `__obspec_result` into the guard.
-    let finish = match &variants {
+    let finish = finish_tokens(&variants, service, outcomes, span);
+    let body = wrapped_body(sig, block, &statics, &finish, span);
+    quote_spanned! {span=>
+        #(#attrs)*
+        #vis #sig {
+            #body
+        }
+    }
+}
+
+/// `errors = "variants"`: the error type whose values are the outcomes.
+fn error_variants(
+    args: &Args,
+    func: &syn::ItemFn,
+    svc: &spec_check::SpecService,
+    errors: &mut Errors,
+) -> Option<syn::Type> {
+    match &args.errors {
+        Some(e) if e.value() == "variants" => {
+            match output_type(&func.sig, &shape(&func.sig)).and_then(result_error) {
+                None => {
+                    let at: &dyn quote::ToTokens = match &func.sig.output {
+                        syn::ReturnType::Type(_, t) => t,
+                        syn::ReturnType::Default => &func.sig.ident,
+                    };
+                    errors.at(at, "`errors = \"variants\"` records the value of the error as the outcome: the function returns `Result<T, E>` (or a future of it) with `E` deriving `LabelValue`");
+                    None
+                }
+                Some(t) => {
+                    if svc.outcomes.is_empty() {
+                        errors.at(e, format!("service `{}` declares no `outcomes:` under `functions:`: list the values of `{}` there", svc.name, quote!(#t).to_string().replace(' ', "")));
+                    }
+                    Some(t.clone())
+                }
+            }
+        }
+        Some(e) if e.value() == "error" => None,
+        Some(e) => {
+            errors.at(e, "`errors` is \"variants\" (the error enum's value is the outcome) or \"error\" (every `Err` is `error`, the default)");
+            None
+        }
+        None => None,
+    }
+}
+
+/// The statement that records `__obspec_result` into the guard.
+fn finish_tokens(
+    variants: &Option<syn::Type>,
+    service: &str,
+    outcomes: &[String],
+    span: proc_macro2::Span,
+) -> TokenStream {
+    match variants {
         None => quote_spanned! {span=>
             {
                 #[allow(unused_imports)]
@@ -422,9 +449,9 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             let tspan = syn::spanned::Spanned::span(ty);
             let ty_name = quote!(#ty).to_string().replace(' ', "");
             let msg = format!(
-                "a value of `{ty_name}` is not in the `outcome` domain of service `{service}` (ok, error, {}): add it under `functions: outcomes:`",
-                outcomes.join(", ")
-            );
+            "a value of `{ty_name}` is not in the `outcome` domain of service `{service}` (ok, error, {}): add it under `functions: outcomes:`",
+            outcomes.join(", ")
+        );
             quote_spanned! {tspan=>
                 const _: () = if ::obspec::instrument::first_outside::<#ty>(&["ok", "error", #(#outcomes),*]) != usize::MAX {
                     ::core::panic!(#msg)
@@ -436,8 +463,18 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 }
             }
         }
-    };
-    let body = match shape(sig) {
+    }
+}
+
+/// The function's new body: the original one, timed and counted.
+fn wrapped_body(
+    sig: &syn::Signature,
+    block: &syn::Block,
+    statics: &TokenStream,
+    finish: &TokenStream,
+    span: proc_macro2::Span,
+) -> TokenStream {
+    match shape(sig) {
         Shape::Sync | Shape::Async => {
             let ret = match &sig.output {
                 syn::ReturnType::Default => quote! { () },
@@ -484,12 +521,6 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 let __obspec_future = (move || #block)();
                 #wrapped
             }
-        }
-    };
-    quote_spanned! {span=>
-        #(#attrs)*
-        #vis #sig {
-            #body
         }
     }
 }

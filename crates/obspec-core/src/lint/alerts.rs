@@ -262,91 +262,7 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
             .check(&alert.expr, "alert expression", diags)
             .map(|e| checker.analyze(&e, &alert.expr, diags));
         if let Some(info) = &info {
-            if !info.condition && info.kind == crate::expr::promql::Kind::Instant {
-                diags.push(
-                    Diagnostic::error(
-                        CODE_NO_CONDITION,
-                        alert.expr.span,
-                        format!("alert `{}` has no condition: it fires for every series the expression returns", name.value),
-                    )
-                    .help("compare the value (`… > 0.05`), or alert on `absent(…)`; an expression without a filter returns series whenever the metric exists"),
-                );
-            }
-            // Labels the routing reads that the alert loses to aggregation:
-            // the alert never reaches those routes, or escapes the inhibition.
-            if !info.labels.open {
-                let mut own: Vec<(String, String)> = vec![
-                    ("alertname".into(), name.value.clone()),
-                    ("severity".into(), alert.severity.value.clone()),
-                    ("service".into(), svc.service.value.clone()),
-                ];
-                if let Some(t) = &svc.team {
-                    own.push(("team".into(), t.value.clone()));
-                }
-                for (k, v) in alert.labels.iter() {
-                    own.retain(|(l, _)| l != &k.value);
-                    own.push((k.value.clone(), v.value.clone()));
-                }
-                let reads = reads
-                    .as_ref()
-                    .map_or_else(Vec::new, |r| r.labels(index.specs, svc, alert, &own));
-                for (label, why) in reads {
-                    if own.iter().any(|(l, _)| l == &label) || info.labels.labels.contains(&label) {
-                        continue;
-                    }
-                    diags.push(
-                        Diagnostic::warning(
-                            CODE_ROUTING_LABEL,
-                            alert.expr.span,
-                            format!("alert `{}` has no `{label}` label, and {why}: its expression does not keep it", name.value),
-                        )
-                        .help(format!("keep it through the aggregation (`sum by ({label}, …)`), or set it in the alert's `labels:`")),
-                    );
-                }
-            }
-            // Templates that read labels the alert's series never carry.
-            let fields = [
-                ("summary", &alert.summary),
-                ("description", &alert.description),
-            ]
-            .into_iter()
-            .filter_map(|(f, v)| v.as_ref().map(|v| (f.to_string(), v)))
-            .chain(
-                alert
-                    .annotations
-                    .iter()
-                    .map(|(k, v)| (format!("annotation `{}`", k.value), v)),
-            )
-            .chain(
-                alert
-                    .labels
-                    .iter()
-                    .map(|(k, v)| (format!("label `{}`", k.value), v)),
-            );
-            for (field, v) in fields {
-                let Ok(a) = crate::format::gotmpl::check(&v.value) else {
-                    continue;
-                };
-                for (label, at) in a.labels {
-                    if !info.labels.may_have(&label) {
-                        let span = index.sources.locate(v.span, &v.value, at, label.len());
-                        let carried: Vec<&str> =
-                            info.labels.labels.iter().map(String::as_str).collect();
-                        diags.push(
-                            Diagnostic::error(
-                                CODE_TEMPLATE_LABEL,
-                                span,
-                                format!("{field} reads `{label}`, which the alert's series never carry: it is always empty"),
-                            )
-                            .help(if carried.is_empty() {
-                                "the expression aggregates every label away; keep the label with `sum by (…)`".to_string()
-                            } else {
-                                format!("the series carry {}; keep `{label}` with `sum by ({label}, …)`", carried.join(", "))
-                            }),
-                        );
-                    }
-                }
-            }
+            check_alert_meaning(index, svc, name, alert, info, reads.as_ref(), diags);
         }
         if !severities.contains(&alert.severity.as_str()) {
             let mut d = Diagnostic::error(
@@ -364,55 +280,7 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
             };
             diags.push(d);
         }
-        if let Some(f) = &alert.for_ {
-            let eval_ms = index
-                .specs
-                .project
-                .prometheus
-                .evaluation_interval
-                .as_ref()
-                .and_then(|e| parse_duration(e))
-                .unwrap_or(crate::expr::promql::DEFAULT_INTERVAL_MS);
-            if parse_duration(f).is_some_and(|ms| ms < eval_ms) {
-                diags.push(
-                    Diagnostic::warning(
-                        CODE_FOR,
-                        f.span,
-                        format!(
-                            "`for: {}` is shorter than the evaluation interval ({}): the alert fires at the next evaluation anyway",
-                            f.value,
-                            obspec_spec::duration::format_duration(eval_ms)
-                        ),
-                    )
-                    .help("use a `for` of at least one evaluation interval, or none; set `prometheus.evaluation_interval` in the project file to your real interval"),
-                );
-            }
-            if parse_duration(f).is_none() && !is_zero_duration(f) {
-                diags.push(
-                    Diagnostic::error(
-                        CODE_FOR,
-                        f.span,
-                        format!("`for: {}` is not a Prometheus duration", f.value),
-                    )
-                    .help("write a duration such as `5m`, `1h` or `1h30m`"),
-                );
-            }
-        }
-        if let Some(k) = &alert.keep_firing_for {
-            if parse_duration(k).is_none() && !is_zero_duration(k) {
-                diags.push(
-                    Diagnostic::error(
-                        CODE_FOR,
-                        k.span,
-                        format!(
-                            "`keep_firing_for: {}` is not a Prometheus duration",
-                            k.value
-                        ),
-                    )
-                    .help("write a duration such as `15m`"),
-                );
-            }
-        }
+        check_alert_timing(index, alert, diags);
         match &alert.summary {
             Some(s) if !s.trim().is_empty() => {}
             other => diags.push(
@@ -446,6 +314,161 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
             for (k, v) in map.iter() {
                 check_template(index, &format!("{what} `{}`", k.value), v, diags);
             }
+        }
+    }
+}
+
+/// What the analysis of an alert's expression says: a condition, labels
+/// its templates and routes read, and the rest of its meaning.
+fn check_alert_meaning(
+    index: &Index<'_>,
+    svc: &Service,
+    name: &obspec_spec::model::Spanned<String>,
+    alert: &obspec_spec::model::Alert,
+    info: &crate::expr::promql::Info,
+    reads: Option<&RoutingReads>,
+    diags: &mut Diagnostics,
+) {
+    if !info.condition && info.kind == crate::expr::promql::Kind::Instant {
+        diags.push(
+            Diagnostic::error(
+                CODE_NO_CONDITION,
+                alert.expr.span,
+                format!("alert `{}` has no condition: it fires for every series the expression returns", name.value),
+            )
+            .help("compare the value (`… > 0.05`), or alert on `absent(…)`; an expression without a filter returns series whenever the metric exists"),
+        );
+    }
+    // Labels the routing reads that the alert loses to aggregation:
+    // the alert never reaches those routes, or escapes the inhibition.
+    if !info.labels.open {
+        let mut own: Vec<(String, String)> = vec![
+            ("alertname".into(), name.value.clone()),
+            ("severity".into(), alert.severity.value.clone()),
+            ("service".into(), svc.service.value.clone()),
+        ];
+        if let Some(t) = &svc.team {
+            own.push(("team".into(), t.value.clone()));
+        }
+        for (k, v) in alert.labels.iter() {
+            own.retain(|(l, _)| l != &k.value);
+            own.push((k.value.clone(), v.value.clone()));
+        }
+        let reads = reads
+            .as_ref()
+            .map_or_else(Vec::new, |r| r.labels(index.specs, svc, alert, &own));
+        for (label, why) in reads {
+            if own.iter().any(|(l, _)| l == &label) || info.labels.labels.contains(&label) {
+                continue;
+            }
+            diags.push(
+                Diagnostic::warning(
+                    CODE_ROUTING_LABEL,
+                    alert.expr.span,
+                    format!("alert `{}` has no `{label}` label, and {why}: its expression does not keep it", name.value),
+                )
+                .help(format!("keep it through the aggregation (`sum by ({label}, …)`), or set it in the alert's `labels:`")),
+            );
+        }
+    }
+    // Templates that read labels the alert's series never carry.
+    let fields = [
+        ("summary", &alert.summary),
+        ("description", &alert.description),
+    ]
+    .into_iter()
+    .filter_map(|(f, v)| v.as_ref().map(|v| (f.to_string(), v)))
+    .chain(
+        alert
+            .annotations
+            .iter()
+            .map(|(k, v)| (format!("annotation `{}`", k.value), v)),
+    )
+    .chain(
+        alert
+            .labels
+            .iter()
+            .map(|(k, v)| (format!("label `{}`", k.value), v)),
+    );
+    for (field, v) in fields {
+        let Ok(a) = crate::format::gotmpl::check(&v.value) else {
+            continue;
+        };
+        for (label, at) in a.labels {
+            if !info.labels.may_have(&label) {
+                let span = index.sources.locate(v.span, &v.value, at, label.len());
+                let carried: Vec<&str> = info.labels.labels.iter().map(String::as_str).collect();
+                diags.push(
+                    Diagnostic::error(
+                        CODE_TEMPLATE_LABEL,
+                        span,
+                        format!("{field} reads `{label}`, which the alert's series never carry: it is always empty"),
+                    )
+                    .help(if carried.is_empty() {
+                        "the expression aggregates every label away; keep the label with `sum by (…)`".to_string()
+                    } else {
+                        format!("the series carry {}; keep `{label}` with `sum by ({label}, …)`", carried.join(", "))
+                    }),
+                );
+            }
+        }
+    }
+}
+
+/// An alert's `for` and `keep_firing_for`: durations, and `for` not shorter
+/// than the evaluation interval.
+fn check_alert_timing(
+    index: &Index<'_>,
+    alert: &obspec_spec::model::Alert,
+    diags: &mut Diagnostics,
+) {
+    if let Some(f) = &alert.for_ {
+        let eval_ms = index
+            .specs
+            .project
+            .prometheus
+            .evaluation_interval
+            .as_ref()
+            .and_then(|e| parse_duration(e))
+            .unwrap_or(crate::expr::promql::DEFAULT_INTERVAL_MS);
+        if parse_duration(f).is_some_and(|ms| ms < eval_ms) {
+            diags.push(
+                Diagnostic::warning(
+                    CODE_FOR,
+                    f.span,
+                    format!(
+                        "`for: {}` is shorter than the evaluation interval ({}): the alert fires at the next evaluation anyway",
+                        f.value,
+                        obspec_spec::duration::format_duration(eval_ms)
+                    ),
+                )
+                .help("use a `for` of at least one evaluation interval, or none; set `prometheus.evaluation_interval` in the project file to your real interval"),
+            );
+        }
+        if parse_duration(f).is_none() && !is_zero_duration(f) {
+            diags.push(
+                Diagnostic::error(
+                    CODE_FOR,
+                    f.span,
+                    format!("`for: {}` is not a Prometheus duration", f.value),
+                )
+                .help("write a duration such as `5m`, `1h` or `1h30m`"),
+            );
+        }
+    }
+    if let Some(k) = &alert.keep_firing_for {
+        if parse_duration(k).is_none() && !is_zero_duration(k) {
+            diags.push(
+                Diagnostic::error(
+                    CODE_FOR,
+                    k.span,
+                    format!(
+                        "`keep_firing_for: {}` is not a Prometheus duration",
+                        k.value
+                    ),
+                )
+                .help("write a duration such as `15m`"),
+            );
         }
     }
 }

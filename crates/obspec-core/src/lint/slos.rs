@@ -73,46 +73,7 @@ fn check_slo(
                 .help("the objective is the percentage of good events, e.g. 99.9; 100 leaves no error budget"),
         );
     }
-    match parse_duration(&slo.window) {
-        None => diags.push(
-            Diagnostic::error(
-                CODE_WINDOW,
-                slo.window.span,
-                format!("window `{}` is not a Prometheus duration", slo.window.value),
-            )
-            .help("write a duration such as `30d`, `28d` or `4w`"),
-        ),
-        Some(period) => {
-            // The burn windows scale with the SLO window: a short SLO window
-            // makes the fast-burn short window shorter than two scrapes.
-            check_windows(slo, period, diags);
-            check_budgeting(index, slo, period, diags);
-            let windows = crate::slo::windows::windows_for(period, slo);
-            let shortest = crate::slo::windows::record_windows(period, &windows)[0];
-            let scrape = index.registry.scrape_ms;
-            if shortest < 2 * scrape {
-                diags.push(
-                    Diagnostic::warning(
-                        crate::lint::promql::CODE_SHORT_RANGE,
-                        slo.window.span,
-                        format!(
-                            "window `{}` scales the fast-burn short window to {}, shorter than two scrape intervals ({}): its `rate` often has too few samples and the page alert goes blind",
-                            slo.window.value,
-                            obspec_spec::duration::format_duration(shortest),
-                            obspec_spec::duration::format_duration(scrape)
-                        ),
-                    )
-                    .help(format!(
-                        "burn windows are the SRE workbook's for 30d, scaled: use a window of at least {}, or set `prometheus.scrape_interval` to your real interval",
-                        obspec_spec::duration::format_duration(
-                            (2 * scrape).div_ceil(crate::slo::windows::slo_windows(crate::slo::windows::PERIOD_30D)[0])
-                                * crate::slo::windows::PERIOD_30D
-                        )
-                    )),
-                );
-            }
-        }
-    }
+    check_window(index, slo, diags);
     let checker = Checker { index };
     let sli = &slo.sli;
     let sli_span = sli.span.unwrap_or(name.span);
@@ -164,91 +125,7 @@ fn check_slo(
         (None, None) => {}
     }
     if let Some(lat) = &sli.latency {
-        match index.series.get(lat.metric.as_str()) {
-            Some(Series::Metric {
-                metric,
-                bucket: false,
-                name: mname,
-                ..
-            }) if *mname == lat.metric.as_str() => {
-                if metric.kind.value != MetricType::Histogram {
-                    diags.push(
-                        Diagnostic::error(
-                            CODE_LATENCY,
-                            lat.metric.span,
-                            format!(
-                                "latency SLI metric `{}` is a {}, not a histogram",
-                                lat.metric.value,
-                                metric.kind.as_str()
-                            ),
-                        )
-                        .help(
-                            "a latency SLI counts the observations under a histogram bucket bound",
-                        ),
-                    );
-                } else {
-                    sli_metrics.push(metric);
-                    let buckets: Vec<f64> = metric
-                        .buckets
-                        .iter()
-                        .flat_map(|b| b.iter().map(|v| v.value))
-                        .collect();
-                    if !buckets.contains(&lat.threshold.value) {
-                        let list = buckets
-                            .iter()
-                            .map(|b| b.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        diags.push(
-                            Diagnostic::error(CODE_LATENCY, lat.threshold.span, format!("threshold {} is not a bucket bound of `{}`", lat.threshold.value, lat.metric.value))
-                                .help(format!("good events are counted by the `le` bucket at the threshold: use one of {list}, or add the bound to the buckets")),
-                        );
-                    }
-                    if let Some(sel) = &lat.selector {
-                        let text = Spanned::new(
-                            format!("{}_bucket{}", lat.metric.value, sel.value),
-                            sel.span,
-                        );
-                        if let Some(e) = promql::parse(&text, sel.span, "latency selector", diags) {
-                            match e {
-                                Expr::VectorSelector(_) => {
-                                    for vs in crate::expr::promql::selectors(&e) {
-                                        checker.check_selector(vs, &text, diags);
-                                    }
-                                }
-                                _ => diags.push(
-                                    Diagnostic::error(CODE_LATENCY, sel.span, "latency selector must be label matchers such as `{region=\"eu\"}`")
-                                        .help("write only the `{...}` part; the metric is given by `metric`"),
-                                ),
-                            }
-                        }
-                    }
-                }
-            }
-            Some(_) => diags.push(
-                Diagnostic::error(
-                    CODE_LATENCY,
-                    lat.metric.span,
-                    format!(
-                        "latency SLI metric `{}` is not a histogram",
-                        lat.metric.value
-                    ),
-                )
-                .help("name the histogram itself, without `_bucket`, `_sum` or `_count`"),
-            ),
-            None => {
-                if !index.broken.contains(&lat.metric.as_str()) {
-                    diags.push(
-                        Diagnostic::error(
-                            promql::CODE_UNKNOWN_METRIC,
-                            lat.metric.span,
-                            format!("`{}` is not a metric of the specs", lat.metric.value),
-                        )
-                        .help("name a histogram declared under `metrics:`"),
-                    );
-                }
-            }
-        }
+        check_latency(index, &checker, lat, &mut sli_metrics, diags);
     }
     if let Some(ratio) = &sli.error_ratio {
         match WINDOW_PLACEHOLDERS.iter().find(|p| ratio.contains(*p)) {
@@ -304,6 +181,144 @@ fn check_slo(
                 )
                 .help("group only by labels that every metric of the SLI carries"),
             );
+        }
+    }
+}
+
+/// A latency SLI: a histogram of the specs, with the threshold a bucket bound.
+fn check_latency<'a>(
+    index: &Index<'a>,
+    checker: &Checker<'_, '_>,
+    lat: &obspec_spec::model::LatencySli,
+    sli_metrics: &mut Vec<&'a obspec_spec::model::Metric>,
+    diags: &mut Diagnostics,
+) {
+    match index.series.get(lat.metric.as_str()) {
+        Some(Series::Metric {
+            metric,
+            bucket: false,
+            name: mname,
+            ..
+        }) if *mname == lat.metric.as_str() => {
+            if metric.kind.value != MetricType::Histogram {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_LATENCY,
+                        lat.metric.span,
+                        format!(
+                            "latency SLI metric `{}` is a {}, not a histogram",
+                            lat.metric.value,
+                            metric.kind.as_str()
+                        ),
+                    )
+                    .help("a latency SLI counts the observations under a histogram bucket bound"),
+                );
+            } else {
+                sli_metrics.push(metric);
+                let buckets: Vec<f64> = metric
+                    .buckets
+                    .iter()
+                    .flat_map(|b| b.iter().map(|v| v.value))
+                    .collect();
+                if !buckets.contains(&lat.threshold.value) {
+                    let list = buckets
+                        .iter()
+                        .map(|b| b.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    diags.push(
+                        Diagnostic::error(CODE_LATENCY, lat.threshold.span, format!("threshold {} is not a bucket bound of `{}`", lat.threshold.value, lat.metric.value))
+                            .help(format!("good events are counted by the `le` bucket at the threshold: use one of {list}, or add the bound to the buckets")),
+                    );
+                }
+                if let Some(sel) = &lat.selector {
+                    let text = Spanned::new(
+                        format!("{}_bucket{}", lat.metric.value, sel.value),
+                        sel.span,
+                    );
+                    if let Some(e) = promql::parse(&text, sel.span, "latency selector", diags) {
+                        match e {
+                            Expr::VectorSelector(_) => {
+                                for vs in crate::expr::promql::selectors(&e) {
+                                    checker.check_selector(vs, &text, diags);
+                                }
+                            }
+                            _ => diags.push(
+                                Diagnostic::error(CODE_LATENCY, sel.span, "latency selector must be label matchers such as `{region=\"eu\"}`")
+                                    .help("write only the `{...}` part; the metric is given by `metric`"),
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+        Some(_) => diags.push(
+            Diagnostic::error(
+                CODE_LATENCY,
+                lat.metric.span,
+                format!(
+                    "latency SLI metric `{}` is not a histogram",
+                    lat.metric.value
+                ),
+            )
+            .help("name the histogram itself, without `_bucket`, `_sum` or `_count`"),
+        ),
+        None => {
+            if !index.broken.contains(&lat.metric.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        promql::CODE_UNKNOWN_METRIC,
+                        lat.metric.span,
+                        format!("`{}` is not a metric of the specs", lat.metric.value),
+                    )
+                    .help("name a histogram declared under `metrics:`"),
+                );
+            }
+        }
+    }
+}
+
+/// The SLO's window: a duration, several times the shortest burn window and
+/// the scrape interval.
+fn check_window(index: &Index<'_>, slo: &Slo, diags: &mut Diagnostics) {
+    match parse_duration(&slo.window) {
+        None => diags.push(
+            Diagnostic::error(
+                CODE_WINDOW,
+                slo.window.span,
+                format!("window `{}` is not a Prometheus duration", slo.window.value),
+            )
+            .help("write a duration such as `30d`, `28d` or `4w`"),
+        ),
+        Some(period) => {
+            // The burn windows scale with the SLO window: a short SLO window
+            // makes the fast-burn short window shorter than two scrapes.
+            check_windows(slo, period, diags);
+            check_budgeting(index, slo, period, diags);
+            let windows = crate::slo::windows::windows_for(period, slo);
+            let shortest = crate::slo::windows::record_windows(period, &windows)[0];
+            let scrape = index.registry.scrape_ms;
+            if shortest < 2 * scrape {
+                diags.push(
+                    Diagnostic::warning(
+                        crate::lint::promql::CODE_SHORT_RANGE,
+                        slo.window.span,
+                        format!(
+                            "window `{}` scales the fast-burn short window to {}, shorter than two scrape intervals ({}): its `rate` often has too few samples and the page alert goes blind",
+                            slo.window.value,
+                            obspec_spec::duration::format_duration(shortest),
+                            obspec_spec::duration::format_duration(scrape)
+                        ),
+                    )
+                    .help(format!(
+                        "burn windows are the SRE workbook's for 30d, scaled: use a window of at least {}, or set `prometheus.scrape_interval` to your real interval",
+                        obspec_spec::duration::format_duration(
+                            (2 * scrape).div_ceil(crate::slo::windows::slo_windows(crate::slo::windows::PERIOD_30D)[0])
+                                * crate::slo::windows::PERIOD_30D
+                        )
+                    )),
+                );
+            }
         }
     }
 }

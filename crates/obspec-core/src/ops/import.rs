@@ -773,71 +773,14 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
             (None, None) => return err(format!("SLO `{name}` has no indicator")),
         };
         // A threshold metric: its query, judged per objective (`op`, `value`).
-        let threshold_query = match get(indicator, "thresholdMetric") {
-            Some(m) => {
-                let source = get(m, "metricSource").unwrap_or(m);
-                match text(source, "type") {
-                    Some(t) if !t.eq_ignore_ascii_case("prometheus") => {
-                        return err(format!("SLO `{name}`: thresholdMetric source `{t}` cannot be converted: obspec reads Prometheus"))
-                    }
-                    _ => {}
-                }
-                let spec = get(source, "spec").unwrap_or(source);
-                Some(
-                    text(spec, "query")
-                        .or_else(|| text(spec, "promql"))
-                        .ok_or_else(|| {
-                            ImportError(format!("SLO `{name}`: thresholdMetric has no query"))
-                        })?
-                        .trim()
-                        .to_string(),
-                )
-            }
-            None => None,
-        };
+        let threshold_query = openslo_threshold_query(name, indicator)?;
         let ratio = get(indicator, "ratioMetric");
         if ratio.is_none() && threshold_query.is_none() {
             return err(format!(
                 "SLO `{name}`: no ratioMetric nor thresholdMetric in its indicator"
             ));
         }
-        let query = |key: &str| -> Result<Option<String>, ImportError> {
-            let Some(m) = ratio.and_then(|r| get(r, key)) else {
-                return Ok(None);
-            };
-            let source = get(m, "metricSource").unwrap_or(m);
-            match text(source, "type") {
-                Some(t) if !t.eq_ignore_ascii_case("prometheus") => {
-                    return err(format!("SLO `{name}`: {key} metric source `{t}` cannot be converted: obspec reads Prometheus"))
-                }
-                _ => {}
-            }
-            let spec = get(source, "spec").unwrap_or(source);
-            let q = text(spec, "query")
-                .or_else(|| text(spec, "promql"))
-                .ok_or_else(|| ImportError(format!("SLO `{name}`: {key} has no query")))?;
-            let counter = ratio.and_then(|r| text(r, "counter")) == Some("true");
-            Ok(Some(if counter { counter_rate(q) } else { as_rate(q) }))
-        };
-        let total = if threshold_query.is_some() {
-            String::new()
-        } else {
-            query("total")?
-                .ok_or_else(|| ImportError(format!("SLO `{name}`: ratioMetric has no total")))?
-        };
-        let sli = match (query("bad")?, query("good")?) {
-            _ if threshold_query.is_some() => Sli::Ratio(String::new()),
-            (Some(bad), _) => match (plain_selector(&bad), plain_selector(&total)) {
-                (Some(errors), Some(total)) => Sli::Events { errors, total },
-                _ => Sli::Ratio(format!("({bad}) / ({total})")),
-            },
-            (None, Some(good)) => Sli::Ratio(format!("1 - ({good}) / ({total})")),
-            (None, None) => {
-                return err(format!(
-                    "SLO `{name}`: ratioMetric has neither good nor bad"
-                ))
-            }
-        };
+        let sli = openslo_ratio_sli(name, ratio, threshold_query.is_some())?;
         for (i, o) in objectives.iter().enumerate() {
             let target = text(o, "target").ok_or_else(|| {
                 ImportError(format!(
@@ -853,32 +796,7 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
                 .ok_or_else(|| {
                     ImportError(format!("SLO `{name}`: target `{target}` is not a number"))
                 })?;
-            let timeslice = match timeslices {
-                None => None,
-                Some(counted) => {
-                    let slice = text(o, "timeSliceWindow").ok_or_else(|| {
-                        ImportError(format!(
-                            "SLO `{name}`: time-slice budgeting without `timeSliceWindow`"
-                        ))
-                    })?;
-                    let percent = if counted {
-                        let slice_target = text(o, "timeSliceTarget").ok_or_else(|| {
-                            ImportError(format!("SLO `{name}`: Timeslices budgeting without `timeSliceTarget` (a ratio SLI's slices need one)"))
-                        })?;
-                        Some(
-                            Decimal::parse(slice_target)
-                                .and_then(|d| d.checked_mul(Decimal::from_int(100)))
-                                .ok_or_else(|| {
-                                    ImportError(format!("SLO `{name}`: timeSliceTarget `{slice_target}` is not a number"))
-                                })?
-                                .to_string(),
-                        )
-                    } else {
-                        None
-                    };
-                    Some((slice.to_string(), percent))
-                }
-            };
+            let timeslice = openslo_timeslice(name, o, timeslices)?;
             let slo_name = if objectives.len() == 1 {
                 name.to_string()
             } else {
@@ -896,43 +814,7 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
                 window: window.clone(),
                 calendar: calendar.clone(),
                 timeslice,
-                sli: match (&sli, &threshold_query) {
-                    (_, Some(q)) => {
-                        let op = text(o, "op").ok_or_else(|| {
-                            ImportError(format!(
-                                "SLO `{name}`: a thresholdMetric objective needs `op`"
-                            ))
-                        })?;
-                        if crate::slo::windows::threshold_bad_op(op).is_none() {
-                            return err(format!(
-                                "SLO `{name}`: objective op `{op}` is not one of lt, lte, gt, gte"
-                            ));
-                        }
-                        let value = text(o, "value").ok_or_else(|| {
-                            ImportError(format!(
-                                "SLO `{name}`: a thresholdMetric objective needs `value`"
-                            ))
-                        })?;
-                        if value.parse::<f64>().map_or(true, |v| !v.is_finite()) {
-                            return err(format!(
-                                "SLO `{name}`: objective value `{value}` is not a number"
-                            ));
-                        }
-                        Sli::Threshold {
-                            query: q.clone(),
-                            op: op.to_string(),
-                            value: value.to_string(),
-                        }
-                    }
-                    (Sli::Events { errors, total }, None) => Sli::Events {
-                        errors: errors.clone(),
-                        total: total.clone(),
-                    },
-                    (Sli::Ratio(r), None) => Sli::Ratio(r.clone()),
-                    (Sli::Threshold { .. }, None) => {
-                        unreachable!("thresholds come from objectives")
-                    }
-                },
+                sli: openslo_objective_sli(name, o, &sli, &threshold_query)?,
                 alert_name: None,
                 labels: Vec::new(),
                 annotations: Vec::new(),
@@ -958,6 +840,160 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
         &slos,
         "OpenSLO",
     ))
+}
+
+/// The query of an OpenSLO threshold metric, if the indicator has one.
+fn openslo_threshold_query(name: &str, indicator: &Node) -> Result<Option<String>, ImportError> {
+    Ok(match get(indicator, "thresholdMetric") {
+        Some(m) => {
+            let source = get(m, "metricSource").unwrap_or(m);
+            match text(source, "type") {
+                Some(t) if !t.eq_ignore_ascii_case("prometheus") => {
+                    return err(format!("SLO `{name}`: thresholdMetric source `{t}` cannot be converted: obspec reads Prometheus"))
+                }
+                _ => {}
+            }
+            let spec = get(source, "spec").unwrap_or(source);
+            Some(
+                text(spec, "query")
+                    .or_else(|| text(spec, "promql"))
+                    .ok_or_else(|| {
+                        ImportError(format!("SLO `{name}`: thresholdMetric has no query"))
+                    })?
+                    .trim()
+                    .to_string(),
+            )
+        }
+        None => None,
+    })
+}
+
+/// The SLI of an OpenSLO ratio metric (empty for a threshold metric).
+fn openslo_ratio_sli(
+    name: &str,
+    ratio: Option<&Node>,
+    threshold: bool,
+) -> Result<Sli, ImportError> {
+    let query = |key: &str| -> Result<Option<String>, ImportError> {
+        let Some(m) = ratio.and_then(|r| get(r, key)) else {
+            return Ok(None);
+        };
+        let source = get(m, "metricSource").unwrap_or(m);
+        match text(source, "type") {
+            Some(t) if !t.eq_ignore_ascii_case("prometheus") => {
+                return err(format!("SLO `{name}`: {key} metric source `{t}` cannot be converted: obspec reads Prometheus"))
+            }
+            _ => {}
+        }
+        let spec = get(source, "spec").unwrap_or(source);
+        let q = text(spec, "query")
+            .or_else(|| text(spec, "promql"))
+            .ok_or_else(|| ImportError(format!("SLO `{name}`: {key} has no query")))?;
+        let counter = ratio.and_then(|r| text(r, "counter")) == Some("true");
+        Ok(Some(if counter { counter_rate(q) } else { as_rate(q) }))
+    };
+    let total = if threshold {
+        String::new()
+    } else {
+        query("total")?
+            .ok_or_else(|| ImportError(format!("SLO `{name}`: ratioMetric has no total")))?
+    };
+    let sli = match (query("bad")?, query("good")?) {
+        _ if threshold => Sli::Ratio(String::new()),
+        (Some(bad), _) => match (plain_selector(&bad), plain_selector(&total)) {
+            (Some(errors), Some(total)) => Sli::Events { errors, total },
+            _ => Sli::Ratio(format!("({bad}) / ({total})")),
+        },
+        (None, Some(good)) => Sli::Ratio(format!("1 - ({good}) / ({total})")),
+        (None, None) => {
+            return err(format!(
+                "SLO `{name}`: ratioMetric has neither good nor bad"
+            ))
+        }
+    };
+    Ok(sli)
+}
+
+/// An objective's time slice and, for counted slices, its target percent.
+fn openslo_timeslice(
+    name: &str,
+    o: &Node,
+    timeslices: Option<bool>,
+) -> Result<Option<(String, Option<String>)>, ImportError> {
+    Ok(match timeslices {
+        None => None,
+        Some(counted) => {
+            let slice = text(o, "timeSliceWindow").ok_or_else(|| {
+                ImportError(format!(
+                    "SLO `{name}`: time-slice budgeting without `timeSliceWindow`"
+                ))
+            })?;
+            let percent = if counted {
+                let slice_target = text(o, "timeSliceTarget").ok_or_else(|| {
+                    ImportError(format!("SLO `{name}`: Timeslices budgeting without `timeSliceTarget` (a ratio SLI's slices need one)"))
+                })?;
+                Some(
+                    Decimal::parse(slice_target)
+                        .and_then(|d| d.checked_mul(Decimal::from_int(100)))
+                        .ok_or_else(|| {
+                            ImportError(format!(
+                                "SLO `{name}`: timeSliceTarget `{slice_target}` is not a number"
+                            ))
+                        })?
+                        .to_string(),
+                )
+            } else {
+                None
+            };
+            Some((slice.to_string(), percent))
+        }
+    })
+}
+
+/// The SLI of one objective: the indicator's, or its threshold (`op`, `value`).
+fn openslo_objective_sli(
+    name: &str,
+    o: &Node,
+    sli: &Sli,
+    threshold_query: &Option<String>,
+) -> Result<Sli, ImportError> {
+    Ok(match (sli, threshold_query) {
+        (_, Some(q)) => {
+            let op = text(o, "op").ok_or_else(|| {
+                ImportError(format!(
+                    "SLO `{name}`: a thresholdMetric objective needs `op`"
+                ))
+            })?;
+            if crate::slo::windows::threshold_bad_op(op).is_none() {
+                return err(format!(
+                    "SLO `{name}`: objective op `{op}` is not one of lt, lte, gt, gte"
+                ));
+            }
+            let value = text(o, "value").ok_or_else(|| {
+                ImportError(format!(
+                    "SLO `{name}`: a thresholdMetric objective needs `value`"
+                ))
+            })?;
+            if value.parse::<f64>().map_or(true, |v| !v.is_finite()) {
+                return err(format!(
+                    "SLO `{name}`: objective value `{value}` is not a number"
+                ));
+            }
+            Sli::Threshold {
+                query: q.clone(),
+                op: op.to_string(),
+                value: value.to_string(),
+            }
+        }
+        (Sli::Events { errors, total }, None) => Sli::Events {
+            errors: errors.clone(),
+            total: total.clone(),
+        },
+        (Sli::Ratio(r), None) => Sli::Ratio(r.clone()),
+        (Sli::Threshold { .. }, None) => {
+            unreachable!("thresholds come from objectives")
+        }
+    })
 }
 
 /// An OpenSLO calendar-aligned time window as an obspec `window` and

@@ -410,6 +410,15 @@ pub fn tests_yaml_streamed(
 }
 
 /// Calls `emit` with the test groups of each SLO in turn.
+/// The evaluation interval an SLO's tests need: several samples in its
+/// shortest window (and in a time slice).
+fn eval_step(p: &SloPlan) -> u64 {
+    let shortest = p
+        .timeslice
+        .map_or(p.record_windows[0], |t| t.slice_ms.min(p.record_windows[0]));
+    (shortest / 5).clamp(1000, 60_000) / 1000 * 1000
+}
+
 fn each_slo(svc: &Service, mut emit: impl FnMut(Vec<TestGroup>)) {
     let plans: Vec<_> = svc
         .slos
@@ -422,13 +431,7 @@ fn each_slo(svc: &Service, mut emit: impl FnMut(Vec<TestGroup>)) {
     // it): often enough for every SLO's shortest window to hold several samples.
     let step = plans
         .iter()
-        .map(|(_, _, p)| {
-            // A slice's rate needs several samples too.
-            let shortest = p
-                .timeslice
-                .map_or(p.record_windows[0], |t| t.slice_ms.min(p.record_windows[0]));
-            (shortest / 5).clamp(1000, 60_000) / 1000 * 1000
-        })
+        .map(|(_, _, p)| eval_step(p))
         .min()
         .unwrap_or(60_000);
     let interval = format_duration(step);

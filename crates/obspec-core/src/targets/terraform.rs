@@ -194,29 +194,7 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
         .as_ref()
         .map_or("obspec".to_string(), |p| p.value.clone());
     let mut h = Hcl::new();
-    h.line(0, "terraform {");
-    h.line(2, "required_version = \">= 1.3\"");
-    h.line(2, "required_providers {");
-    h.line(4, "aws = {");
-    h.attr(6, "source", "\"hashicorp/aws\"");
-    h.attr(6, "version", "\">= 5.0\"");
-    h.line(4, "}");
-    h.line(4, "grafana = {");
-    h.attr(6, "source", "\"grafana/grafana\"");
-    h.attr(6, "version", "\">= 2.0\"");
-    h.line(4, "}");
-    h.line(2, "}");
-    h.line(0, "}");
-    h.blank();
-    h.line(0, "provider \"aws\" {");
-    h.attr(2, "region", "var.aws_region");
-    h.line(0, "}");
-    h.blank();
-    h.line(0, "provider \"grafana\" {");
-    h.attr(2, "url", "var.grafana_url");
-    h.attr(2, "auth", "var.grafana_auth");
-    h.line(0, "}");
-    h.blank();
+    providers(&mut h);
     let var = |h: &mut Hcl,
                name: &str,
                ty: &str,
@@ -304,6 +282,78 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
         h.line(0, "}");
         h.blank();
     }
+    collector_resources(&mut h, deploy, &project, &secrets);
+    dashboard_resources(&mut h, loaded, &project);
+    h.line(0, "output \"ssm_parameter_arns\" {");
+    h.attr(
+        2,
+        "description",
+        hcl_str("ARNs of the SecureString parameters, by variable name."),
+    );
+    if secrets.is_empty() {
+        h.attr(2, "value", "{}");
+    } else {
+        h.line(2, "value = {");
+        for s in &secrets {
+            h.attr(4, &s.id, format!("aws_ssm_parameter.{}.arn", s.id));
+        }
+        h.line(2, "}");
+    }
+    h.line(0, "}");
+    let files: Vec<&Secret> = secrets.iter().filter(|s| s.file.is_some()).collect();
+    if !files.is_empty() {
+        h.blank();
+        h.line(0, "output \"alertmanager_secret_files\" {");
+        h.attr(
+            2,
+            "description",
+            hcl_str("The file each Alertmanager secret must be written to, by SSM parameter name."),
+        );
+        h.line(2, "value = {");
+        for s in files {
+            h.attr(
+                4,
+                &format!("\"${{var.ssm_prefix}}/{}\"", hcl_str_body(&s.path)),
+                hcl_str(s.file.as_deref().unwrap_or("")),
+            );
+        }
+        h.line(2, "}");
+        h.line(0, "}");
+    }
+    h.flush();
+    h.out.pop();
+    h.out
+}
+
+/// The Grafana dashboards, one resource each.
+fn dashboard_resources(h: &mut Hcl, loaded: &Loaded, project: &str) {
+    let dashboards = crate::targets::grafana::dashboard_files(loaded);
+    if !dashboards.is_empty() {
+        h.line(0, "resource \"grafana_folder\" \"obspec\" {");
+        h.attr(2, "title", hcl_str(&project));
+        h.line(0, "}");
+        h.blank();
+        for d in &dashboards {
+            let name = d.trim_start_matches("grafana/").trim_end_matches(".json");
+            h.line(
+                0,
+                &format!("resource \"grafana_dashboard\" \"{}\" {{", ident(name)),
+            );
+            h.attr(2, "folder", "grafana_folder.obspec.uid");
+            h.attr(
+                2,
+                "config_json",
+                format!("file(\"${{path.module}}/../{}\")", hcl_str_body(d)),
+            );
+            h.attr(2, "overwrite", "true");
+            h.line(0, "}");
+            h.blank();
+        }
+    }
+}
+
+/// The collector's ECS task definition and what it needs.
+fn collector_resources(h: &mut Hcl, deploy: &Deploy, project: &str, secrets: &[Secret]) {
     if let Some(c) = &deploy.collector {
         let mem = crate::targets::otel::memory_mib(c);
         let cpu = c.cpu.as_ref().map_or(256, |v| v.value);
@@ -359,68 +409,33 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
         h.line(0, "}");
         h.blank();
     }
-    let dashboards = crate::targets::grafana::dashboard_files(loaded);
-    if !dashboards.is_empty() {
-        h.line(0, "resource \"grafana_folder\" \"obspec\" {");
-        h.attr(2, "title", hcl_str(&project));
-        h.line(0, "}");
-        h.blank();
-        for d in &dashboards {
-            let name = d.trim_start_matches("grafana/").trim_end_matches(".json");
-            h.line(
-                0,
-                &format!("resource \"grafana_dashboard\" \"{}\" {{", ident(name)),
-            );
-            h.attr(2, "folder", "grafana_folder.obspec.uid");
-            h.attr(
-                2,
-                "config_json",
-                format!("file(\"${{path.module}}/../{}\")", hcl_str_body(d)),
-            );
-            h.attr(2, "overwrite", "true");
-            h.line(0, "}");
-            h.blank();
-        }
-    }
-    h.line(0, "output \"ssm_parameter_arns\" {");
-    h.attr(
-        2,
-        "description",
-        hcl_str("ARNs of the SecureString parameters, by variable name."),
-    );
-    if secrets.is_empty() {
-        h.attr(2, "value", "{}");
-    } else {
-        h.line(2, "value = {");
-        for s in &secrets {
-            h.attr(4, &s.id, format!("aws_ssm_parameter.{}.arn", s.id));
-        }
-        h.line(2, "}");
-    }
+}
+
+/// The required providers and their configuration.
+fn providers(h: &mut Hcl) {
+    h.line(0, "terraform {");
+    h.line(2, "required_version = \">= 1.3\"");
+    h.line(2, "required_providers {");
+    h.line(4, "aws = {");
+    h.attr(6, "source", "\"hashicorp/aws\"");
+    h.attr(6, "version", "\">= 5.0\"");
+    h.line(4, "}");
+    h.line(4, "grafana = {");
+    h.attr(6, "source", "\"grafana/grafana\"");
+    h.attr(6, "version", "\">= 2.0\"");
+    h.line(4, "}");
+    h.line(2, "}");
     h.line(0, "}");
-    let files: Vec<&Secret> = secrets.iter().filter(|s| s.file.is_some()).collect();
-    if !files.is_empty() {
-        h.blank();
-        h.line(0, "output \"alertmanager_secret_files\" {");
-        h.attr(
-            2,
-            "description",
-            hcl_str("The file each Alertmanager secret must be written to, by SSM parameter name."),
-        );
-        h.line(2, "value = {");
-        for s in files {
-            h.attr(
-                4,
-                &format!("\"${{var.ssm_prefix}}/{}\"", hcl_str_body(&s.path)),
-                hcl_str(s.file.as_deref().unwrap_or("")),
-            );
-        }
-        h.line(2, "}");
-        h.line(0, "}");
-    }
-    h.flush();
-    h.out.pop();
-    h.out
+    h.blank();
+    h.line(0, "provider \"aws\" {");
+    h.attr(2, "region", "var.aws_region");
+    h.line(0, "}");
+    h.blank();
+    h.line(0, "provider \"grafana\" {");
+    h.attr(2, "url", "var.grafana_url");
+    h.attr(2, "auth", "var.grafana_auth");
+    h.line(0, "}");
+    h.blank();
 }
 
 pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {

@@ -136,30 +136,8 @@ fn lex_action(text: &str, start: usize, end: usize) -> Result<Vec<(Tok, usize)>,
             }
             b'"' => {
                 let s = i;
-                i += 1;
-                let mut value = String::new();
-                loop {
-                    if i >= end {
-                        return Err(err(s, end - s, "unterminated quoted string"));
-                    }
-                    match b[i] {
-                        b'\\' if i + 1 < end => {
-                            let ch = text[i + 1..].chars().next().unwrap_or(' ');
-                            value.push(ch);
-                            i += 1 + ch.len_utf8();
-                        }
-                        b'\n' => return Err(err(s, i - s, "unterminated quoted string")),
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        _ => {
-                            let ch = text[i..].chars().next().unwrap_or(' ');
-                            value.push(ch);
-                            i += ch.len_utf8();
-                        }
-                    }
-                }
+                let (value, next) = quoted(text, i, end)?;
+                i = next;
                 out.push((Tok::Str(value), s));
             }
             b'`' => {
@@ -171,27 +149,8 @@ fn lex_action(text: &str, start: usize, end: usize) -> Result<Vec<(Tok, usize)>,
                 i += close + 2;
             }
             b'\'' => {
-                // One character, or one escape sequence, between quotes.
                 let s = i;
-                let rest = &text[i + 1..end];
-                let mut chars = rest.char_indices();
-                let len = match chars.next() {
-                    Some((_, '\\')) => {
-                        // `\n`, `\'`, `\x41`, `\u00e9`, `\101`: up to the closing quote.
-                        match rest[1..].find('\'') {
-                            Some(q) if q >= 1 => q + 1,
-                            _ => return Err(err(s, end - s, "unterminated character constant")),
-                        }
-                    }
-                    Some((_, '\'')) | Some((_, '\n')) | None => {
-                        return Err(err(s, 2, "malformed character constant"))
-                    }
-                    Some((_, c)) => c.len_utf8(),
-                };
-                if !rest[len..].starts_with('\'') {
-                    return Err(err(s, len + 1, "malformed character constant"));
-                }
-                i += 1 + len + 1;
+                i = char_constant(text, i, end)?;
                 out.push((Tok::Char, s));
             }
             b'$' => {
@@ -236,29 +195,7 @@ fn lex_action(text: &str, start: usize, end: usize) -> Result<Vec<(Tok, usize)>,
             }
             b'0'..=b'9' | b'+' | b'-' => {
                 let s = i;
-                if (c == b'+' || c == b'-')
-                    && !b
-                        .get(i + 1)
-                        .is_some_and(|d| d.is_ascii_digit() || *d == b'.')
-                {
-                    return Err(err(
-                        i,
-                        1,
-                        format!("unrecognized character in action: {:?}", c as char),
-                    ));
-                }
-                i = number(b, if c.is_ascii_digit() { i } else { i + 1 }, end);
-                if i < end && (ident_char(b[i]) || b[i] == b'.') {
-                    let mut j = i;
-                    while j < end && (ident_char(b[j]) || b[j] == b'.') {
-                        j += 1;
-                    }
-                    return Err(err(
-                        s,
-                        j - s,
-                        format!("bad number syntax: {:?}", &text[s..j]),
-                    ));
-                }
+                i = number_token(text, i, end)?;
                 out.push((Tok::Num, s));
             }
             c if ident_char(c) => {
@@ -288,6 +225,95 @@ fn lex_action(text: &str, start: usize, end: usize) -> Result<Vec<(Tok, usize)>,
         }
     }
     Ok(out)
+}
+
+/// A `"…"` string from `i`: its value and the index after it.
+fn quoted(text: &str, i: usize, end: usize) -> Result<(String, usize), TmplError> {
+    let b = text.as_bytes();
+    let s = i;
+    let mut i = i + 1;
+    let mut value = String::new();
+    loop {
+        if i >= end {
+            return Err(err(s, end - s, "unterminated quoted string"));
+        }
+        match b[i] {
+            b'\\' if i + 1 < end => {
+                let ch = text[i + 1..].chars().next().unwrap_or(' ');
+                value.push(ch);
+                i += 1 + ch.len_utf8();
+            }
+            b'\n' => return Err(err(s, i - s, "unterminated quoted string")),
+            b'"' => {
+                i += 1;
+                break;
+            }
+            _ => {
+                let ch = text[i..].chars().next().unwrap_or(' ');
+                value.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+    Ok((value, i))
+}
+
+/// A `'…'` character constant from `i`: the index after it.
+fn char_constant(text: &str, i: usize, end: usize) -> Result<usize, TmplError> {
+    // One character, or one escape sequence, between quotes.
+    let s = i;
+    let rest = &text[i + 1..end];
+    let mut chars = rest.char_indices();
+    let len = match chars.next() {
+        Some((_, '\\')) => {
+            // `\n`, `\'`, `\x41`, `\u00e9`, `\101`: up to the closing quote.
+            match rest[1..].find('\'') {
+                Some(q) if q >= 1 => q + 1,
+                _ => return Err(err(s, end - s, "unterminated character constant")),
+            }
+        }
+        Some((_, '\'')) | Some((_, '\n')) | None => {
+            return Err(err(s, 2, "malformed character constant"))
+        }
+        Some((_, c)) => c.len_utf8(),
+    };
+    if !rest[len..].starts_with('\'') {
+        return Err(err(s, len + 1, "malformed character constant"));
+    }
+    Ok(i + 1 + len + 1)
+}
+
+/// A number from `i` (with its sign): the index after it.
+fn number_token(text: &str, i: usize, end: usize) -> Result<usize, TmplError> {
+    let b = text.as_bytes();
+    let ident_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let s = i;
+    let c = b[i];
+    let mut i = i;
+    if (c == b'+' || c == b'-')
+        && !b
+            .get(i + 1)
+            .is_some_and(|d| d.is_ascii_digit() || *d == b'.')
+    {
+        return Err(err(
+            i,
+            1,
+            format!("unrecognized character in action: {:?}", c as char),
+        ));
+    }
+    i = number(b, if c.is_ascii_digit() { i } else { i + 1 }, end);
+    if i < end && (ident_char(b[i]) || b[i] == b'.') {
+        let mut j = i;
+        while j < end && (ident_char(b[j]) || b[j] == b'.') {
+            j += 1;
+        }
+        return Err(err(
+            s,
+            j - s,
+            format!("bad number syntax: {:?}", &text[s..j]),
+        ));
+    }
+    Ok(i)
 }
 
 /// The end of a Go number literal starting at `i` (digits, `_`, `.`, exponents, hex).

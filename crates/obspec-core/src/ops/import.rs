@@ -503,172 +503,192 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
     let window_re = regex::Regex::new(r"\{\{-?\s*\.window\s*-?\}\}").expect("valid");
     let mut slos: Vec<Slo> = Vec::new();
     for item in items {
-        let name = text(item, "name")
-            .ok_or_else(|| ImportError(format!("SLO at {} has no name", at(item))))?;
-        refuse_plugins(item, "plugins", &format!("SLO `{name}`"))?;
-        if let Some(i) = get(item, "interval") {
-            return err(format!(
-                "SLO `{name}`: `interval` (line {}) cannot be converted: obspec's rule groups are per service and run at the project's `prometheus.evaluation_interval`",
-                i.span.line
-            ));
+        slos.push(sloth_slo(item, &common_labels, &window_re)?);
+    }
+    sloth_alert_names(&mut slos);
+    Ok((service_name(service), slos))
+}
+
+/// A Sloth SLI: `events` (error and total queries) or `raw` (an error
+/// ratio query); plugins cannot be converted.
+fn sloth_sli(sli_node: &Node, name: &str, window_re: &regex::Regex) -> Result<Sli, ImportError> {
+    // `{{.window}}`, `{{ .window }}` and every other spacing.
+    let window_q = |q: &str| window_re.replace_all(q, "{{window}}").into_owned();
+    let sli = if let Some(events) = get(sli_node, "events") {
+        let e = text(events, "error_query")
+            .ok_or_else(|| ImportError(format!("SLO `{name}`: events SLI without error_query")))?;
+        let t = text(events, "total_query")
+            .ok_or_else(|| ImportError(format!("SLO `{name}`: events SLI without total_query")))?;
+        let (e, t) = (window_q(e), window_q(t));
+        match (plain_selector(&e), plain_selector(&t)) {
+            (Some(errors), Some(total)) => Sli::Events { errors, total },
+            _ => Sli::Ratio(format!("({}) / ({})", e.trim(), t.trim())),
         }
-        let objective = text(item, "objective")
-            .ok_or_else(|| ImportError(format!("SLO `{name}` has no objective")))?;
-        let objective_num: f64 = objective.parse().map_err(|_| {
-            ImportError(format!(
-                "SLO `{name}`: objective `{objective}` is not a number"
-            ))
+    } else if let Some(raw) = get(sli_node, "raw") {
+        let q = text(raw, "error_ratio_query").ok_or_else(|| {
+            ImportError(format!("SLO `{name}`: raw SLI without error_ratio_query"))
         })?;
-        let whose = format!("SLO `{name}`");
+        Sli::Ratio(window_q(q).trim().to_string())
+    } else if let Some(plugin) = get(sli_node, "plugin") {
+        return err(format!(
+            "SLO `{name}`: SLI plugin `{}` cannot be converted: obspec has no plugins; rewrite it as `events` or `raw` queries",
+            text(plugin, "id").unwrap_or("?")
+        ));
+    } else {
+        return err(format!(
+            "SLO `{name}`: unknown SLI kind at {}",
+            at(sli_node)
+        ));
+    };
+    Ok(sli)
+}
+
+/// One Sloth SLO.
+fn sloth_slo(
+    item: &Node,
+    common_labels: &[(String, String)],
+    window_re: &regex::Regex,
+) -> Result<Slo, ImportError> {
+    let name = text(item, "name")
+        .ok_or_else(|| ImportError(format!("SLO at {} has no name", at(item))))?;
+    refuse_plugins(item, "plugins", &format!("SLO `{name}`"))?;
+    if let Some(i) = get(item, "interval") {
+        return err(format!(
+            "SLO `{name}`: `interval` (line {}) cannot be converted: obspec's rule groups are per service and run at the project's `prometheus.evaluation_interval`",
+            i.span.line
+        ));
+    }
+    let objective = text(item, "objective")
+        .ok_or_else(|| ImportError(format!("SLO `{name}` has no objective")))?;
+    let objective_num: f64 = objective.parse().map_err(|_| {
+        ImportError(format!(
+            "SLO `{name}`: objective `{objective}` is not a number"
+        ))
+    })?;
+    let whose = format!("SLO `{name}`");
+    known_keys(
+        item,
+        &[
+            "name",
+            "objective",
+            "description",
+            "labels",
+            "sli",
+            "alerting",
+            "plugins",
+            "info_labels",
+        ],
+        &whose,
+    )?;
+    let sli_node =
+        get(item, "sli").ok_or_else(|| ImportError(format!("SLO `{name}` has no sli")))?;
+    known_keys(sli_node, &["events", "raw", "plugin"], &whose)?;
+    for (k, allowed) in [
+        ("events", &["error_query", "total_query"][..]),
+        ("raw", &["error_ratio_query"][..]),
+    ] {
+        if let Some(n) = get(sli_node, k) {
+            known_keys(n, allowed, &whose)?;
+        }
+    }
+    let sli = sloth_sli(sli_node, name, window_re)?;
+    let alerting = get(item, "alerting");
+    if let Some(a) = alerting {
         known_keys(
-            item,
+            a,
             &[
                 "name",
-                "objective",
-                "description",
                 "labels",
-                "sli",
-                "alerting",
-                "plugins",
-                "info_labels",
+                "annotations",
+                "page_alert",
+                "ticket_alert",
             ],
             &whose,
         )?;
-        let sli_node =
-            get(item, "sli").ok_or_else(|| ImportError(format!("SLO `{name}` has no sli")))?;
-        known_keys(sli_node, &["events", "raw", "plugin"], &whose)?;
-        for (k, allowed) in [
-            ("events", &["error_query", "total_query"][..]),
-            ("raw", &["error_ratio_query"][..]),
-        ] {
-            if let Some(n) = get(sli_node, k) {
-                known_keys(n, allowed, &whose)?;
+        for k in ["page_alert", "ticket_alert"] {
+            if let Some(n) = get(a, k) {
+                known_keys(n, &["disable", "labels", "annotations"], &whose)?;
             }
         }
-        // `{{.window}}`, `{{ .window }}` and every other spacing.
-        let window_q = |q: &str| window_re.replace_all(q, "{{window}}").into_owned();
-        let sli = if let Some(events) = get(sli_node, "events") {
-            let e = text(events, "error_query").ok_or_else(|| {
-                ImportError(format!("SLO `{name}`: events SLI without error_query"))
-            })?;
-            let t = text(events, "total_query").ok_or_else(|| {
-                ImportError(format!("SLO `{name}`: events SLI without total_query"))
-            })?;
-            let (e, t) = (window_q(e), window_q(t));
-            match (plain_selector(&e), plain_selector(&t)) {
-                (Some(errors), Some(total)) => Sli::Events { errors, total },
-                _ => Sli::Ratio(format!("({}) / ({})", e.trim(), t.trim())),
-            }
-        } else if let Some(raw) = get(sli_node, "raw") {
-            let q = text(raw, "error_ratio_query").ok_or_else(|| {
-                ImportError(format!("SLO `{name}`: raw SLI without error_ratio_query"))
-            })?;
-            Sli::Ratio(window_q(q).trim().to_string())
-        } else if let Some(plugin) = get(sli_node, "plugin") {
-            return err(format!(
-                "SLO `{name}`: SLI plugin `{}` cannot be converted: obspec has no plugins; rewrite it as `events` or `raw` queries",
-                text(plugin, "id").unwrap_or("?")
-            ));
-        } else {
-            return err(format!(
-                "SLO `{name}`: unknown SLI kind at {}",
-                at(sli_node)
-            ));
-        };
-        let alerting = get(item, "alerting");
-        if let Some(a) = alerting {
-            known_keys(
-                a,
-                &[
-                    "name",
-                    "labels",
-                    "annotations",
-                    "page_alert",
-                    "ticket_alert",
-                ],
-                &whose,
-            )?;
-            for k in ["page_alert", "ticket_alert"] {
-                if let Some(n) = get(a, k) {
-                    known_keys(n, &["disable", "labels", "annotations"], &whose)?;
-                }
-            }
-        }
-        let mut labels = common_labels.clone();
-        labels.extend(entries(get(item, "labels")));
-        let mut notes = Vec::new();
-        let (mut page_labels, mut ticket_labels) = (Vec::new(), Vec::new());
-        let (mut page_severity, mut ticket_severity) = (None, None);
-        let (mut page_disabled, mut ticket_disabled) = (false, false);
-        let mut alert_name = None;
-        let mut annotations = Vec::new();
-        if let Some(a) = alerting {
-            alert_name = text(a, "name").map(str::to_string);
-            labels.extend(entries(get(a, "labels")));
-            annotations = entries(get(a, "annotations"));
-            for (key, labels_out, severity_out, disabled_out) in [
-                (
-                    "page_alert",
-                    &mut page_labels,
-                    &mut page_severity,
-                    &mut page_disabled,
-                ),
-                (
-                    "ticket_alert",
-                    &mut ticket_labels,
-                    &mut ticket_severity,
-                    &mut ticket_disabled,
-                ),
-            ] {
-                if let Some(p) = get(a, key) {
-                    for (k, v) in entries(get(p, "labels")) {
-                        if k == "severity" {
-                            *severity_out = Some(v);
-                        } else {
-                            labels_out.push((k, v));
-                        }
-                    }
-                    if !entries(get(p, "annotations")).is_empty() {
-                        notes.push(format!(
-                            "{key}.annotations were merged into the SLO's annotations"
-                        ));
-                        annotations.extend(entries(get(p, "annotations")));
-                    }
-                    if text(p, "disable") == Some("true") {
-                        *disabled_out = true;
-                    }
-                }
-            }
-        }
-        slos.push(Slo {
-            name: name.to_string(),
-            description: text(item, "description").map(str::to_string),
-            objective: fmt_f64(objective_num),
-            window: "30d".into(),
-            sli,
-            alert_name,
-            labels,
-            annotations,
-            page_severity,
-            ticket_severity,
-            page_labels,
-            ticket_labels,
-            page_disabled,
-            ticket_disabled,
-            page_windows: Vec::new(),
-            ticket_windows: Vec::new(),
-            calendar: None,
-            timeslice: None,
-            info_labels: entries(get(item, "info_labels")),
-            no_for: true,
-            notes,
-        });
     }
+    let mut labels = common_labels.to_vec();
+    labels.extend(entries(get(item, "labels")));
+    let mut notes = Vec::new();
+    let (mut page_labels, mut ticket_labels) = (Vec::new(), Vec::new());
+    let (mut page_severity, mut ticket_severity) = (None, None);
+    let (mut page_disabled, mut ticket_disabled) = (false, false);
+    let mut alert_name = None;
+    let mut annotations = Vec::new();
+    if let Some(a) = alerting {
+        alert_name = text(a, "name").map(str::to_string);
+        labels.extend(entries(get(a, "labels")));
+        annotations = entries(get(a, "annotations"));
+        for (key, labels_out, severity_out, disabled_out) in [
+            (
+                "page_alert",
+                &mut page_labels,
+                &mut page_severity,
+                &mut page_disabled,
+            ),
+            (
+                "ticket_alert",
+                &mut ticket_labels,
+                &mut ticket_severity,
+                &mut ticket_disabled,
+            ),
+        ] {
+            if let Some(p) = get(a, key) {
+                for (k, v) in entries(get(p, "labels")) {
+                    if k == "severity" {
+                        *severity_out = Some(v);
+                    } else {
+                        labels_out.push((k, v));
+                    }
+                }
+                if !entries(get(p, "annotations")).is_empty() {
+                    notes.push(format!(
+                        "{key}.annotations were merged into the SLO's annotations"
+                    ));
+                    annotations.extend(entries(get(p, "annotations")));
+                }
+                if text(p, "disable") == Some("true") {
+                    *disabled_out = true;
+                }
+            }
+        }
+    }
+    Ok(Slo {
+        name: name.to_string(),
+        description: text(item, "description").map(str::to_string),
+        objective: fmt_f64(objective_num),
+        window: "30d".into(),
+        sli,
+        alert_name,
+        labels,
+        annotations,
+        page_severity,
+        ticket_severity,
+        page_labels,
+        ticket_labels,
+        page_disabled,
+        ticket_disabled,
+        page_windows: Vec::new(),
+        ticket_windows: Vec::new(),
+        calendar: None,
+        timeslice: None,
+        info_labels: entries(get(item, "info_labels")),
+        no_for: true,
+        notes,
+    })
+}
+
+/// Unique alert names for the SLOs of one Sloth service.
+fn sloth_alert_names(slos: &mut [Slo]) {
     // Sloth lets SLOs share an alert name (their `sloth_slo` label tells them
     // apart) and allows any characters; obspec alert names are unique
     // identifiers: shared names get the SLO's name, others are made CamelCase.
     let names: Vec<Option<String>> = slos.iter().map(|s| s.alert_name.clone()).collect();
-    for s in &mut slos {
+    for s in slos.iter_mut() {
         let Some(n) = s.alert_name.clone() else {
             continue;
         };
@@ -695,7 +715,6 @@ fn sloth_body(doc: &Node) -> Result<(String, Vec<Slo>), ImportError> {
             s.alert_name = Some(new);
         }
     }
-    Ok((service_name(service), slos))
 }
 
 /// Converts OpenSLO v1 documents (`SLO`, and the `SLI`s they reference).

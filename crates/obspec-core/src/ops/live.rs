@@ -258,6 +258,103 @@ fn check_family(
     expected_extra: &BTreeSet<&str>,
     diags: &mut Diagnostics,
 ) {
+    check_type_help_unit(name, m, f, diags);
+    // Labels.
+    let declared: BTreeSet<&str> = m
+        .labels
+        .iter()
+        .map(|l| l.value.as_str())
+        .chain(svc.const_labels.keys())
+        .collect();
+    for (label, values) in &f.labels {
+        if declared.contains(label.as_str()) || expected_extra.contains(label.as_str()) {
+            continue;
+        }
+        let v: Vec<&str> = values.iter().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::error(
+                CODE_EXTRA_LABEL,
+                name.span,
+                format!(
+                    "`{}` is exposed with the label `{label}` ({} value{}: {}), which the spec does not give it",
+                    name.value,
+                    v.len(),
+                    if v.len() == 1 { "" } else { "s" },
+                    some(&v, 3)
+                ),
+            )
+            .help("a library or wrapper adds it, or the code passes it by hand: declare it with a bounded domain, or drop it (target labels such as `pod` belong to service discovery)"),
+        );
+    }
+    for l in &m.labels {
+        if !f.labels.contains_key(&l.value) {
+            if f.children > 0 {
+                diags.push(
+                    Diagnostic::error(CODE_MISSING_LABEL, l.span, format!("`{}` is exposed without its label `{}`", name.value, l.value))
+                        .help("queries, SLIs and dashboards that select or group by it read nothing: pass the label when recording"),
+                );
+            }
+        } else if !f.on_every_child.contains(&l.value) {
+            diags.push(
+                Diagnostic::error(CODE_MISSING_LABEL, l.span, format!("some series of `{}` lack the label `{}`", name.value, l.value))
+                    .help("every series of a metric carries the same label names; mixed label sets break aggregation"),
+            );
+        }
+    }
+    check_values(svc, name, m, f, diags);
+    // Series against the estimate and the project's budget.
+    let est = estimate(svc, m);
+    let budget = specs.project.conventions.max_series_per_metric.value;
+    if f.series as u64 > budget {
+        diags.push(
+            Diagnostic::error(CODE_SERIES, name.span, format!("`{}` exposes {} series, over the project's `max_series_per_metric` of {budget}", name.value, f.series))
+                .help("a label takes more values than its domain allows: the findings on its labels say which"),
+        );
+    } else if f.series as u64 > est.series {
+        diags.push(
+            Diagnostic::warning(CODE_SERIES, name.span, format!("`{}` exposes {} series, more than the spec's estimate of {} ({})", name.value, f.series, est.series, est.computation))
+                .help("the spec's domains understate what the service records: the cardinality budget it was reviewed against is wrong"),
+        );
+    }
+    // Buckets.
+    if m.kind.value == MetricType::Histogram && f.kind.as_deref() == Some("histogram") {
+        if let Some(want) = &m.buckets {
+            let mut got = f.buckets.clone();
+            got.sort_by(f64::total_cmp);
+            let want_v: Vec<f64> = want.value.iter().map(|b| b.value).collect();
+            let same = got.len() == want_v.len()
+                && got.iter().zip(&want_v).all(|(a, b)| same_bound(*a, *b));
+            if !same || !f.has_inf_bucket {
+                let fmt = |v: &[f64]| {
+                    v.iter()
+                        .map(|x| crate::format::decimal::fmt_f64(*x))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                diags.push(
+                    Diagnostic::error(
+                        CODE_BUCKETS,
+                        want.span,
+                        if same {
+                            format!("`{}` is exposed without its `+Inf` bucket", name.value)
+                        } else {
+                            format!("`{}` is exposed with buckets [{}], the spec says [{}]", name.value, fmt(&got), fmt(&want_v))
+                        },
+                    )
+                    .help("latency SLIs and quantiles read `le` series by value: with other bounds they read nothing or the wrong bucket"),
+                );
+            }
+        }
+    }
+}
+
+/// A family's type, HELP and unit against the declaration.
+fn check_type_help_unit(
+    name: &obspec_spec::model::Spanned<String>,
+    m: &Metric,
+    f: &Family,
+    diags: &mut Diagnostics,
+) {
     // Type.
     let want = match m.kind.value {
         MetricType::Counter => "counter",
@@ -303,48 +400,16 @@ fn check_family(
             );
         }
     }
-    // Labels.
-    let declared: BTreeSet<&str> = m
-        .labels
-        .iter()
-        .map(|l| l.value.as_str())
-        .chain(svc.const_labels.keys())
-        .collect();
-    for (label, values) in &f.labels {
-        if declared.contains(label.as_str()) || expected_extra.contains(label.as_str()) {
-            continue;
-        }
-        let v: Vec<&str> = values.iter().map(String::as_str).collect();
-        diags.push(
-            Diagnostic::error(
-                CODE_EXTRA_LABEL,
-                name.span,
-                format!(
-                    "`{}` is exposed with the label `{label}` ({} value{}: {}), which the spec does not give it",
-                    name.value,
-                    v.len(),
-                    if v.len() == 1 { "" } else { "s" },
-                    some(&v, 3)
-                ),
-            )
-            .help("a library or wrapper adds it, or the code passes it by hand: declare it with a bounded domain, or drop it (target labels such as `pod` belong to service discovery)"),
-        );
-    }
-    for l in &m.labels {
-        if !f.labels.contains_key(&l.value) {
-            if f.children > 0 {
-                diags.push(
-                    Diagnostic::error(CODE_MISSING_LABEL, l.span, format!("`{}` is exposed without its label `{}`", name.value, l.value))
-                        .help("queries, SLIs and dashboards that select or group by it read nothing: pass the label when recording"),
-                );
-            }
-        } else if !f.on_every_child.contains(&l.value) {
-            diags.push(
-                Diagnostic::error(CODE_MISSING_LABEL, l.span, format!("some series of `{}` lack the label `{}`", name.value, l.value))
-                    .help("every series of a metric carries the same label names; mixed label sets break aggregation"),
-            );
-        }
-    }
+}
+
+/// The values a family exposes against the label domains and the const labels.
+fn check_values(
+    svc: &Service,
+    name: &obspec_spec::model::Spanned<String>,
+    m: &Metric,
+    f: &Family,
+    diags: &mut Diagnostics,
+) {
     // Values against domains.
     for l in &m.labels {
         let (Some((dname, dom)), Some(seen)) = (
@@ -420,50 +485,6 @@ fn check_family(
                         ),
                     )
                     .help("the running service was configured with another value"),
-                );
-            }
-        }
-    }
-    // Series against the estimate and the project's budget.
-    let est = estimate(svc, m);
-    let budget = specs.project.conventions.max_series_per_metric.value;
-    if f.series as u64 > budget {
-        diags.push(
-            Diagnostic::error(CODE_SERIES, name.span, format!("`{}` exposes {} series, over the project's `max_series_per_metric` of {budget}", name.value, f.series))
-                .help("a label takes more values than its domain allows: the findings on its labels say which"),
-        );
-    } else if f.series as u64 > est.series {
-        diags.push(
-            Diagnostic::warning(CODE_SERIES, name.span, format!("`{}` exposes {} series, more than the spec's estimate of {} ({})", name.value, f.series, est.series, est.computation))
-                .help("the spec's domains understate what the service records: the cardinality budget it was reviewed against is wrong"),
-        );
-    }
-    // Buckets.
-    if m.kind.value == MetricType::Histogram && f.kind.as_deref() == Some("histogram") {
-        if let Some(want) = &m.buckets {
-            let mut got = f.buckets.clone();
-            got.sort_by(f64::total_cmp);
-            let want_v: Vec<f64> = want.value.iter().map(|b| b.value).collect();
-            let same = got.len() == want_v.len()
-                && got.iter().zip(&want_v).all(|(a, b)| same_bound(*a, *b));
-            if !same || !f.has_inf_bucket {
-                let fmt = |v: &[f64]| {
-                    v.iter()
-                        .map(|x| crate::format::decimal::fmt_f64(*x))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                diags.push(
-                    Diagnostic::error(
-                        CODE_BUCKETS,
-                        want.span,
-                        if same {
-                            format!("`{}` is exposed without its `+Inf` bucket", name.value)
-                        } else {
-                            format!("`{}` is exposed with buckets [{}], the spec says [{}]", name.value, fmt(&got), fmt(&want_v))
-                        },
-                    )
-                    .help("latency SLIs and quantiles read `le` series by value: with other bounds they read nothing or the wrong bucket"),
                 );
             }
         }

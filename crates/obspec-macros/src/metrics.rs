@@ -267,49 +267,7 @@ pub fn expand(input: DeriveInput) -> TokenStream {
             }
         }
         let Some(kind) = f.kind else { continue };
-        if let Some((unit, span)) = &f.unit {
-            for v in check_unit(unit) {
-                errors.span(*span, violation(&v));
-            }
-        }
-        for v in check_metric_name(MetricName {
-            name: &f.name,
-            kind,
-            unit: f.unit.as_ref().map(|(u, _)| u.as_str()),
-            namespace: namespace.as_ref().map(|(n, _)| n.as_str()),
-            subsystem: None,
-        }) {
-            if v.level == obspec_rules::Level::Error {
-                errors.span(f.name_span, violation(&v));
-            }
-        }
-        if f.help.as_deref().is_none_or(|h| h.trim().is_empty()) {
-            errors.span(
-                f.name_span,
-                format!("metric `{}` has no help text [OBS107]\n  = help: add `#[metric(help = \"...\")]`", f.name),
-            );
-        }
-        match (&f.buckets, kind) {
-            (Some((b, span)), MetricKind::Histogram) => check_buckets(&f.name, b, *span, &mut errors),
-            (Some((_, span)), _) => errors.span(*span, format!("`buckets` on `{}`, which is not a histogram [OBS403]", f.name)),
-            (None, MetricKind::Histogram) => errors.span(
-                f.name_span,
-                format!("histogram `{}` declares no buckets [OBS403]\n  = help: add `#[metric(buckets = [0.05, 0.1, 0.25, 0.5, 1.0])]`", f.name),
-            ),
-            (None, _) => {}
-        }
-        match (&f.attr_labels, &f.label_ty) {
-            (Some(attr), Some(ty)) => {
-                checks.extend(quote_spanned! {attr.span()=>
-                    const _: () = ::obspec::__private::assert_same_labels::<#ty, #attr>();
-                });
-            }
-            (Some(attr), None) => errors.at(
-                attr,
-                "`labels = ...` needs a labelled field: declare the field as `obspec::Dense<Metric, Labels>`",
-            ),
-            _ => {}
-        }
+        check_field(f, kind, &namespace, &mut errors, &mut checks);
         let field = &f.ident;
         let ty = &f.ty;
         let name = &f.name;
@@ -369,5 +327,61 @@ pub fn expand(input: DeriveInput) -> TokenStream {
                 exposition
             }
         }
+    }
+}
+
+/// The rules a field's metric keeps: unit, name, help, buckets, labels.
+fn check_field(
+    f: &Field,
+    kind: MetricKind,
+    namespace: &Option<(String, Span)>,
+    errors: &mut Errors,
+    checks: &mut TokenStream,
+) {
+    if let Some((unit, span)) = &f.unit {
+        for v in check_unit(unit) {
+            errors.span(*span, violation(&v));
+        }
+    }
+    for v in check_metric_name(MetricName {
+        name: &f.name,
+        kind,
+        unit: f.unit.as_ref().map(|(u, _)| u.as_str()),
+        namespace: namespace.as_ref().map(|(n, _)| n.as_str()),
+        subsystem: None,
+    }) {
+        if v.level == obspec_rules::Level::Error {
+            errors.span(f.name_span, violation(&v));
+        }
+    }
+    if f.help.as_deref().is_none_or(|h| h.trim().is_empty()) {
+        errors.span(
+            f.name_span,
+            format!(
+                "metric `{}` has no help text [OBS107]\n  = help: add `#[metric(help = \"...\")]`",
+                f.name
+            ),
+        );
+    }
+    match (&f.buckets, kind) {
+        (Some((b, span)), MetricKind::Histogram) => check_buckets(&f.name, b, *span, errors),
+        (Some((_, span)), _) => errors.span(*span, format!("`buckets` on `{}`, which is not a histogram [OBS403]", f.name)),
+        (None, MetricKind::Histogram) => errors.span(
+            f.name_span,
+            format!("histogram `{}` declares no buckets [OBS403]\n  = help: add `#[metric(buckets = [0.05, 0.1, 0.25, 0.5, 1.0])]`", f.name),
+        ),
+        (None, _) => {}
+    }
+    match (&f.attr_labels, &f.label_ty) {
+        (Some(attr), Some(ty)) => {
+            checks.extend(quote_spanned! {attr.span()=>
+                const _: () = ::obspec::__private::assert_same_labels::<#ty, #attr>();
+            });
+        }
+        (Some(attr), None) => errors.at(
+            attr,
+            "`labels = ...` needs a labelled field: declare the field as `obspec::Dense<Metric, Labels>`",
+        ),
+        _ => {}
     }
 }

@@ -175,6 +175,20 @@ fn mentions(text: &str, name: &str) -> bool {
 
 /// Dashboard panels and rules of the generated artifacts whose queries
 /// satisfy `reads`.
+/// The log alerts of `logs` that count `event`.
+fn log_alert_readers(logs: &obspec_spec::model::Logs, event: &str) -> Vec<String> {
+    logs.alerts
+        .iter()
+        .filter(|(_, a)| {
+            a.events
+                .iter()
+                .chain(a.of.iter().flatten())
+                .any(|e| e.value == event)
+        })
+        .map(|(name, _)| format!("log alert `{}`", name.value))
+        .collect()
+}
+
 fn artifact_readers(artifacts: &Artifacts, reads: impl Fn(&str) -> bool) -> Vec<String> {
     let mut out = Vec::new();
     for (path, text) in artifacts {
@@ -453,6 +467,16 @@ impl Differ<'_> {
                 .iter()
                 .any(|s| s.service.value == svc))
         .then_some(n.service.span);
+        self.metrics(o, n, svc, new_service_span);
+        self.domains(o, n, svc);
+        self.series_counts(o, n, svc);
+        self.slos(o, n);
+        self.alerts(o, n);
+        self.logs(o, n);
+    }
+
+    /// Metrics removed, added or changed.
+    fn metrics(&mut self, o: &Service, n: &Service, svc: &str, new_service_span: Option<Span>) {
         // Metrics.
         let added: Vec<(&obspec_spec::model::Spanned<String>, &Metric)> = n
             .metrics
@@ -519,6 +543,10 @@ impl Differ<'_> {
                 Vec::new(),
             );
         }
+    }
+
+    /// Closed label domains: values removed or added.
+    fn domains(&mut self, o: &Service, n: &Service, svc: &str) {
         // Closed domains.
         for (lname, od) in o.labels.iter() {
             let Some((nl, nd)) = n.labels.iter().find(|(k, _)| k.value == lname.value) else {
@@ -592,6 +620,10 @@ impl Differ<'_> {
                 }
             }
         }
+    }
+
+    /// Series counts of metrics whose domains changed.
+    fn series_counts(&mut self, o: &Service, n: &Service, svc: &str) {
         // Series counts of metrics whose domains changed.
         for (name, om) in o.metrics.iter() {
             let Some(nm) = n.metrics.get(name) else {
@@ -623,9 +655,6 @@ impl Differ<'_> {
                 );
             }
         }
-        self.slos(o, n);
-        self.alerts(o, n);
-        self.logs(o, n);
     }
 
     /// Log events: what queries, alerts and dashboards on the old lines read.
@@ -643,18 +672,6 @@ impl Differ<'_> {
         };
         let ol = o.logs.as_ref().unwrap_or(&empty);
         let nl = n.logs.as_ref().unwrap_or(&empty);
-        let readers = |event: &str| -> Vec<String> {
-            ol.alerts
-                .iter()
-                .filter(|(_, a)| {
-                    a.events
-                        .iter()
-                        .chain(a.of.iter().flatten())
-                        .any(|e| e.value == event)
-                })
-                .map(|(name, _)| format!("log alert `{}`", name.value))
-                .collect()
-        };
         let (ot, nt) = (
             crate::expr::logs::target_of(o),
             crate::expr::logs::target_of(n),
@@ -692,112 +709,7 @@ impl Differ<'_> {
             }
         }
         for (name, oe) in ol.events.iter() {
-            let Some((nname, ne)) = nl.events.iter().find(|(k, _)| k.value == name.value) else {
-                self.push(
-                    CODE_LOGS,
-                    true,
-                    svc,
-                    "log event",
-                    &name.value,
-                    format!("log event `{}` removed", name.value),
-                    Some(name.span),
-                    None,
-                    readers(&name.value),
-                );
-                continue;
-            };
-            if oe.level.value != ne.level.value {
-                self.push(
-                    CODE_LOGS,
-                    true,
-                    svc,
-                    "log event",
-                    &name.value,
-                    format!(
-                        "log event `{}`: level {} → {}",
-                        name.value,
-                        oe.level.value.as_line(),
-                        ne.level.value.as_line()
-                    ),
-                    Some(oe.level.span),
-                    Some(ne.level.span),
-                    readers(&name.value),
-                );
-            }
-            for (f, of) in oe.fields.iter() {
-                let Some((nf, nfd)) = ne.fields.iter().find(|(k, _)| k.value == f.value) else {
-                    self.push(
-                        CODE_LOGS,
-                        true,
-                        svc,
-                        "log field",
-                        &format!("{}.{}", name.value, f.value),
-                        format!("field `{}` of log event `{}` removed", f.value, name.value),
-                        Some(f.span),
-                        Some(nname.span),
-                        readers(&name.value),
-                    );
-                    continue;
-                };
-                if of.kind.value != nfd.kind.value {
-                    self.push(
-                        CODE_LOGS,
-                        true,
-                        svc,
-                        "log field",
-                        &format!("{}.{}", name.value, f.value),
-                        format!(
-                            "field `{}` of `{}`: type {} → {}",
-                            f.value,
-                            name.value,
-                            of.kind.value.as_str(),
-                            nfd.kind.value.as_str()
-                        ),
-                        Some(of.kind.span),
-                        Some(nfd.kind.span),
-                        readers(&name.value),
-                    );
-                } else if let (Some(ov), Some(nv)) = (&of.values, &nfd.values) {
-                    let gone: Vec<&str> = ov
-                        .iter()
-                        .map(|v| v.as_str())
-                        .filter(|v| !nv.iter().any(|x| x.value == *v))
-                        .collect();
-                    if !gone.is_empty() {
-                        self.push(
-                            CODE_LOGS,
-                            true,
-                            svc,
-                            "log field",
-                            &format!("{}.{}", name.value, f.value),
-                            format!(
-                                "field `{}` of `{}`: values {} removed",
-                                f.value,
-                                name.value,
-                                gone.join(", ")
-                            ),
-                            Some(of.kind.span),
-                            Some(nf.span),
-                            readers(&name.value),
-                        );
-                    }
-                }
-            }
-            for (f, _) in ne.fields.iter() {
-                if oe.fields.get(f).is_none() {
-                    self.push(
-                        CODE_COMPATIBLE,
-                        false,
-                        svc,
-                        "log field",
-                        &format!("{}.{}", name.value, f.value),
-                        format!("field `{}` of log event `{}` added", f.value, name.value),
-                        None,
-                        Some(f.span),
-                        Vec::new(),
-                    );
-                }
-            }
+            self.log_event(svc, nl, name, oe, &log_alert_readers(ol, &name.value));
         }
         for (e, _) in nl.events.iter() {
             if ol.events.get(e).is_none() {
@@ -810,6 +722,123 @@ impl Differ<'_> {
                     format!("log event `{}` added", e.value),
                     None,
                     Some(e.span),
+                    Vec::new(),
+                );
+            }
+        }
+    }
+
+    /// One log event of the old version against the new one.
+    fn log_event(
+        &mut self,
+        svc: &str,
+        nl: &obspec_spec::model::Logs,
+        name: &obspec_spec::model::Spanned<String>,
+        oe: &obspec_spec::model::LogEvent,
+        readers: &[String],
+    ) {
+        let Some((nname, ne)) = nl.events.iter().find(|(k, _)| k.value == name.value) else {
+            self.push(
+                CODE_LOGS,
+                true,
+                svc,
+                "log event",
+                &name.value,
+                format!("log event `{}` removed", name.value),
+                Some(name.span),
+                None,
+                readers.to_vec(),
+            );
+            return;
+        };
+        if oe.level.value != ne.level.value {
+            self.push(
+                CODE_LOGS,
+                true,
+                svc,
+                "log event",
+                &name.value,
+                format!(
+                    "log event `{}`: level {} → {}",
+                    name.value,
+                    oe.level.value.as_line(),
+                    ne.level.value.as_line()
+                ),
+                Some(oe.level.span),
+                Some(ne.level.span),
+                readers.to_vec(),
+            );
+        }
+        for (f, of) in oe.fields.iter() {
+            let Some((nf, nfd)) = ne.fields.iter().find(|(k, _)| k.value == f.value) else {
+                self.push(
+                    CODE_LOGS,
+                    true,
+                    svc,
+                    "log field",
+                    &format!("{}.{}", name.value, f.value),
+                    format!("field `{}` of log event `{}` removed", f.value, name.value),
+                    Some(f.span),
+                    Some(nname.span),
+                    readers.to_vec(),
+                );
+                continue;
+            };
+            if of.kind.value != nfd.kind.value {
+                self.push(
+                    CODE_LOGS,
+                    true,
+                    svc,
+                    "log field",
+                    &format!("{}.{}", name.value, f.value),
+                    format!(
+                        "field `{}` of `{}`: type {} → {}",
+                        f.value,
+                        name.value,
+                        of.kind.value.as_str(),
+                        nfd.kind.value.as_str()
+                    ),
+                    Some(of.kind.span),
+                    Some(nfd.kind.span),
+                    readers.to_vec(),
+                );
+            } else if let (Some(ov), Some(nv)) = (&of.values, &nfd.values) {
+                let gone: Vec<&str> = ov
+                    .iter()
+                    .map(|v| v.as_str())
+                    .filter(|v| !nv.iter().any(|x| x.value == *v))
+                    .collect();
+                if !gone.is_empty() {
+                    self.push(
+                        CODE_LOGS,
+                        true,
+                        svc,
+                        "log field",
+                        &format!("{}.{}", name.value, f.value),
+                        format!(
+                            "field `{}` of `{}`: values {} removed",
+                            f.value,
+                            name.value,
+                            gone.join(", ")
+                        ),
+                        Some(of.kind.span),
+                        Some(nf.span),
+                        readers.to_vec(),
+                    );
+                }
+            }
+        }
+        for (f, _) in ne.fields.iter() {
+            if oe.fields.get(f).is_none() {
+                self.push(
+                    CODE_COMPATIBLE,
+                    false,
+                    svc,
+                    "log field",
+                    &format!("{}.{}", name.value, f.value),
+                    format!("field `{}` of log event `{}` added", f.value, name.value),
+                    None,
+                    Some(f.span),
                     Vec::new(),
                 );
             }
@@ -907,6 +936,32 @@ impl Differ<'_> {
                 }
             }
         }
+        self.buckets(o, name, om, nm);
+        let help = |m: &Metric| m.help.as_ref().map(|h| h.value.clone());
+        if help(om) != help(nm) {
+            self.push(
+                CODE_COMPATIBLE,
+                false,
+                svc,
+                "metric",
+                &name.value,
+                format!("help of `{}` changed", name.value),
+                om.help.as_ref().map(|h| h.span),
+                nm.help.as_ref().map(|h| h.span),
+                Vec::new(),
+            );
+        }
+    }
+
+    /// A histogram's bucket bounds: removed bounds break queries on them.
+    fn buckets(
+        &mut self,
+        o: &Service,
+        name: &obspec_spec::model::Spanned<String>,
+        om: &Metric,
+        nm: &Metric,
+    ) {
+        let svc = o.service.value.as_str();
         if let (Some(ob), Some(nb)) = (&om.buckets, &nm.buckets) {
             let ov: Vec<f64> = ob.value.iter().map(|b| b.value).collect();
             let nv: Vec<f64> = nb.value.iter().map(|b| b.value).collect();
@@ -954,20 +1009,6 @@ impl Differ<'_> {
                     Vec::new(),
                 );
             }
-        }
-        let help = |m: &Metric| m.help.as_ref().map(|h| h.value.clone());
-        if help(om) != help(nm) {
-            self.push(
-                CODE_COMPATIBLE,
-                false,
-                svc,
-                "metric",
-                &name.value,
-                format!("help of `{}` changed", name.value),
-                om.help.as_ref().map(|h| h.span),
-                nm.help.as_ref().map(|h| h.span),
-                Vec::new(),
-            );
         }
     }
 

@@ -311,8 +311,7 @@ pub fn check_crate(name: &str, files: &[File], layers: &[&str]) -> Report {
         let first = m.split("::").next().unwrap_or("");
         layers.iter().position(|l| *l == first)
     };
-    // Sibling edges: parent → (from child, to child) → first place.
-    let mut edges: BTreeMap<String, BTreeMap<(String, String), (String, usize)>> = BTreeMap::new();
+    let mut edges = Edges::new();
     for (m, f, s) in &scans {
         if is_test(m) {
             continue;
@@ -395,7 +394,19 @@ pub fn check_crate(name: &str, files: &[File], layers: &[&str]) -> Report {
             }
         }
     }
-    for (parent, es) in &edges {
+    report.violations.extend(cycle_violations(&edges));
+    report.violations.sort();
+    report
+}
+
+/// Sibling edges of each parent module: `(from child, to child)` → the
+/// first place the use is.
+type Edges = BTreeMap<String, BTreeMap<(String, String), (String, usize)>>;
+
+/// One violation per parent module whose children use each other in a cycle.
+fn cycle_violations(edges: &Edges) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for (parent, es) in edges {
         let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (a, b) in es.keys() {
             graph.entry(a.as_str()).or_default().push(b.as_str());
@@ -422,14 +433,13 @@ pub fn check_crate(name: &str, files: &[File], layers: &[&str]) -> Report {
             })
             .collect();
         let (file, line) = &es[&(cycle[0].to_string(), cycle[1].to_string())];
-        report.violations.push(Violation {
+        out.push(Violation {
             file: file.clone(),
             line: *line,
             message: format!("module cycle: {}", steps.join(", ")),
         });
     }
-    report.violations.sort();
-    report
+    out
 }
 
 /// A cycle of `graph`, if it has one: its nodes, the first repeated at the end.

@@ -117,27 +117,43 @@ pub fn check(root: &Path) -> (Vec<arch::Violation>, Vec<arch::FnLength>) {
     (violations, fns)
 }
 
+/// Standard output; a closed pipe (`| head`) is not an error.
+fn print(s: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
 fn main() -> ExitCode {
     let root = repo();
     let (violations, mut fns) = check(&root);
     match std::env::args().nth(1).as_deref() {
         Some("check") | None => {
+            let mut s = String::new();
             for v in &violations {
-                println!("{}:{}: {}", v.file, v.line, v.message);
+                s.push_str(&format!("{}:{}: {}\n", v.file, v.line, v.message));
             }
             if violations.is_empty() {
-                println!("xtask: the tree keeps its conventions");
+                s.push_str("xtask: the tree keeps its conventions\n");
+            } else {
+                s.push_str(&format!("xtask: {} violations\n", violations.len()));
+            }
+            print(&s);
+            if violations.is_empty() {
                 ExitCode::SUCCESS
             } else {
-                println!("xtask: {} violations", violations.len());
                 ExitCode::FAILURE
             }
         }
         Some("fns") => {
             fns.sort_by(|a, b| b.lines.cmp(&a.lines));
+            let mut s = String::new();
             for f in fns.iter().take_while(|f| f.lines >= 80) {
-                println!("{:>4}  {}  {}:{}", f.lines, f.name, f.file, f.line);
+                s.push_str(&format!(
+                    "{:>4}  {}  {}:{}\n",
+                    f.lines, f.name, f.file, f.line
+                ));
             }
+            print(&s);
             ExitCode::SUCCESS
         }
         Some(other) => {

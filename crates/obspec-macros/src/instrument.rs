@@ -313,36 +313,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         duration_at,
         &mut errors,
     );
-    let in_flight_name = match &args.in_flight {
-        Some(n) => {
-            metric(
-                &svc,
-                &n.value(),
-                MetricType::Gauge,
-                &["function"],
-                n,
-                &mut errors,
-            );
-            Some(n.value())
-        }
-        None => svc
-            .metrics
-            .iter()
-            .any(|m| m.name == in_flight_default)
-            .then(|| in_flight_default.clone()),
-    };
-    if let Some(name) = &in_flight_name {
-        if args.in_flight.is_none() {
-            metric(
-                &svc,
-                name,
-                MetricType::Gauge,
-                &["function"],
-                spec,
-                &mut errors,
-            );
-        }
-    }
+    let in_flight_name = in_flight_metric(&args, &svc, in_flight_default, spec, &mut errors);
     let variants = error_variants(&args, &func, &svc, &mut errors);
     if !errors.is_empty() {
         let e = errors.into_compile_errors();
@@ -393,6 +364,34 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             #body
         }
     }
+}
+
+/// The in-flight gauge: named by `in_flight = "…"`, or the spec's default
+/// when the spec declares it.
+fn in_flight_metric(
+    args: &Args,
+    svc: &spec_check::SpecService,
+    in_flight_default: String,
+    spec: &LitStr,
+    errors: &mut Errors,
+) -> Option<String> {
+    let in_flight_name = match &args.in_flight {
+        Some(n) => {
+            metric(svc, &n.value(), MetricType::Gauge, &["function"], n, errors);
+            Some(n.value())
+        }
+        None => svc
+            .metrics
+            .iter()
+            .any(|m| m.name == in_flight_default)
+            .then(|| in_flight_default.clone()),
+    };
+    if let Some(name) = &in_flight_name {
+        if args.in_flight.is_none() {
+            metric(svc, name, MetricType::Gauge, &["function"], spec, errors);
+        }
+    }
+    in_flight_name
 }
 
 /// `errors = "variants"`: the error type whose values are the outcomes.

@@ -464,30 +464,7 @@ impl Analyzer<'_, '_> {
         let return_bool = b.return_bool();
         let vectors = lhs.kind == Kind::Instant && rhs.kind == Kind::Instant;
         if b.op.is_set_operator() {
-            let condition = match op.as_str() {
-                "or" => lhs.condition && rhs.condition,
-                "and" => lhs.condition || rhs.condition,
-                _ => lhs.condition,
-            };
-            let labels = if op == "or" {
-                LabelSet {
-                    labels: lhs
-                        .labels
-                        .labels
-                        .union(&rhs.labels.labels)
-                        .cloned()
-                        .collect(),
-                    open: lhs.labels.open || rhs.labels.open || lhs.labels != rhs.labels,
-                }
-            } else {
-                lhs.labels.clone()
-            };
-            return Info {
-                kind: Kind::Instant,
-                value: lhs.value,
-                labels,
-                condition,
-            };
+            return set_operation(&op, &lhs, &rhs);
         }
         let comparison = b.op.is_comparison_operator();
         if comparison && !return_bool {
@@ -538,6 +515,58 @@ impl Analyzer<'_, '_> {
             }
         };
         let (l, r) = (side_labels(&lhs.labels), side_labels(&rhs.labels));
+        self.check_matching(matching, card, &lhs, &rhs, (&l, &r), &op);
+        let mut labels = if comparison && !return_bool {
+            lhs.labels.clone()
+        } else {
+            match matching {
+                Some(LabelModifier::Include(_))
+                    if !matches!(
+                        card,
+                        Some(VectorMatchCardinality::ManyToOne(_))
+                            | Some(VectorMatchCardinality::OneToMany(_))
+                    ) =>
+                {
+                    l.clone()
+                }
+                _ => lhs.labels.clone(),
+            }
+        };
+        match card {
+            Some(VectorMatchCardinality::ManyToOne(include)) => {
+                labels = lhs.labels.clone();
+                labels.labels.extend(include.labels.iter().cloned());
+            }
+            Some(VectorMatchCardinality::OneToMany(include)) => {
+                labels = rhs.labels.clone();
+                labels.labels.extend(include.labels.iter().cloned());
+            }
+            _ => {}
+        }
+        Info {
+            kind: Kind::Instant,
+            value: if comparison && !return_bool {
+                lhs.value
+            } else {
+                ValueType::Computed
+            },
+            labels,
+            condition: (comparison && !return_bool) || lhs.condition,
+        }
+    }
+
+    /// Vector matching that never matches or fails the evaluation: one-to-one
+    /// `on(…)` over sides with more labels, `on` labels a side never has,
+    /// label sets that never meet.
+    fn check_matching(
+        &mut self,
+        matching: Option<&LabelModifier>,
+        card: Option<&VectorMatchCardinality>,
+        lhs: &Info,
+        rhs: &Info,
+        (l, r): (&LabelSet, &LabelSet),
+        op: &str,
+    ) {
         if let (Some(LabelModifier::Include(on)), Some(VectorMatchCardinality::OneToOne) | None) =
             (matching, card)
         {
@@ -586,7 +615,7 @@ impl Analyzer<'_, '_> {
             let at = only_l
                 .first()
                 .or(only_r.first())
-                .map_or(op.clone(), |s| s.to_string());
+                .map_or(op.to_string(), |s| s.to_string());
             self.problems.push(problem(
                 ProblemKind::NeverMatches,
                 &at,
@@ -596,43 +625,6 @@ impl Analyzer<'_, '_> {
                 ),
                 "aggregate both sides to the same labels, or match with `on(...)` / `ignoring(...)` (and `group_left` for many-to-one)",
             ));
-        }
-        let mut labels = if comparison && !return_bool {
-            lhs.labels.clone()
-        } else {
-            match matching {
-                Some(LabelModifier::Include(_))
-                    if !matches!(
-                        card,
-                        Some(VectorMatchCardinality::ManyToOne(_))
-                            | Some(VectorMatchCardinality::OneToMany(_))
-                    ) =>
-                {
-                    l.clone()
-                }
-                _ => lhs.labels.clone(),
-            }
-        };
-        match card {
-            Some(VectorMatchCardinality::ManyToOne(include)) => {
-                labels = lhs.labels.clone();
-                labels.labels.extend(include.labels.iter().cloned());
-            }
-            Some(VectorMatchCardinality::OneToMany(include)) => {
-                labels = rhs.labels.clone();
-                labels.labels.extend(include.labels.iter().cloned());
-            }
-            _ => {}
-        }
-        Info {
-            kind: Kind::Instant,
-            value: if comparison && !return_bool {
-                lhs.value
-            } else {
-                ValueType::Computed
-            },
-            labels,
-            condition: (comparison && !return_bool) || lhs.condition,
         }
     }
 
@@ -774,6 +766,34 @@ impl Analyzer<'_, '_> {
                 ValueType::Computed
             }),
         }
+    }
+}
+
+/// `or`, `and`, `unless`: the left side's series (with the right's, for `or`).
+fn set_operation(op: &str, lhs: &Info, rhs: &Info) -> Info {
+    let condition = match op {
+        "or" => lhs.condition && rhs.condition,
+        "and" => lhs.condition || rhs.condition,
+        _ => lhs.condition,
+    };
+    let labels = if op == "or" {
+        LabelSet {
+            labels: lhs
+                .labels
+                .labels
+                .union(&rhs.labels.labels)
+                .cloned()
+                .collect(),
+            open: lhs.labels.open || rhs.labels.open || lhs.labels != rhs.labels,
+        }
+    } else {
+        lhs.labels.clone()
+    };
+    Info {
+        kind: Kind::Instant,
+        value: lhs.value,
+        labels,
+        condition,
     }
 }
 

@@ -119,132 +119,7 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
             );
         }
         for (field, f) in event.fields.iter() {
-            let fname = field.as_str();
-            if LOG_LINE_FIELDS.contains(&fname) {
-                diags.push(
-                    Diagnostic::error(
-                        CODE_LOG_NAME,
-                        field.span,
-                        format!("field `{fname}` of `{}` is a line field every log line already carries", name.value),
-                    )
-                    .help(format!("the runtime writes {}; name the event's field differently", LOG_LINE_FIELDS.join(", "))),
-                );
-            } else if crate::format::case::RUST_KEYWORDS.contains(&fname)
-                || matches!(fname, "self" | "super")
-            {
-                diags.push(
-                    Diagnostic::error(
-                        CODE_LOG_NAME,
-                        field.span,
-                        format!("field `{fname}` of `{}` is a Rust keyword: it cannot name a parameter of the generated event function", name.value),
-                    )
-                    .help(format!("name it for what it holds: `{}_{fname}`", name.value.split('_').next().unwrap_or("event"))),
-                );
-            } else if !is_snake(fname) {
-                diags.push(
-                    Diagnostic::error(
-                        CODE_LOG_NAME,
-                        field.span,
-                        format!("log field name `{fname}` is not snake_case"),
-                    )
-                    .help("name fields like `tool_name`: lowercase ASCII letters, digits and single `_`"),
-                );
-            }
-            let secret = SECRET_LOG_FIELDS.contains(&fname)
-                || ["password", "secret", "token", "api_key", "private_key"]
-                    .iter()
-                    .any(|s| fname.ends_with(&format!("_{s}")));
-            if secret {
-                diags.push(
-                    Diagnostic::error(
-                        CODE_LOG_FORBIDDEN,
-                        field.span,
-                        format!("field `{fname}` of `{}` holds a secret: it never goes into a log line, hashed or not", name.value),
-                    )
-                    .help("leave the secret out of the event; log an identifier of the credential (its name, its key id) instead"),
-                );
-            } else if forbidden.contains(fname) {
-                if !f.is_hashed() {
-                    diags.push(
-                        Diagnostic::error(
-                            CODE_LOG_FORBIDDEN,
-                            field.span,
-                            format!("field `{fname}` of `{}` is personal data, forbidden by `conventions.forbidden_log_fields`", name.value),
-                        )
-                        .help("log a hash of it and declare the field `{type: string, hashed: true}`, or leave it out"),
-                    );
-                } else if f.kind.value != LogFieldType::String {
-                    diags.push(
-                        Diagnostic::error(
-                            CODE_LOG_FORBIDDEN,
-                            f.kind.span,
-                            format!("field `{fname}` is declared hashed but is not a string"),
-                        )
-                        .help("a hash is written as a string: `type: string`"),
-                    );
-                }
-            }
-            match (f.kind.value, &f.values) {
-                (LogFieldType::Enum, None) => diags.push(
-                    Diagnostic::error(
-                        CODE_LOG_DOMAIN,
-                        f.kind.span,
-                        format!("enum field `{fname}` of `{}` has no `values`", name.value),
-                    )
-                    .help("list the closed domain: `{type: enum, values: [a, b]}`"),
-                ),
-                (LogFieldType::Enum, Some(v)) => {
-                    if v.is_empty() {
-                        diags.push(
-                            Diagnostic::error(
-                                CODE_LOG_DOMAIN,
-                                f.kind.span,
-                                format!("enum field `{fname}` has an empty domain"),
-                            )
-                            .help("list at least one value"),
-                        );
-                    }
-                    let mut seen = HashSet::new();
-                    let mut variants = std::collections::HashMap::new();
-                    for value in v {
-                        let var = crate::expr::logs::variant(value);
-                        if let Some(first) = variants.insert(var.clone(), value.as_str()) {
-                            if first != value.as_str() {
-                                diags.push(
-                                    Diagnostic::error(
-                                        CODE_LOG_DOMAIN,
-                                        value.span,
-                                        format!("values `{first}` and `{}` of `{fname}` are both the Rust variant `{var}`", value.value),
-                                    )
-                                    .help("make the values differ in more than case and punctuation"),
-                                );
-                            }
-                        }
-                        if !seen.insert(value.as_str()) {
-                            diags.push(
-                                Diagnostic::error(
-                                    CODE_LOG_DOMAIN,
-                                    value.span,
-                                    format!("value `{}` of `{fname}` is listed twice", value.value),
-                                )
-                                .help("list each value once"),
-                            );
-                        }
-                    }
-                }
-                (_, Some(v)) => diags.push(
-                    Diagnostic::error(
-                        CODE_LOG_DOMAIN,
-                        v.first().map_or(f.kind.span, |x| x.span),
-                        format!(
-                            "`values` on field `{fname}`, which is a {} and not an enum",
-                            f.kind.value.as_str()
-                        ),
-                    )
-                    .help("declare the field `type: enum` or remove `values`"),
-                ),
-                _ => {}
-            }
+            check_field(name, field, f, &forbidden, diags);
         }
     }
     check_streams(
@@ -254,6 +129,149 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
         diags,
     );
     check_alerts(specs, logs, diags);
+}
+
+/// One field of a log event: not an envelope field, not forbidden, a
+/// bounded domain where the lines are counted.
+fn check_field(
+    name: &obspec_spec::model::Spanned<String>,
+    field: &obspec_spec::model::Spanned<String>,
+    f: &obspec_spec::model::LogField,
+    forbidden: &HashSet<&str>,
+    diags: &mut Diagnostics,
+) {
+    let fname = field.as_str();
+    if LOG_LINE_FIELDS.contains(&fname) {
+        diags.push(
+            Diagnostic::error(
+                CODE_LOG_NAME,
+                field.span,
+                format!(
+                    "field `{fname}` of `{}` is a line field every log line already carries",
+                    name.value
+                ),
+            )
+            .help(format!(
+                "the runtime writes {}; name the event's field differently",
+                LOG_LINE_FIELDS.join(", ")
+            )),
+        );
+    } else if crate::format::case::RUST_KEYWORDS.contains(&fname)
+        || matches!(fname, "self" | "super")
+    {
+        diags.push(
+            Diagnostic::error(
+                CODE_LOG_NAME,
+                field.span,
+                format!("field `{fname}` of `{}` is a Rust keyword: it cannot name a parameter of the generated event function", name.value),
+            )
+            .help(format!("name it for what it holds: `{}_{fname}`", name.value.split('_').next().unwrap_or("event"))),
+        );
+    } else if !is_snake(fname) {
+        diags.push(
+            Diagnostic::error(
+                CODE_LOG_NAME,
+                field.span,
+                format!("log field name `{fname}` is not snake_case"),
+            )
+            .help("name fields like `tool_name`: lowercase ASCII letters, digits and single `_`"),
+        );
+    }
+    let secret = SECRET_LOG_FIELDS.contains(&fname)
+        || ["password", "secret", "token", "api_key", "private_key"]
+            .iter()
+            .any(|s| fname.ends_with(&format!("_{s}")));
+    if secret {
+        diags.push(
+            Diagnostic::error(
+                CODE_LOG_FORBIDDEN,
+                field.span,
+                format!("field `{fname}` of `{}` holds a secret: it never goes into a log line, hashed or not", name.value),
+            )
+            .help("leave the secret out of the event; log an identifier of the credential (its name, its key id) instead"),
+        );
+    } else if forbidden.contains(fname) {
+        if !f.is_hashed() {
+            diags.push(
+                Diagnostic::error(
+                    CODE_LOG_FORBIDDEN,
+                    field.span,
+                    format!("field `{fname}` of `{}` is personal data, forbidden by `conventions.forbidden_log_fields`", name.value),
+                )
+                .help("log a hash of it and declare the field `{type: string, hashed: true}`, or leave it out"),
+            );
+        } else if f.kind.value != LogFieldType::String {
+            diags.push(
+                Diagnostic::error(
+                    CODE_LOG_FORBIDDEN,
+                    f.kind.span,
+                    format!("field `{fname}` is declared hashed but is not a string"),
+                )
+                .help("a hash is written as a string: `type: string`"),
+            );
+        }
+    }
+    match (f.kind.value, &f.values) {
+        (LogFieldType::Enum, None) => diags.push(
+            Diagnostic::error(
+                CODE_LOG_DOMAIN,
+                f.kind.span,
+                format!("enum field `{fname}` of `{}` has no `values`", name.value),
+            )
+            .help("list the closed domain: `{type: enum, values: [a, b]}`"),
+        ),
+        (LogFieldType::Enum, Some(v)) => {
+            if v.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_LOG_DOMAIN,
+                        f.kind.span,
+                        format!("enum field `{fname}` has an empty domain"),
+                    )
+                    .help("list at least one value"),
+                );
+            }
+            let mut seen = HashSet::new();
+            let mut variants = std::collections::HashMap::new();
+            for value in v {
+                let var = crate::expr::logs::variant(value);
+                if let Some(first) = variants.insert(var.clone(), value.as_str()) {
+                    if first != value.as_str() {
+                        diags.push(
+                            Diagnostic::error(
+                                CODE_LOG_DOMAIN,
+                                value.span,
+                                format!("values `{first}` and `{}` of `{fname}` are both the Rust variant `{var}`", value.value),
+                            )
+                            .help("make the values differ in more than case and punctuation"),
+                        );
+                    }
+                }
+                if !seen.insert(value.as_str()) {
+                    diags.push(
+                        Diagnostic::error(
+                            CODE_LOG_DOMAIN,
+                            value.span,
+                            format!("value `{}` of `{fname}` is listed twice", value.value),
+                        )
+                        .help("list each value once"),
+                    );
+                }
+            }
+        }
+        (_, Some(v)) => diags.push(
+            Diagnostic::error(
+                CODE_LOG_DOMAIN,
+                v.first().map_or(f.kind.span, |x| x.span),
+                format!(
+                    "`values` on field `{fname}`, which is a {} and not an enum",
+                    f.kind.value.as_str()
+                ),
+            )
+            .help("declare the field `type: enum` or remove `values`"),
+        ),
+        _ => {}
+    }
 }
 
 fn check_streams(max: u64, forbidden: &HashSet<&str>, logs: &Logs, diags: &mut Diagnostics) {

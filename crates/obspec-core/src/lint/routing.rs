@@ -624,6 +624,11 @@ fn check_routing(r: &Routing, diags: &mut Diagnostics) {
     for (_, recv) in r.teams.iter() {
         receiver(recv, diags);
     }
+    check_inhibits(r, diags);
+}
+
+/// Inhibition rules: valid matchers and `equal` labels, never empty.
+fn check_inhibits(r: &Routing, diags: &mut Diagnostics) {
     for i in &r.inhibit {
         labels(&i.source, diags);
         labels(&i.target, diags);

@@ -1360,137 +1360,137 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
     let mut out = declarations(service, from, &refs, &counters, &severities);
     let _ = writeln!(out, "slos:");
     for s in slos {
-        let _ = writeln!(out, "  {}:", yaml_scalar(&s.name));
-        for n in &s.notes {
-            let _ = writeln!(out, "    # TODO: {n}");
-        }
-        if let Some(d) = &s.description {
-            let _ = writeln!(out, "    description: {}", yaml_scalar(d));
-        }
-        let _ = writeln!(out, "    objective: {}", s.objective);
-        let _ = writeln!(out, "    window: {}", yaml_scalar(&s.window));
-        if let Some(c) = &s.calendar {
-            let _ = writeln!(out, "    calendar: {c}");
-        }
-        match &s.timeslice {
-            Some((slice, Some(target))) => {
-                let _ = writeln!(
-                    out,
-                    "    timeslice: {{window: {}, target: {target}}}",
-                    yaml_scalar(slice)
-                );
-            }
-            Some((slice, None)) => {
-                let _ = writeln!(out, "    timeslice: {{window: {}}}", yaml_scalar(slice));
-            }
-            None => {}
-        }
-        if !s.info_labels.is_empty() {
-            let _ = writeln!(out, "    info_labels: {{{}}}", kv(&s.info_labels));
-        }
-        let _ = writeln!(out, "    sli:");
-        match &s.sli {
-            Sli::Events { errors, total } => {
-                let _ = writeln!(out, "      errors: {}", yaml_scalar(errors));
-                let _ = writeln!(out, "      total: {}", yaml_scalar(total));
-            }
-            Sli::Ratio(r) => {
-                let _ = writeln!(out, "      error_ratio: {}", yaml_scalar(r));
-            }
-            Sli::Threshold { query, op, value } => {
-                let _ = writeln!(
-                    out,
-                    "      threshold: {{query: {}, op: {op}, value: {value}}}",
-                    yaml_scalar(query)
-                );
-            }
-        }
-        let has_alerting = s.alert_name.is_some()
-            || !s.labels.is_empty()
-            || !s.annotations.is_empty()
-            || s.page_severity.is_some()
-            || s.ticket_severity.is_some()
-            || !s.page_labels.is_empty()
-            || !s.ticket_labels.is_empty()
-            || s.page_disabled
-            || s.ticket_disabled
-            || !s.page_windows.is_empty()
-            || !s.ticket_windows.is_empty()
-            || s.no_for;
-        if has_alerting {
-            let _ = writeln!(out, "    alerting:");
-            if let Some(n) = &s.alert_name {
-                let _ = writeln!(out, "      name: {}", yaml_scalar(n));
-            }
-            for (key, sev, labels, disabled, windows) in [
-                (
-                    "page",
-                    &s.page_severity,
-                    &s.page_labels,
-                    s.page_disabled,
-                    &s.page_windows,
-                ),
-                (
-                    "ticket",
-                    &s.ticket_severity,
-                    &s.ticket_labels,
-                    s.ticket_disabled,
-                    &s.ticket_windows,
-                ),
-            ] {
-                if sev.is_none()
-                    && labels.is_empty()
-                    && !disabled
-                    && windows.is_empty()
-                    && !s.no_for
-                {
-                    continue;
-                }
-                let _ = writeln!(out, "      {key}:");
-                if disabled {
-                    let _ = writeln!(
-                        out,
-                        "        disabled: true  # disabled in the source: it stays off"
-                    );
-                }
-                if let Some(v) = sev {
-                    let _ = writeln!(
-                        out,
-                        "        severity: {}  # must be one of the project's severities",
-                        yaml_scalar(v)
-                    );
-                }
-                if s.no_for && !disabled {
-                    let _ = writeln!(
-                        out,
-                        "        for: 0s  # as in {from}: its burn alerts fire without `for`"
-                    );
-                }
-                if !labels.is_empty() {
-                    let _ = writeln!(out, "        labels: {{{}}}", kv(labels));
-                }
-                if !windows.is_empty() {
-                    let _ = writeln!(out, "        windows:");
-                    for w in windows {
-                        let _ = writeln!(
-                            out,
-                            "          - {{long: {}, short: {}, budget_percent: {}}}",
-                            yaml_scalar(&w.long),
-                            yaml_scalar(&w.short),
-                            w.budget_percent
-                        );
-                    }
-                }
-            }
-            if !s.labels.is_empty() {
-                let _ = writeln!(out, "      labels: {{{}}}", kv(&s.labels));
-            }
-            if !s.annotations.is_empty() {
-                let _ = writeln!(out, "      annotations: {{{}}}", kv(&s.annotations));
-            }
-        }
+        print_slo(&mut out, s, from);
     }
     out
+}
+
+/// One SLO of the printed spec, under `slos:`.
+fn print_slo(out: &mut String, s: &Slo, from: &str) {
+    let _ = writeln!(out, "  {}:", yaml_scalar(&s.name));
+    for n in &s.notes {
+        let _ = writeln!(out, "    # TODO: {n}");
+    }
+    if let Some(d) = &s.description {
+        let _ = writeln!(out, "    description: {}", yaml_scalar(d));
+    }
+    let _ = writeln!(out, "    objective: {}", s.objective);
+    let _ = writeln!(out, "    window: {}", yaml_scalar(&s.window));
+    if let Some(c) = &s.calendar {
+        let _ = writeln!(out, "    calendar: {c}");
+    }
+    match &s.timeslice {
+        Some((slice, Some(target))) => {
+            let _ = writeln!(
+                out,
+                "    timeslice: {{window: {}, target: {target}}}",
+                yaml_scalar(slice)
+            );
+        }
+        Some((slice, None)) => {
+            let _ = writeln!(out, "    timeslice: {{window: {}}}", yaml_scalar(slice));
+        }
+        None => {}
+    }
+    if !s.info_labels.is_empty() {
+        let _ = writeln!(out, "    info_labels: {{{}}}", kv(&s.info_labels));
+    }
+    let _ = writeln!(out, "    sli:");
+    match &s.sli {
+        Sli::Events { errors, total } => {
+            let _ = writeln!(out, "      errors: {}", yaml_scalar(errors));
+            let _ = writeln!(out, "      total: {}", yaml_scalar(total));
+        }
+        Sli::Ratio(r) => {
+            let _ = writeln!(out, "      error_ratio: {}", yaml_scalar(r));
+        }
+        Sli::Threshold { query, op, value } => {
+            let _ = writeln!(
+                out,
+                "      threshold: {{query: {}, op: {op}, value: {value}}}",
+                yaml_scalar(query)
+            );
+        }
+    }
+    let has_alerting = s.alert_name.is_some()
+        || !s.labels.is_empty()
+        || !s.annotations.is_empty()
+        || s.page_severity.is_some()
+        || s.ticket_severity.is_some()
+        || !s.page_labels.is_empty()
+        || !s.ticket_labels.is_empty()
+        || s.page_disabled
+        || s.ticket_disabled
+        || !s.page_windows.is_empty()
+        || !s.ticket_windows.is_empty()
+        || s.no_for;
+    if has_alerting {
+        let _ = writeln!(out, "    alerting:");
+        if let Some(n) = &s.alert_name {
+            let _ = writeln!(out, "      name: {}", yaml_scalar(n));
+        }
+        for (key, sev, labels, disabled, windows) in [
+            (
+                "page",
+                &s.page_severity,
+                &s.page_labels,
+                s.page_disabled,
+                &s.page_windows,
+            ),
+            (
+                "ticket",
+                &s.ticket_severity,
+                &s.ticket_labels,
+                s.ticket_disabled,
+                &s.ticket_windows,
+            ),
+        ] {
+            if sev.is_none() && labels.is_empty() && !disabled && windows.is_empty() && !s.no_for {
+                continue;
+            }
+            let _ = writeln!(out, "      {key}:");
+            if disabled {
+                let _ = writeln!(
+                    out,
+                    "        disabled: true  # disabled in the source: it stays off"
+                );
+            }
+            if let Some(v) = sev {
+                let _ = writeln!(
+                    out,
+                    "        severity: {}  # must be one of the project's severities",
+                    yaml_scalar(v)
+                );
+            }
+            if s.no_for && !disabled {
+                let _ = writeln!(
+                    out,
+                    "        for: 0s  # as in {from}: its burn alerts fire without `for`"
+                );
+            }
+            if !labels.is_empty() {
+                let _ = writeln!(out, "        labels: {{{}}}", kv(labels));
+            }
+            if !windows.is_empty() {
+                let _ = writeln!(out, "        windows:");
+                for w in windows {
+                    let _ = writeln!(
+                        out,
+                        "          - {{long: {}, short: {}, budget_percent: {}}}",
+                        yaml_scalar(&w.long),
+                        yaml_scalar(&w.short),
+                        w.budget_percent
+                    );
+                }
+            }
+        }
+        if !s.labels.is_empty() {
+            let _ = writeln!(out, "      labels: {{{}}}", kv(&s.labels));
+        }
+        if !s.annotations.is_empty() {
+            let _ = writeln!(out, "      annotations: {{{}}}", kv(&s.annotations));
+        }
+    }
 }
 
 fn kv(pairs: &[(String, String)]) -> String {
@@ -1521,44 +1521,7 @@ fn kv(pairs: &[(String, String)]) -> String {
 pub fn prometheus(input: &str, service: &str) -> Result<String, ImportError> {
     let docs =
         parse_all(FileId(0), input, Limits::default()).map_err(|d| ImportError(d.message))?;
-    let mut rules: Vec<&Node> = Vec::new();
-    for doc in &docs {
-        let body = match (text(doc, "kind"), get(doc, "spec")) {
-            (Some("PrometheusRule"), Some(spec)) => spec,
-            _ => doc,
-        };
-        let Some(NodeKind::Seq(groups)) = get(body, "groups").map(|n| &n.kind) else {
-            return err(format!(
-                "not a Prometheus rule file at {}: no `groups` list",
-                at(doc)
-            ));
-        };
-        for g in groups {
-            known_keys(
-                g,
-                &[
-                    "name",
-                    "interval",
-                    "rules",
-                    "limit",
-                    "labels",
-                    "query_offset",
-                ],
-                "a rule group",
-            )?;
-            for k in ["interval", "limit", "labels", "query_offset"] {
-                if get(g, k).is_some() {
-                    return err(format!(
-                        "group `{}`: `{k}` cannot be converted: obspec writes the groups itself",
-                        text(g, "name").unwrap_or("?")
-                    ));
-                }
-            }
-            if let Some(NodeKind::Seq(rs)) = get(g, "rules").map(|n| &n.kind) {
-                rules.extend(rs.iter());
-            }
-        }
-    }
+    let rules = rule_nodes(&docs)?;
     let mut alerts = String::new();
     let mut recordings = String::new();
     let mut refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -1688,6 +1651,50 @@ pub fn prometheus(input: &str, service: &str) -> Result<String, ImportError> {
         out.push_str(&alerts);
     }
     Ok(out)
+}
+
+/// The rules of every group of a rule file's documents (plain or
+/// PrometheusRule); group settings obspec writes itself are refused.
+fn rule_nodes(docs: &[Node]) -> Result<Vec<&Node>, ImportError> {
+    let mut rules: Vec<&Node> = Vec::new();
+    for doc in docs {
+        let body = match (text(doc, "kind"), get(doc, "spec")) {
+            (Some("PrometheusRule"), Some(spec)) => spec,
+            _ => doc,
+        };
+        let Some(NodeKind::Seq(groups)) = get(body, "groups").map(|n| &n.kind) else {
+            return err(format!(
+                "not a Prometheus rule file at {}: no `groups` list",
+                at(doc)
+            ));
+        };
+        for g in groups {
+            known_keys(
+                g,
+                &[
+                    "name",
+                    "interval",
+                    "rules",
+                    "limit",
+                    "labels",
+                    "query_offset",
+                ],
+                "a rule group",
+            )?;
+            for k in ["interval", "limit", "labels", "query_offset"] {
+                if get(g, k).is_some() {
+                    return err(format!(
+                        "group `{}`: `{k}` cannot be converted: obspec writes the groups itself",
+                        text(g, "name").unwrap_or("?")
+                    ));
+                }
+            }
+            if let Some(NodeKind::Seq(rs)) = get(g, "rules").map(|n| &n.kind) {
+                rules.extend(rs.iter());
+            }
+        }
+    }
+    Ok(rules)
 }
 
 /// The formats `obspec import` reads.

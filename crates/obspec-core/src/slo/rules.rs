@@ -368,34 +368,7 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
     let period_ms = parse_duration(&slo.window)?;
     let budget = error_budget_percent(slo.objective.value)?.shift(2);
     let a = &slo.alerting;
-    let sli = if let (Some(e), Some(t)) = (&slo.sli.errors, &slo.sli.total) {
-        SliPlan::Events {
-            errors: e.value.trim().to_string(),
-            total: t.value.trim().to_string(),
-        }
-    } else if let Some(l) = &slo.sli.latency {
-        SliPlan::Latency {
-            metric: l.metric.value.clone(),
-            threshold: l.threshold.value,
-            matchers: l
-                .selector
-                .as_ref()
-                .map(|s| inner_matchers(s))
-                .unwrap_or_default(),
-        }
-    } else if slo.sli.threshold.is_some() {
-        SliPlan::Raw {
-            expr: format!(
-                "avg_over_time({THRESHOLD_RULE}{{slo={}, service={}}}[{{{{window}}}}])",
-                crate::format::escape::promql_str(name),
-                crate::format::escape::promql_str(&svc.service.value)
-            ),
-        }
-    } else {
-        SliPlan::Raw {
-            expr: slo.sli.error_ratio.as_ref()?.value.trim().to_string(),
-        }
-    };
+    let sli = sli_plan(svc, name, slo)?;
     let kv = |m: &obspec_spec::model::NamedMap<obspec_spec::model::Spanned<String>>| {
         m.iter()
             .map(|(k, v)| (k.value.clone(), v.value.clone()))
@@ -518,6 +491,40 @@ pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
             .and_then(|f| parse_duration(f))
             .unwrap_or(600_000),
     })
+}
+
+/// What an SLO's SLI counts: events, a latency histogram, or a raw ratio.
+fn sli_plan(svc: &Service, name: &str, slo: &Slo) -> Option<SliPlan> {
+    Some(
+        if let (Some(e), Some(t)) = (&slo.sli.errors, &slo.sli.total) {
+            SliPlan::Events {
+                errors: e.value.trim().to_string(),
+                total: t.value.trim().to_string(),
+            }
+        } else if let Some(l) = &slo.sli.latency {
+            SliPlan::Latency {
+                metric: l.metric.value.clone(),
+                threshold: l.threshold.value,
+                matchers: l
+                    .selector
+                    .as_ref()
+                    .map(|s| inner_matchers(s))
+                    .unwrap_or_default(),
+            }
+        } else if slo.sli.threshold.is_some() {
+            SliPlan::Raw {
+                expr: format!(
+                    "avg_over_time({THRESHOLD_RULE}{{slo={}, service={}}}[{{{{window}}}}])",
+                    crate::format::escape::promql_str(name),
+                    crate::format::escape::promql_str(&svc.service.value)
+                ),
+            }
+        } else {
+            SliPlan::Raw {
+                expr: slo.sli.error_ratio.as_ref()?.value.trim().to_string(),
+            }
+        },
+    )
 }
 
 /// The burn factor of a window pair (14.4 for 2% of a 30-day budget in 1h).

@@ -262,6 +262,36 @@ pub fn config_yaml(loaded: &Loaded, r: &Routing) -> String {
             push_value(&mut out, &configs, 6);
         }
     }
+    let inhibits = inhibitions(loaded, r);
+    if !inhibits.is_empty() {
+        out.push_str("inhibit_rules:\n");
+        for (source, target, equal) in &inhibits {
+            out.push_str("  - source_matchers:\n");
+            for m in source {
+                out.push_str("      - ");
+                push_yaml_scalar(&mut out, m);
+                out.push('\n');
+            }
+            list(&mut out, "    ", "target_matchers", target);
+            list(&mut out, "    ", "equal", equal);
+        }
+    }
+    if !r.time_intervals.is_empty() {
+        out.push_str("time_intervals:\n");
+        for (name, spec) in r.time_intervals.iter() {
+            line(&mut out, "  - ", "name", name);
+            out.push_str("    time_intervals:");
+            push_value(&mut out, &spec.value, 6);
+        }
+    }
+    out.pop();
+    out
+}
+
+/// The inhibition rules: the routing section's, and for each infrastructure
+/// alert one muting the services that depend on its service.
+fn inhibitions(loaded: &Loaded, r: &Routing) -> Vec<(Vec<String>, Vec<String>, Vec<String>)> {
+    let strings = |v: &[Spanned<String>]| v.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
     let mut inhibits: Vec<(Vec<String>, Vec<String>, Vec<String>)> = r
         .inhibit
         .iter()
@@ -320,29 +350,7 @@ pub fn config_yaml(loaded: &Loaded, r: &Routing) -> String {
             ));
         }
     }
-    if !inhibits.is_empty() {
-        out.push_str("inhibit_rules:\n");
-        for (source, target, equal) in &inhibits {
-            out.push_str("  - source_matchers:\n");
-            for m in source {
-                out.push_str("      - ");
-                push_yaml_scalar(&mut out, m);
-                out.push('\n');
-            }
-            list(&mut out, "    ", "target_matchers", target);
-            list(&mut out, "    ", "equal", equal);
-        }
-    }
-    if !r.time_intervals.is_empty() {
-        out.push_str("time_intervals:\n");
-        for (name, spec) in r.time_intervals.iter() {
-            line(&mut out, "  - ", "name", name);
-            out.push_str("    time_intervals:");
-            push_value(&mut out, &spec.value, 6);
-        }
-    }
-    out.pop();
-    out
+    inhibits
 }
 
 /// The routing test cases: every route's own labels, every team, every

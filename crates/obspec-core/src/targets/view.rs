@@ -218,45 +218,7 @@ pub fn service_view(svc: &Service, sources: &Sources) -> ServiceView {
     let slos = svc
         .slos
         .iter()
-        .map(|(name, slo)| {
-            let sli = &slo.sli;
-            let kind = if sli.latency.is_some() {
-                "latency"
-            } else if sli.error_ratio.is_some() {
-                "error_ratio"
-            } else {
-                "errors"
-            };
-            SloView {
-                name: name.value.clone(),
-                description: s(&slo.description),
-                objective: fmt_f64(slo.objective.value),
-                error_budget: error_budget_percent(slo.objective.value)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                window: slo.window.value.clone(),
-                sli_kind: kind,
-                errors: s(&sli.errors),
-                total: s(&sli.total),
-                latency_metric: sli
-                    .latency
-                    .as_ref()
-                    .map(|l| l.metric.value.clone())
-                    .unwrap_or_default(),
-                latency_threshold: sli
-                    .latency
-                    .as_ref()
-                    .map(|l| fmt_f64(l.threshold.value))
-                    .unwrap_or_default(),
-                latency_selector: sli
-                    .latency
-                    .as_ref()
-                    .map(|l| s(&l.selector))
-                    .unwrap_or_default(),
-                error_ratio: s(&sli.error_ratio),
-                grouping: slo.grouping.iter().map(|g| g.value.clone()).collect(),
-            }
-        })
+        .map(|(name, slo)| slo_view(name, slo))
         .collect();
     let kv = |m: &obspec_spec::model::NamedMap<obspec_spec::model::Spanned<String>>| {
         m.iter()
@@ -334,5 +296,46 @@ pub fn service_view(svc: &Service, sources: &Sources) -> ServiceView {
         } else {
             String::new()
         },
+    }
+}
+
+/// One SLO as the docs show it.
+fn slo_view(name: &obspec_spec::model::Spanned<String>, slo: &obspec_spec::model::Slo) -> SloView {
+    let sli = &slo.sli;
+    let kind = if sli.latency.is_some() {
+        "latency"
+    } else if sli.error_ratio.is_some() {
+        "error_ratio"
+    } else {
+        "errors"
+    };
+    SloView {
+        name: name.value.clone(),
+        description: s(&slo.description),
+        objective: fmt_f64(slo.objective.value),
+        error_budget: error_budget_percent(slo.objective.value)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        window: slo.window.value.clone(),
+        sli_kind: kind,
+        errors: s(&sli.errors),
+        total: s(&sli.total),
+        latency_metric: sli
+            .latency
+            .as_ref()
+            .map(|l| l.metric.value.clone())
+            .unwrap_or_default(),
+        latency_threshold: sli
+            .latency
+            .as_ref()
+            .map(|l| fmt_f64(l.threshold.value))
+            .unwrap_or_default(),
+        latency_selector: sli
+            .latency
+            .as_ref()
+            .map(|l| s(&l.selector))
+            .unwrap_or_default(),
+        error_ratio: s(&sli.error_ratio),
+        grouping: slo.grouping.iter().map(|g| g.value.clone()).collect(),
     }
 }

@@ -12,7 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$root/target/bench-codegen"
 rm -rf "$work"
 mkdir -p "$work/ten" "$work/one"
-cargo build --release -q -p obspec-codegen --manifest-path "$root/Cargo.toml"
+cargo build --release -q -p obspec-cli --manifest-path "$root/Cargo.toml"
 obspec="$root/target/release/obspec"
 
 project='obspec: 1

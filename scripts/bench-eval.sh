@@ -38,7 +38,7 @@ if [ "${REUSE:-0}" != 1 ]; then
   rm -rf "$work"
 fi
 mkdir -p "$work"
-cargo build --release -q -p obspec-codegen --manifest-path "$root/Cargo.toml"
+cargo build --release -q -p obspec-cli --manifest-path "$root/Cargo.toml"
 obspec="$root/target/release/obspec"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 pids=()

@@ -12,7 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 SIZE_MB=${SIZE_MB:-1024}
 work="$root/target/bench-logs"
 mkdir -p "$work"
-cargo build --release -q -p obspec-codegen --manifest-path "$root/Cargo.toml"
+cargo build --release -q -p obspec-cli --manifest-path "$root/Cargo.toml"
 obspec="$root/target/release/obspec"
 file="$work/lines-$SIZE_MB.jsonl"
 if [ ! -f "$file" ]; then

@@ -11,7 +11,7 @@ work="$root/target/bench-slo"
 slokit="${SLOKIT:-$root/target/slokit/bin/slokit}"
 rm -rf "$work"
 mkdir -p "$work"
-cargo build --release -q -p obspec-codegen --manifest-path "$root/Cargo.toml"
+cargo build --release -q -p obspec-cli --manifest-path "$root/Cargo.toml"
 obspec="$root/target/release/obspec"
 
 # shellcheck source=scripts/slo-specs.sh

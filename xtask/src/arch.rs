@@ -89,7 +89,7 @@ fn cfg_test_at(t: &[Token], i: usize) -> Option<usize> {
     ];
     want.iter()
         .enumerate()
-        .all(|(k, f)| t.get(i + k).is_some_and(|x| f(x)))
+        .all(|(k, f)| t.get(i + k).is_some_and(f))
         .then_some(i + 7)
 }
 

@@ -145,7 +145,7 @@ fn main() -> ExitCode {
             }
         }
         Some("fns") => {
-            fns.sort_by(|a, b| b.lines.cmp(&a.lines));
+            fns.sort_by_key(|f| std::cmp::Reverse(f.lines));
             let mut s = String::new();
             for f in fns.iter().take_while(|f| f.lines >= 80) {
                 s.push_str(&format!(

@@ -278,24 +278,6 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_and_urls() {
-        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
-        assert_eq!(base64(b"a"), "YQ==");
-        assert_eq!(base64(b"ab"), "YWI=");
-        assert_eq!(
-            redact_url("https://u:p@h:9090/metrics?token=x"),
-            "https://h:9090/metrics"
-        );
-        assert_eq!(redact_url("http://h/a@b"), "http://h/a@b");
-        assert_eq!(encode("{job=\"a b\"}"), "%7Bjob%3D%22a%20b%22%7D");
-    }
-}
-
 /// The Prometheus at `base`, through this client.
 pub struct Prometheus<'a> {
     pub client: &'a Client,
@@ -315,5 +297,23 @@ impl obspec_core::ops::live_check::PrometheusApi for Prometheus<'_> {
 
     fn metadata(&self) -> Result<BTreeMap<String, (String, String, String)>, String> {
         self.client.metadata(self.base).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_and_urls() {
+        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
+        assert_eq!(base64(b"a"), "YQ==");
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(
+            redact_url("https://u:p@h:9090/metrics?token=x"),
+            "https://h:9090/metrics"
+        );
+        assert_eq!(redact_url("http://h/a@b"), "http://h/a@b");
+        assert_eq!(encode("{job=\"a b\"}"), "%7Bjob%3D%22a%20b%22%7D");
     }
 }

@@ -245,7 +245,7 @@ fn ratio_time_slices_weigh_quiet_minutes_equally() {
     generate(&dir);
     // 15-second samples; two-minute cycles: a busy minute (250 orders a
     // sample, none failed), then a quiet one (4 orders a sample, 2 failed).
-    let busy = |i: usize| (i / 4) % 2 == 0;
+    let busy = |i: usize| (i / 4).is_multiple_of(2);
     let steps = 4 * 90;
     let failed = counter(steps, |i| if busy(i) { 0 } else { 2 });
     let ok = counter(steps, |i| if busy(i) { 250 } else { 2 });

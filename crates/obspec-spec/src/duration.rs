@@ -59,7 +59,7 @@ pub fn format_duration(ms: u64) -> String {
     let mut rest = ms;
     let mut out = String::with_capacity(8);
     for (u, n) in UNITS {
-        if u == "w" && ms % n != 0 {
+        if u == "w" && !ms.is_multiple_of(n) {
             continue;
         }
         if rest >= n {

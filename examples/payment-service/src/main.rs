@@ -406,8 +406,12 @@ async fn drive(app: Router, rate: f64) {
                 .map(|r| r.status());
             // Every other payment is looked up; one in ten lookups asks for
             // an id that does not exist.
-            if n % 2 == 0 && created.is_ok() {
-                let id = if n % 20 == 0 { u64::MAX } else { n / 4 };
+            if n.is_multiple_of(2) && created.is_ok() {
+                let id = if n.is_multiple_of(20) {
+                    u64::MAX
+                } else {
+                    n / 4
+                };
                 let _ = app
                     .oneshot(request("GET", &format!("/payments/{id}")))
                     .await;

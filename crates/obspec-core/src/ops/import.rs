@@ -215,7 +215,7 @@ fn builtin_windows(period_ms: u64) -> Option<(Vec<Window>, Vec<Window>)> {
         budget_percent: b.into(),
     };
     match period_ms / 86_400_000 {
-        _ if period_ms % 86_400_000 != 0 => None,
+        _ if !period_ms.is_multiple_of(86_400_000) => None,
         30 => Some((Vec::new(), Vec::new())),
         28 => Some((
             vec![w("1h", "5m", "2"), w("6h", "30m", "5")],

@@ -656,7 +656,7 @@ fn slo_recordings(
     base_rates: &mut Vec<Rule>,
 ) {
     let g = by(&p.grouping);
-    let sel = selector(&p, service);
+    let sel = selector(p, service);
     let id = vec![
         ("slo".to_string(), p.name.clone()),
         ("service".to_string(), service.to_string()),

@@ -330,7 +330,7 @@ fn dashboard_resources(h: &mut Hcl, loaded: &Loaded, project: &str) {
     let dashboards = crate::targets::grafana::dashboard_files(loaded);
     if !dashboards.is_empty() {
         h.line(0, "resource \"grafana_folder\" \"obspec\" {");
-        h.attr(2, "title", hcl_str(&project));
+        h.attr(2, "title", hcl_str(project));
         h.line(0, "}");
         h.blank();
         for d in &dashboards {

@@ -13,11 +13,10 @@ fn has_promtool() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "promtool is required under CI=true"
+        obspec_test_support::skip_or_fail(
+            "promtool is required under CI=true",
+            "promtool not installed: skipping",
         );
-        eprintln!("promtool not installed: skipping");
     }
     ok
 }

@@ -6,9 +6,7 @@ use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_obspec");
 
-fn repo() -> PathBuf {
-    obspec_test_support::repo_root()
-}
+use obspec_test_support::repo_root as repo;
 
 fn obspec(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)

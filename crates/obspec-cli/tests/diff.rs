@@ -4,9 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    obspec_test_support::repo_root()
-}
+use obspec_test_support::repo_root as repo;
 
 fn temp(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("obspec-diff-{tag}-{}", std::process::id()));

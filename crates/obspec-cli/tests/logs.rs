@@ -12,13 +12,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
-fn repo() -> PathBuf {
-    obspec_test_support::repo_root()
-}
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
+use obspec_test_support::repo_root as repo;
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("obspec-logs-{name}-{}", std::process::id()));
@@ -53,13 +47,11 @@ fn have_jsonschema() -> bool {
         .args(["-c", "import jsonschema, rfc3339_validator"])
         .status()
         .is_ok_and(|s| s.success());
-    if !ok && ci() {
-        panic!("PyPI jsonschema and rfc3339-validator are required under CI=true (pip install jsonschema rfc3339-validator)");
-    }
-    if !ok {
-        eprintln!("jsonschema not installed: skipping");
-    }
-    ok
+    obspec_test_support::require(
+        "PyPI jsonschema and rfc3339-validator",
+        ok,
+        "pip install jsonschema rfc3339-validator",
+    )
 }
 
 /// Runs tests/jsonschema_check.py on `schema` with `lines` on stdin: the
@@ -346,10 +338,10 @@ fn loki_rules_parse_as_logql_metric_queries() {
     generate(&out);
     let modules = repo().join("target/logql/node_modules");
     if !modules.join("@grafana/lezer-logql").exists() {
-        if ci() {
-            panic!("@grafana/lezer-logql is required under CI=true (npm install --prefix target/logql @grafana/lezer-logql yaml)");
-        }
-        eprintln!("@grafana/lezer-logql not installed: skipping");
+        obspec_test_support::skip_or_fail(
+            "@grafana/lezer-logql is required under CI=true (npm install --prefix target/logql @grafana/lezer-logql yaml)",
+            "@grafana/lezer-logql not installed",
+        );
         return;
     }
     let files: Vec<PathBuf> = std::fs::read_dir(out.join("logs"))

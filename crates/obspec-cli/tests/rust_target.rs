@@ -5,9 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    obspec_test_support::repo_root()
-}
+use obspec_test_support::repo_root as repo;
 
 const SPEC: &str = r#"obspec: 1
 service: checkout
@@ -360,11 +358,10 @@ fn random_spec(rng: &mut Rng, i: usize) -> String {
 fn generated_rust_is_rustfmt_stable() {
     let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into());
     if Command::new(&rustfmt).arg("--version").output().is_err() {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "rustfmt is required under CI=true (rustup component rustfmt)"
+        obspec_test_support::skip_or_fail(
+            "rustfmt is required under CI=true (rustup component rustfmt)",
+            "rustfmt not installed",
         );
-        eprintln!("skipped: no rustfmt");
         return;
     }
     let dir = std::env::temp_dir().join(format!("obspec-rustfmt-{}", std::process::id()));

@@ -43,19 +43,7 @@ pub fn require(tool: &str, available: bool, install: &str) -> bool {
     if ci() {
         panic!("{tool} is required under CI=true ({install})");
     }
-    let line = format!(
-        "SKIPPED ({}): {tool} is not installed ({install}); set CI=true to make this a failure",
-        std::thread::current().name().unwrap_or("test")
-    );
-    eprintln!("{line}");
-    let log = repo_root().join("target/obspec-skipped.txt");
-    if let Ok(mut f) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-    {
-        let _ = writeln!(f, "{line}");
-    }
+    report_skip(&format!("{tool} is not installed ({install})"));
     false
 }
 
@@ -151,4 +139,32 @@ pub fn bundled_specs() -> Vec<(String, String)> {
         .collect();
     files.sort();
     files
+}
+
+/// The `CI=true` rule where a test found its tool missing: under CI, a
+/// failure saying what is `required`; elsewhere, `skipped` reported loudly
+/// (stderr and `target/obspec-skipped.txt`). Returns when the test may skip.
+pub fn skip_or_fail(required: &str, skipped: &str) {
+    if ci() {
+        panic!("{required}");
+    }
+    report_skip(skipped);
+}
+
+/// Says loudly that a test skipped: on stderr (shown by `--nocapture`) and in
+/// `target/obspec-skipped.txt`, which survives libtest's capture.
+pub fn report_skip(what: &str) {
+    let line = format!(
+        "SKIPPED ({}): {what}; set CI=true to make this a failure",
+        std::thread::current().name().unwrap_or("test")
+    );
+    eprintln!("{line}");
+    let log = repo_root().join("target/obspec-skipped.txt");
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+    {
+        let _ = writeln!(f, "{line}");
+    }
 }

@@ -19,9 +19,7 @@ impl Drop for Proc {
     }
 }
 
-fn repo() -> PathBuf {
-    obspec_test_support::repo_root()
-}
+use obspec_test_support::repo_root as repo;
 
 fn obspec() -> PathBuf {
     let bin = Path::new(env!("CARGO_BIN_EXE_payment-service"))
@@ -113,11 +111,10 @@ fn schema_refuses(file: &Path) -> Option<Vec<u64>> {
         .status()
         .is_ok_and(|s| s.success());
     if !have {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "PyPI jsonschema and rfc3339-validator are required under CI=true"
+        obspec_test_support::skip_or_fail(
+            "PyPI jsonschema and rfc3339-validator are required under CI=true",
+            "jsonschema not installed: skipping the schema check",
         );
-        eprintln!("jsonschema not installed: skipping the schema check");
         return None;
     }
     let out = std::env::temp_dir().join(format!("obspec-logs-e2e-schema-{}", std::process::id()));

@@ -243,9 +243,9 @@ fn serves_metrics_health_and_ready() {
                 String::from_utf8_lossy(&o.stderr)
             );
         }
-        Err(_) => assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "promtool is required under CI=true (Debian package `prometheus`)"
+        Err(_) => obspec_test_support::skip_or_fail(
+            "promtool is required under CI=true (Debian package `prometheus`)",
+            "promtool not installed: the generated rules were not checked",
         ),
     }
 

@@ -60,7 +60,7 @@ pub fn render(rule: &Rule, heading: &str) -> String {
 pub fn render_all() -> String {
     let mut s = String::from(
         "# obspec lint catalog\n\n\
-         <!-- Rendered from codegen/src/catalog.rs; a test keeps this file current. -->\n\n\
+         <!-- Rendered from crates/obspec-core/src/lint/catalog.rs; a test keeps this file current. -->\n\n\
          Every finding of `obspec lint` has a stable code. `obspec explain CODE` prints the entry below.\n\
          Codes never change meaning; retired codes are not reused.\n\n\
          | code | rule | severity |\n|---|---|---|\n",
@@ -74,6 +74,7 @@ pub fn render_all() -> String {
             r.severity
         ));
     }
+    s.push_str(CODE_RANGES_DOC);
     s.push_str(JSON_FORMAT_DOC);
     for r in RULES {
         s.push('\n');
@@ -81,6 +82,35 @@ pub fn render_all() -> String {
     }
     s
 }
+
+/// The families of codes, for docs/lints.md.
+const CODE_RANGES_DOC: &str = r#"
+## Code ranges
+
+Codes are grouped by what they are about. A code keeps its number for good
+(users have them in configurations and suppressions), so two families sit in
+ranges older codes gave them; they are marked.
+
+| range | family | where the checks are |
+|---|---|---|
+| OBS001–099 | loading: YAML, keys, types, limits, files | `obspec-spec` (`yaml.rs`, `load.rs`) |
+| OBS101–199 | metric names, units, help | `obspec-rules`, `lint/names.rs` |
+| OBS201–299 | labels and their domains | `lint/names.rs`, `lint/cardinality.rs`, `lint/http.rs` |
+| OBS301–309 | series budgets | `lint/cardinality.rs` |
+| OBS311–329 | live-check of metrics (an exposition, stored series); in the cardinality hundred for history | `ops/live.rs` |
+| OBS331–349 | diff: breaking and compatible changes; in the cardinality hundred for history | `ops/diff.rs` |
+| OBS401–499 | histogram buckets | `lint/names.rs` |
+| OBS501–599 | PromQL meaning against the registry | `lint/promql.rs` |
+| OBS601–610 | SLOs | `lint/slos.rs` |
+| OBS611–629 | live-check of log lines; in the SLO hundred for history | `ops/live_logs.rs` |
+| OBS701–799 | alerts and recordings | `lint/alerts.rs` |
+| OBS801–899 | definitions across specs | `obspec-spec` (`load.rs`), `lint/mod.rs` |
+| OBS901–949 | routing, credentials, deploy, Kubernetes | `lint/routing.rs`, `lint/kubernetes.rs`, `obspec-spec` (`secrets.rs`) |
+| OBS951–999 | the `logs:` section | `lint/logs.rs` |
+
+A new family takes a free range of its own (a free decade of the hundred it
+belongs to), listed here with its module.
+"#;
 
 const JSON_FORMAT_DOC: &str = r#"
 ## Output formats

@@ -1,5 +1,6 @@
 //! The JSON Schema derived from the model accepts every bundled spec and
 //! rejects what the loader rejects structurally (unknown keys, wrong types).
+#![cfg(feature = "schema")]
 
 use obspec_core::targets::schema::{project_schema, service_schema, yaml_to_json};
 use obspec_spec::source::FileId;

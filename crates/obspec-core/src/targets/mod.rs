@@ -10,6 +10,7 @@ use minijinja::Environment;
 use obspec_spec::load::Loaded;
 
 pub mod artifact;
+#[cfg(feature = "schema")]
 pub mod schema;
 pub mod templates;
 pub mod view;

@@ -25,6 +25,28 @@ pub const CORE_LAYERS: &[&str] = &["format", "expr", "slo", "lint", "targets", "
 /// The longest production function allowed.
 pub const MAX_FN_LINES: usize = 150;
 
+/// Longer than this, a function says why beside it: a `// Long: …` comment
+/// among the lines just above it (with its doc comment and attributes).
+pub const PLAIN_FN_LINES: usize = 120;
+
+/// Whether the lines just above line `line` (from 1) of `text` hold a
+/// `// Long:` reason, before a blank line or the end of another item.
+fn has_reason(text: &str, line: usize) -> bool {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = line.saturating_sub(1);
+    while i > 0 {
+        i -= 1;
+        let l = lines.get(i).map_or("", |l| l.trim());
+        if l.is_empty() || l.ends_with('}') || l.ends_with(';') {
+            return false;
+        }
+        if l.to_ascii_lowercase().starts_with("// long:") {
+            return true;
+        }
+    }
+    false
+}
+
 /// One source file of a crate.
 pub struct File {
     /// Relative to the crate's `src/`, `/`-separated.
@@ -277,6 +299,7 @@ pub struct Report {
     pub fns: Vec<FnLength>,
 }
 
+// Long: one pass over a crate's files collecting every kind of finding.
 /// Checks one crate. `layers`: the crate's layer order (empty: none).
 pub fn check_crate(name: &str, files: &[File], layers: &[&str]) -> Report {
     let mut report = Report::default();
@@ -377,6 +400,14 @@ pub fn check_crate(name: &str, files: &[File], layers: &[&str]) -> Report {
                     line: *line,
                     message: format!(
                         "fn `{fname}` has {lines} lines, over {MAX_FN_LINES}: split it into named steps"
+                    ),
+                });
+            } else if *lines > PLAIN_FN_LINES && !has_reason(&f.text, *line) {
+                report.violations.push(Violation {
+                    file: file.clone(),
+                    line: *line,
+                    message: format!(
+                        "fn `{fname}` has {lines} lines, over {PLAIN_FN_LINES}: split it, or say why beside it (`// Long: …`)"
                     ),
                 });
             }
@@ -584,6 +615,15 @@ mod tests {
         let r = check_crate("c", &t, &[]);
         let msgs: Vec<&str> = r.violations.iter().map(|v| v.message.as_str()).collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
+        // Over the plain length: a reason beside it, or a finding.
+        let body = "    x();\n".repeat(PLAIN_FN_LINES);
+        let bare = format!("fn f() {{\n{body}}}\n");
+        let r = check_crate("c", &files(&[("lib.rs", &bare)]), &[]);
+        assert_eq!(r.violations.len(), 1, "{:?}", r.violations);
+        assert!(r.violations[0].message.contains("say why beside it"));
+        let with = format!("// Long: one match over every token.\n/// Docs.\n#[inline]\n{bare}");
+        let r = check_crate("c", &files(&[("lib.rs", &with)]), &[]);
+        assert_eq!(r.violations, []);
         assert!(msgs.iter().any(|m| m.contains("fn `long` has 152 lines")));
         assert!(msgs
             .iter()

@@ -223,6 +223,7 @@ fn shape(sig: &syn::Signature) -> Shape {
     }
 }
 
+// Long: the checks in the order users read their errors, then one token template.
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = parse_args(attr, &mut errors);

@@ -27,6 +27,7 @@ pub fn snake_case(s: &str) -> String {
     out
 }
 
+// Long: the variants read, then one token template of the generated impls.
 pub fn expand(input: DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let ident = &input.ident;

@@ -187,6 +187,7 @@ fn check_buckets(name: &str, values: &[f64], span: Span, errors: &mut Errors) {
     }
 }
 
+// Long: the fields read and checked, then one token template of the generated impls.
 pub fn expand(input: DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let ident = &input.ident;

@@ -220,6 +220,7 @@ pub fn check_namespace(what: &str, value: &str) -> Vec<Violation> {
     }
 }
 
+// Long: the naming rules in catalog order, each a few lines on the same name.
 /// Checks a metric name against every naming rule. Returns all violations.
 pub fn check_metric_name(m: MetricName<'_>) -> Vec<Violation> {
     let mut out = Vec::new();

@@ -333,6 +333,7 @@ impl Parser<'_> {
         self.family_mut(sample, line)
     }
 
+    // Long: one sample line parsed left to right (name, labels, value, timestamp, exemplar), as the format's grammar reads.
     fn sample(&mut self, l: &str, line: usize) -> Result<(), ParseError> {
         let Some((sname, mut rest)) = name(l) else {
             return err(line, "a sample line must start with a metric name");

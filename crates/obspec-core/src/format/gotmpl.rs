@@ -100,6 +100,7 @@ fn err(offset: usize, len: usize, message: impl Into<String>) -> TmplError {
     }
 }
 
+// Long: one match arm per token kind of Go's template lexer.
 /// An action's tokens, each with its byte offset into the whole text.
 fn lex_action(text: &str, start: usize, end: usize) -> Result<Vec<(Tok, usize)>, TmplError> {
     let b = text.as_bytes();
@@ -471,6 +472,7 @@ enum Block {
     Define,
 }
 
+// Long: one match over the kinds of action, around the stack of open blocks they share.
 /// Parses `text` as Prometheus parses an alert label or annotation.
 pub fn check(text: &str) -> Result<Analysis, TmplError> {
     let acts = actions(text)?;
@@ -607,6 +609,7 @@ pub fn check(text: &str) -> Result<Analysis, TmplError> {
     Ok(analysis)
 }
 
+// Long: one pass over a pipeline's tokens; declarations, commands and arguments share the variable scope and the position.
 /// A pipeline: optional declaration, then commands separated by `|`.
 fn pipeline(
     text: &str,

@@ -131,6 +131,7 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
     check_alerts(specs, logs, diags);
 }
 
+// Long: a log field's checks in catalog order, each a short branch on the same field.
 /// One field of a log event: not an envelope field, not forbidden, a
 /// bounded domain where the lines are counted.
 fn check_field(

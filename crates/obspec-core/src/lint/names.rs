@@ -203,6 +203,7 @@ fn implausible(unit: Option<&str>, v: f64) -> Option<String> {
     }
 }
 
+// Long: three short loops (domains, const labels, each metric's labels) over one service's label index.
 fn labels(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
     let conv = &specs.project.conventions;
     let forbidden: HashSet<&str> = conv.forbidden_labels.iter().map(|l| l.as_str()).collect();

@@ -497,6 +497,7 @@ fn check_deploy(d: &obspec_spec::model::Deploy, diags: &mut Diagnostics) {
     }
 }
 
+// Long: every part of the routing section in file order, sharing the receiver check.
 fn check_routing(r: &Routing, diags: &mut Diagnostics) {
     let names: Vec<&str> = r.receivers.keys().collect();
     let receiver = |name: &Spanned<String>, diags: &mut Diagnostics| {

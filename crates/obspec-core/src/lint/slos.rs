@@ -59,6 +59,7 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
     }
 }
 
+// Long: an SLO's checks in catalog order, sharing the SLI's checker.
 fn check_slo(
     index: &Index<'_>,
     svc: &Service,

@@ -1244,6 +1244,7 @@ fn verdict(c: &Change) -> &'static str {
     }
 }
 
+// Long: one arm per output format (human, JSON, GitHub, Markdown).
 /// Renders the changes.
 pub fn render(changes: &[Change], format: Format) -> String {
     let breaking = changes

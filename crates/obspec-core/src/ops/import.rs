@@ -286,6 +286,7 @@ pub fn sloth_services(input: &str) -> Result<Vec<(String, String)>, ImportError>
     sloth_services_with(input, &SlothOptions::default())
 }
 
+// Long: a Sloth run as Sloth does it: documents, the windows catalogue, the period, then each service.
 /// [`sloth_services`] for a Sloth run with a period and windows other than
 /// the defaults. `kind: AlertWindows` documents in the input count as part of
 /// the windows catalogue.
@@ -543,6 +544,7 @@ fn sloth_sli(sli_node: &Node, name: &str, window_re: &regex::Regex) -> Result<Sl
     Ok(sli)
 }
 
+// Long: one Sloth SLO read key by key in the order of its format; every error names the SLO.
 /// One Sloth SLO.
 fn sloth_slo(
     item: &Node,
@@ -717,6 +719,7 @@ fn sloth_alert_names(slos: &mut [Slo]) {
     }
 }
 
+// Long: one OpenSLO document read key by key in the order of its format; every error names the SLO.
 /// Converts OpenSLO v1 documents (`SLO`, and the `SLI`s they reference).
 pub fn openslo(input: &str) -> Result<String, ImportError> {
     let parsed =
@@ -1365,6 +1368,7 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
     out
 }
 
+// Long: one SLO written in the spec's key order, each key a few lines.
 /// One SLO of the printed spec, under `slos:`.
 fn print_slo(out: &mut String, s: &Slo, from: &str) {
     let _ = writeln!(out, "  {}:", yaml_scalar(&s.name));
@@ -1513,6 +1517,7 @@ fn kv(pairs: &[(String, String)]) -> String {
         .join(", ")
 }
 
+// Long: one rule file read rule by rule into alerts and recordings, with the declarations they need.
 /// Converts a Prometheus rule file (`groups:`, or a PrometheusRule resource's
 /// `spec.groups`) into a service spec: alerting rules become `alerts:` (with
 /// `for`, `keep_firing_for`, labels and annotations), recording rules

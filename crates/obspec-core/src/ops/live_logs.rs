@@ -336,6 +336,7 @@ impl<'a> LineChecker<'a> {
         }
     }
 
+    // Long: one event's checks in catalog order (known, level, message, fields, undeclared).
     /// The line against its event: known, its level and message, its
     /// declared fields (types, domains), no undeclared one.
     fn check_event(

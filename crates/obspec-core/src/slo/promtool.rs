@@ -419,6 +419,7 @@ fn eval_step(p: &SloPlan) -> u64 {
     (shortest / 5).clamp(1000, 60_000) / 1000 * 1000
 }
 
+// Long: the scenarios of one SLO share its step, inputs and expected alerts (closures over them).
 fn each_slo(svc: &Service, mut emit: impl FnMut(Vec<TestGroup>)) {
     let plans: Vec<_> = svc
         .slos

@@ -363,6 +363,7 @@ fn scaled(ms: u64, period_ms: u64) -> u64 {
     (v / 1000).max(1) * 1000
 }
 
+// Long: an SloPlan's fields computed in order, each from the spec's keys.
 /// The plan of one SLO.
 pub fn plan(svc: &Service, name: &str, slo: &Slo) -> Option<SloPlan> {
     let period_ms = parse_duration(&slo.window)?;

@@ -248,6 +248,7 @@ fn param(name: &str, f: &LogField, enum_ty: Option<&String>) -> (String, String)
     }
 }
 
+// Long: the Rust file written top to bottom, as it reads.
 /// The typed event structs of a service, rustfmt-stable.
 pub fn events_rs(svc: &Service, logs: &Logs, sources: &[String]) -> String {
     let target = target_of(svc);

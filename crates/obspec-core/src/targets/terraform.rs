@@ -185,6 +185,7 @@ impl Hcl {
     }
 }
 
+// Long: the HCL file written top to bottom, as Terraform users read it.
 pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
     let secrets = secrets(loaded.specs.project.routing.as_ref(), deploy);
     let project = loaded

@@ -544,6 +544,7 @@ fn label_guards(svc: &Service) -> Vec<GuardView> {
         .collect()
 }
 
+// Long: each field of a metric's generated code computed in order.
 /// The metrics the generated struct holds.
 fn metric_views(svc: &Service) -> Vec<MetricView> {
     // Function and HTTP metrics belong to the runtimes that record them

@@ -12,6 +12,7 @@ pub mod promql;
 pub mod report;
 pub mod routing;
 pub mod slos;
+pub mod tz;
 
 #[cfg(test)]
 mod catalog_tests;

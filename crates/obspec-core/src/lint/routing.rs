@@ -383,7 +383,7 @@ fn time_interval(v: &Spanned<AnyValue>, diags: &mut Diagnostics) {
                     }
                 }
                 "location" => match &val.value {
-                    AnyValue::String(s) if s == "Local" || s == "UTC" || s.parse::<chrono_tz::Tz>().is_ok() => {}
+                    AnyValue::String(s) if s == "Local" || s == "UTC" || crate::lint::tz::is_zone(s) => {}
                     _ => bad(val.span, "`location` is not a time zone of the IANA database".into(), "write a zone name such as `Europe/Berlin`, `America/New_York` or `UTC`"),
                 },
                 other => bad(k.span, format!("unknown key `{other}` in a time interval"), "time intervals have `times`, `weekdays`, `days_of_month`, `months`, `years` and `location`"),

@@ -247,6 +247,13 @@ pub struct Collector {
     pub log_paths: Option<Vec<Spanned<String>>>,
 }
 
+impl Collector {
+    /// Memory of the collector task in MiB (512 unless the spec says).
+    pub fn memory_mib(&self) -> u64 {
+        self.memory_mib.as_ref().map_or(512, |m| m.value)
+    }
+}
+
 /// Alertmanager routing, from the project file.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]

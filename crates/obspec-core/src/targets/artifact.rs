@@ -126,6 +126,22 @@ pub fn header(path: &str, sources: &[String]) -> Option<String> {
     }
 }
 
+/// The dashboard files of the specs, relative to the output directory: the
+/// Grafana target writes them, the Terraform target provisions them.
+pub fn dashboard_files(loaded: &Loaded) -> Vec<String> {
+    let mut v = Vec::new();
+    for svc in &loaded.specs.services {
+        v.push(format!("grafana/{}.json", svc.service.value));
+        if !svc.slos.is_empty() {
+            v.push(format!("grafana/{}-slo.json", svc.service.value));
+        }
+        if svc.logs.is_some() {
+            v.push(format!("grafana/{}-logs.json", svc.service.value));
+        }
+    }
+    v
+}
+
 /// The relative name of the project file, for outputs generated from it alone.
 pub fn project_files(loaded: &Loaded) -> Vec<String> {
     loaded

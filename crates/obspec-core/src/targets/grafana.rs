@@ -688,21 +688,6 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).expect("dashboards serialize")
 }
 
-/// The dashboard files of the specs, relative to the output directory.
-pub fn dashboard_files(loaded: &Loaded) -> Vec<String> {
-    let mut v = Vec::new();
-    for svc in &loaded.specs.services {
-        v.push(format!("grafana/{}.json", svc.service.value));
-        if !svc.slos.is_empty() {
-            v.push(format!("grafana/{}-slo.json", svc.service.value));
-        }
-        if svc.logs.is_some() {
-            v.push(format!("grafana/{}-logs.json", svc.service.value));
-        }
-    }
-    v
-}
-
 pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
     let tpl = env.get_template("grafana/dashboard.json.j2")?;
     // The embedded template writes `dashboard_json` and a newline, so it is

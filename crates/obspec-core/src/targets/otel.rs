@@ -108,11 +108,6 @@ fn log_pipeline(loaded: &Loaded, c: &obspec_spec::model::Collector) -> Option<Lo
     })
 }
 
-/// Memory of the collector task in MiB.
-pub fn memory_mib(c: &obspec_spec::model::Collector) -> u64 {
-    c.memory_mib.as_ref().map_or(512, |m| m.value)
-}
-
 pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Error> {
     let Some(c) = loaded
         .specs
@@ -123,7 +118,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
     else {
         return Ok(Vec::new());
     };
-    let mem = memory_mib(c);
+    let mem = c.memory_mib();
     let view = CollectorView {
         remote_write_url_env: c.remote_write_url_env.value.clone(),
         remote_write_auth_env: c

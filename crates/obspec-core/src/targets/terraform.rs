@@ -328,7 +328,7 @@ pub fn main_tf(loaded: &Loaded, deploy: &Deploy) -> String {
 
 /// The Grafana dashboards, one resource each.
 fn dashboard_resources(h: &mut Hcl, loaded: &Loaded, project: &str) {
-    let dashboards = crate::targets::grafana::dashboard_files(loaded);
+    let dashboards = crate::targets::artifact::dashboard_files(loaded);
     if !dashboards.is_empty() {
         h.line(0, "resource \"grafana_folder\" \"obspec\" {");
         h.attr(2, "title", hcl_str(project));
@@ -356,7 +356,7 @@ fn dashboard_resources(h: &mut Hcl, loaded: &Loaded, project: &str) {
 /// The collector's ECS task definition and what it needs.
 fn collector_resources(h: &mut Hcl, deploy: &Deploy, project: &str, secrets: &[Secret]) {
     if let Some(c) = &deploy.collector {
-        let mem = crate::targets::otel::memory_mib(c);
+        let mem = c.memory_mib();
         let cpu = c.cpu.as_ref().map_or(256, |v| v.value);
         h.line(
             0,

@@ -28,5 +28,10 @@ pub mod targets;
 
 pub mod ops;
 
+pub mod catalog;
+
+#[cfg(test)]
+mod catalog_tests;
+
 #[cfg(test)]
 mod testing;

@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod catalog;
 pub mod diag;
 pub mod duration;
 pub mod load;

@@ -4,6 +4,9 @@ use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::catalog::spec;
+use crate::catalog::Rule;
+use crate::catalog::HEAD;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::*;
 use crate::source::{FileId, SourceFile, Sources, Span};
@@ -1597,6 +1600,164 @@ fn alert_from(cx: &mut Cx<'_>, node: &Node) -> Option<Alert> {
         annotations,
     })
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS002",
+        title: "unknown key",
+        severity: "error",
+        explanation: "A key that the spec format does not define. Unknown keys are errors, not ignored, so that a typo (`tpye`, `bucket`) never silently drops a setting. The help line suggests the closest known key.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    tpye: counter # <- OBS002"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS003",
+        title: "value of the wrong type",
+        severity: "error",
+        explanation: "A value is not of the expected type: a list where a mapping is expected, text where a number is expected, or a word outside a fixed set (such as a metric `type` other than counter, gauge, histogram or info).",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: countr # <- OBS003"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS004",
+        title: "missing required key",
+        severity: "error",
+        explanation: "A required key is absent: `obspec`, `service` and `namespace` in a service spec; `type` in a metric; `objective`, `window` and `sli` in an SLO; `expr` and `severity` in an alert. An empty spec file is reported with this code too.",
+        bad: &[("shop.yaml", "obspec: 1 # <- OBS004\nservice: shop\nmetrics: {}\n")],
+        good: &[("shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nmetrics: {}\n")],
+    },
+    Rule {
+        code: "OBS005",
+        title: "unsupported spec format version",
+        severity: "error",
+        explanation: "Every file starts with `obspec: 1`, the version of the spec format. A file written for another version is refused rather than misread.",
+        bad: &[("shop.yaml", "obspec: 2 # <- OBS005\nservice: shop\nnamespace: shop\n")],
+        good: &[("shop.yaml", HEAD)],
+    },
+    Rule {
+        code: "OBS007",
+        title: "duplicate key",
+        severity: "error",
+        explanation: "The same key appears twice in one mapping. YAML parsers disagree on which one wins, so obspec refuses both and points at each.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    help: Orders. # <- OBS007"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS008",
+        title: "no spec files",
+        severity: "error",
+        explanation: "The paths given to obspec hold no `*.yaml` or `*.yml` file. This finding has no location. Check the path (the default is `specs/`).",
+        bad: &[],
+        good: &[("shop.yaml", HEAD)],
+    },
+    Rule {
+        code: "OBS009",
+        title: "second project file",
+        severity: "error",
+        explanation: "A spec directory has one project file, `obspec.yaml` (or `obspec.yml`), at its root. A second one would make conventions depend on which file is read last.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nproject: shop\n"),
+            ("sub/obspec.yaml", "obspec: 1 # <- OBS009\nproject: other\n"),
+        ],
+        good: &[("obspec.yaml", "obspec: 1\nproject: shop\n")],
+    },
+    Rule {
+        code: "OBS801",
+        title: "metric defined twice",
+        severity: "error",
+        explanation: "A metric name is defined twice, in one file or in two. Prometheus has one namespace of metric names: the second definition would collide at registration or in queries. The finding points at both places.",
+        bad: &[
+            ("billing.yaml", "obspec: 1\nservice: billing\nnamespace: shop\nmetrics:\n  shop_orders_total: {type: counter, help: Orders billed.}\n"),
+            ("shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed.} # <- OBS801\n"),
+        ],
+        good: &[
+            ("billing.yaml", "obspec: 1\nservice: billing\nnamespace: billing\nmetrics:\n  billing_orders_total: {type: counter, help: Orders billed.}\n"),
+            ("shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n"),
+        ],
+    },
+    Rule {
+        code: "OBS802",
+        title: "SLO defined twice",
+        severity: "error",
+        explanation: "An SLO name is defined twice, in one file or in two. SLO names label the recording rules and alerts generated for them, so they are unique across the specs.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n",
+            "  orders: {objective: 99.9, window: 30d, sli: {errors: shop_failed_orders_total, total: shop_orders_total}}\n",
+            "  orders: {objective: 99, window: 7d, sli: {errors: shop_failed_orders_total, total: shop_orders_total}} # <- OBS802\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n",
+            "  orders: {objective: 99.9, window: 30d, sli: {errors: shop_failed_orders_total, total: shop_orders_total}}\n",
+            "  orders-weekly: {objective: 99, window: 7d, sli: {errors: shop_failed_orders_total, total: shop_orders_total}}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS803",
+        title: "alert defined twice",
+        severity: "error",
+        explanation: "An alert name is defined twice, in one file or in two. Routing, silences and inhibitions match on `alertname`; two alerts with one name are indistinguishable there.",
+        bad: &[
+            ("a.yaml", concat!(
+                "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_queue_depth: {type: gauge, help: Queue.}\n",
+                "alerts:\n  QueueDeep: {expr: a_queue_depth > 1, severity: info, summary: Deep.}\n",
+            )),
+            ("b.yaml", concat!(
+                "obspec: 1\nservice: b\nnamespace: b\nmetrics:\n  b_queue_depth: {type: gauge, help: Queue.}\n",
+                "alerts:\n  QueueDeep: {expr: b_queue_depth > 1, severity: info, summary: Deep.} # <- OBS803\n",
+            )),
+        ],
+        good: &[
+            ("a.yaml", concat!(
+                "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_queue_depth: {type: gauge, help: Queue.}\n",
+                "alerts:\n  AQueueDeep: {expr: a_queue_depth > 1, severity: info, summary: Deep.}\n",
+            )),
+            ("b.yaml", concat!(
+                "obspec: 1\nservice: b\nnamespace: b\nmetrics:\n  b_queue_depth: {type: gauge, help: Queue.}\n",
+                "alerts:\n  BQueueDeep: {expr: b_queue_depth > 1, severity: info, summary: Deep.}\n",
+            )),
+        ],
+    },
+];
 
 #[cfg(test)]
 mod tests {

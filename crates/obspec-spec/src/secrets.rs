@@ -15,6 +15,7 @@
 //! like, and every literal found is recorded in [`crate::source::Sources`] so
 //! that reports mask it wherever it would appear (source lines, messages).
 
+use crate::catalog::Rule;
 use crate::diag::Diagnostic;
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
@@ -677,6 +678,24 @@ fn walk<'n>(
         }
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS902",
+        title: "credential in a spec",
+        severity: "error",
+        explanation: "Specs are reviewed and committed and every string of them reaches generated artifacts: they never hold credentials. Every string of every spec file is checked. A key that names a credential (`password`, `token`, `bearer_token`, `credentials`, `client_secret`, `routing_key`, `api_key`, `secret_key`, Slack's `api_url`, any `*_token`, `*_password`, `*_secret`...) holding a literal is refused wherever it sits: in a receiver use its `_file` form (`bearer_token_file`, `authorization.credentials_file`, `oauth2.client_secret_file`...), naming a file the deployment provides (the Terraform target stores the secret in a SecureString parameter); leave SNS `sigv4` keys out so that Alertmanager uses its environment or role. Values are refused when they look like a credential: AWS access keys, JWTs, GitHub, GitLab, Slack, Stripe, OpenAI, Google, npm, PyPI and Hugging Face tokens, PEM private keys, chat webhook URLs, URLs with `user:password@` or a token in their query (and, for receiver URLs, in their path: PagerDuty integration keys, Telegram bot tokens), `Bearer`/`Basic` header values, and long random-looking tokens. Mapping keys (a credential as a label name or matcher) and comments (committed with the spec, and shown with the source lines of findings) are checked the same way. Findings never print the secret, and every report masks it (`***`) in the source lines it shows.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: hook\n  receivers:\n    hook:\n      webhook:\n        url: 'http://hook:8080/'\n        http_config: {bearer_token: abcdef0123456789} # <- OBS902\n"),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: hook\n  receivers:\n    hook:\n      webhook:\n        url: 'http://hook:8080/'\n        http_config: {bearer_token_file: /etc/alertmanager/secrets/hook-token}\n"),
+        ],
+    },
+];
 
 #[cfg(test)]
 mod tests {

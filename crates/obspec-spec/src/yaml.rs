@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 
+use crate::catalog::spec;
+use crate::catalog::Rule;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 
@@ -354,6 +356,53 @@ impl Builder {
         Ok(())
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS001",
+        title: "YAML syntax error",
+        severity: "error",
+        explanation: "The file is not valid YAML (or not UTF-8, or holds more than one document). The finding points at the place the parser stopped. Common causes: a tab used for indentation, an unclosed `[` or `{`, or an unquoted string containing `: ` or ` #`.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "   help: Orders placed. # <- OBS001"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS006",
+        title: "input limit exceeded",
+        severity: "error",
+        explanation: "The file is larger than 64 MiB, nests more than 64 levels, or its anchors and aliases add more than 1,000,000 nodes (an \"alias bomb\"). obspec stops reading it at once rather than hang or exhaust memory. The size of a spec written out in full is bounded by the file size alone: a service with 100,000 metrics loads. Anchors and aliases are fine for reuse; multiplying a document is not.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "x0: &a [x, x, x, x, x, x, x, x, x, x]\n",
+            "x1: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
+            "x2: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+            "x3: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+            "x4: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+            "x5: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e] # <- OBS006\n",
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  status: &outcome {values: [ok, failed]}"
+            "  refund_status: *outcome"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}"
+            "  shop_refunds_total: {type: counter, help: Refunds., labels: [refund_status]}"
+        ))],
+    },
+];
 
 #[cfg(test)]
 mod tests {

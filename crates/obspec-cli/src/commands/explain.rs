@@ -2,14 +2,14 @@
 
 use std::process::ExitCode;
 
-use obspec_core::lint::catalog;
+use obspec_core::catalog;
 
 use crate::output::{fail, print_out};
 
 pub fn run(code: Option<String>) -> ExitCode {
     let Some(code) = code else {
         let mut s = String::new();
-        for r in catalog::RULES {
+        for r in catalog::rules() {
             s.push_str(&format!("{}  {:<7}  {}\n", r.code, r.severity, r.title));
         }
         print_out(&s);

@@ -2,8 +2,10 @@
 
 use obspec_rules::check_label_name;
 
+use crate::lint::examples::api_spec;
 use crate::lint::promql::Checker;
 use crate::lint::Index;
+use obspec_spec::catalog::Rule;
 use obspec_spec::diag::{Diagnostic, Diagnostics};
 use obspec_spec::duration::parse_duration;
 use obspec_spec::model::Service;
@@ -472,6 +474,192 @@ fn check_alert_timing(
         }
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS701",
+        title: "unknown severity",
+        severity: "error",
+        explanation: "Alert severities come from `conventions.severities` (default: critical, warning, info): routing matches on them, so a typo sends the alert nowhere.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warn # <- OBS701\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS702",
+        title: "`for` is not a duration",
+        severity: "error",
+        explanation: "An alert's `for` is a Prometheus duration such as `5m` or `1h30m`; shorter than the evaluation interval (`prometheus.evaluation_interval`, default `30s`) it changes nothing, which is a warning. An SLO's burn-rate `for` is at most the longest short window of its class (for a 30d SLO: 30m for page, 6h for ticket, scaled with the SLO window): the short window makes the alert resolve soon after the burn stops, a longer `for` waits past that point, and it would make the generated promtool tests run for minutes (a ticket `for: 3d` takes promtool about four minutes; 6h about 13 s).",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    for: 10 minutes # <- OBS702\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    for: 10m\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS703",
+        title: "alert without summary",
+        severity: "error",
+        explanation: "Every alert has a `summary`: the one line the on-call reads first, in the page, the chat message and the ticket.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep: # <- OBS703\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: \"{{ $value }} orders are queueing\"\n",
+        ))],
+    },
+    Rule {
+        code: "OBS704",
+        title: "runbook is not a URL",
+        severity: "error",
+        explanation: "`runbook` is an absolute http(s) URL, rendered as a link in notifications and dashboards.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n    runbook: wiki/shop/queue # <- OBS704\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n    runbook: https://wiki.example.com/shop/queue\n",
+        ))],
+    },
+    Rule {
+        code: "OBS705",
+        title: "invalid alert name",
+        severity: "error",
+        explanation: "Alert names are identifiers (letters, digits, underscores, starting with a letter), conventionally CamelCase: they become the `alertname` label that routes, silences and inhibitions match on.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  shop queue deep: # <- OBS705\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS706",
+        title: "invalid Prometheus template",
+        severity: "error",
+        explanation: "Prometheus expands every alert label and annotation (`summary`, `description`, `runbook`, `annotations`, `labels`) as a Go template with its own functions and the variables `$labels`, `$value`, `$externalLabels` and `$externalURL`. A template Go cannot parse (a bad character such as `{{ 7*191 }}`, an unknown function, an undefined variable, an unclosed action, `if` without `end`) fails `promtool check rules` and the whole rule file. obspec parses each one as Prometheus does and points at the error. Plain text obspec writes into alerts (the team, severity and service labels, the SLO texts) is escaped so that Prometheus prints it as written. SLO alert labels and annotations are static text: `{{` there is a warning, since it is printed as is.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: '{{ $value | humanise }} orders queued' # <- OBS706\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: '{{ $value | humanize }} orders queued'\n",
+        ))],
+    },
+    Rule {
+        code: "OBS708",
+        title: "alert without a condition",
+        severity: "error",
+        explanation: "An alert fires for every series its expression returns. Without a comparison filter (`> 0.05`), `absent(...)`, or `and` with one, the expression returns series whenever the metric exists: the alert fires the moment one request fails, and stays firing. `x or vector(0)` always returns a series; a comparison with `bool` is not a filter.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m]))' # <- OBS708\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) > 0'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS709",
+        title: "template reads a label the series never carry",
+        severity: "error",
+        explanation: "Prometheus expands alert labels and annotations with the labels of each series the expression returns (`$labels`). A template that reads a label the expression aggregates away (`sum(...)` drops `route`) is always empty: the on-call reads `Route  fails`. The labels are computed from the specs through aggregations, vector matching and functions.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: 'Route {{ $labels.route }} fails' # <- OBS709\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: 'Route {{ $labels.route }} fails'\n",
+        ))],
+    },
+    Rule {
+        code: "OBS710",
+        title: "alert loses a label the routing reads",
+        severity: "warning",
+        explanation: "Alertmanager routes and inhibits on the labels of each alert: its series' labels plus `severity`, `service`, `team` and its own `labels:`. A route whose other matchers the alert satisfies, an inhibition it takes part in (`equal`), or the dependency inhibition of its service (which compares the project's `required_target_labels`) reads a label that the alert's expression aggregates away: the alert never reaches that route and falls to `default_receiver`, or escapes (or wrongly matches) the inhibition.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n    prod-pager: {webhook: {url: 'http://pager:8080/'}}\n  routes:\n    - match: {severity: critical, env: prod}\n      receiver: prod-pager\n"),
+            ("api.yaml", concat!(
+                "obspec: 1\nservice: api\nnamespace: api\nlabels:\n  env: {values: [prod, staging]}\n",
+                "metrics:\n  api_requests_total: {type: counter, help: Requests., labels: [env]}\n",
+                "alerts:\n  ApiDown:\n    expr: 'sum(rate(api_requests_total[5m])) == 0' # <- OBS710\n",
+                "    severity: critical\n    summary: No requests.\n",
+            )),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n    prod-pager: {webhook: {url: 'http://pager:8080/'}}\n  routes:\n    - match: {severity: critical, env: prod}\n      receiver: prod-pager\n"),
+            ("api.yaml", concat!(
+                "obspec: 1\nservice: api\nnamespace: api\nlabels:\n  env: {values: [prod, staging]}\n",
+                "metrics:\n  api_requests_total: {type: counter, help: Requests., labels: [env]}\n",
+                "alerts:\n  ApiDown:\n    expr: 'sum by (env) (rate(api_requests_total[5m])) == 0'\n",
+                "    severity: critical\n    summary: No requests.\n",
+            )),
+        ],
+    },
+    Rule {
+        code: "OBS711",
+        title: "invalid recording rule name",
+        severity: "error",
+        explanation: "A recording rule under `recordings:` records a series named like a metric; by convention `level:metric:operations` (`job:api_requests:rate5m`), with colons telling recorded series from scraped ones. Prometheus refuses other names. Alerts and other expressions of the specs may use the recorded names.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "recordings:\n  job-api-requests-rate5m: # <- OBS711\n    expr: 'sum by (job) (rate(api_requests_total[5m]))'\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "recordings:\n  job:api_requests:rate5m:\n    expr: 'sum by (job) (rate(api_requests_total[5m]))'\n",
+            "alerts:\n  ApiBusy:\n    expr: 'job:api_requests:rate5m > 100'\n",
+            "    severity: warning\n    summary: Busy.\n",
+        ))],
+    },
+];
 
 #[cfg(test)]
 mod tests {

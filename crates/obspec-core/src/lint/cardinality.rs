@@ -9,6 +9,8 @@ pub const CODE_METRIC_SERIES: &str = "OBS301";
 pub const CODE_SERVICE_SERIES: &str = "OBS302";
 
 use crate::expr::series::estimate;
+use crate::lint::examples::spec;
+use obspec_spec::catalog::Rule;
 
 pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
     let conv = &specs.project.conventions;
@@ -87,3 +89,77 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
         );
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS207",
+        title: "label without a bounded domain",
+        severity: "error",
+        explanation: "Each declared label has exactly one of `values` (its closed value set, non-empty) or `max_cardinality` (a bound of at least 1 on the distinct values it takes). Without one, the series count of the metrics that use it cannot be bounded.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  country: {description: Billing country} # <- OBS207"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]}"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  country: {description: Billing country, max_cardinality: 250}"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]}"
+        ))],
+    },
+    Rule {
+        code: "OBS301",
+        title: "too many series for one metric",
+        severity: "error",
+        explanation: "A metric's series count is the product of its labels' domain sizes, times `buckets + 3` for a histogram (one series per bucket, `+Inf`, `_sum` and `_count`). It must stay within `conventions.max_series_per_metric` (default 1000). The finding shows the computation.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_series_per_metric: 100}\n"),
+            ("shop.yaml", spec!(
+                "labels:"
+                "  country: {max_cardinality: 250}"
+                "metrics:"
+                "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]} # <- OBS301"
+            )),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_series_per_metric: 100}\n"),
+            ("shop.yaml", spec!(
+                "labels:"
+                "  region: {values: [eu, us, apac]}"
+                "metrics:"
+                "  shop_orders_total: {type: counter, help: Orders placed., labels: [region]}"
+            )),
+        ],
+    },
+    Rule {
+        code: "OBS302",
+        title: "too many series for one service",
+        severity: "error",
+        explanation: "The series counts of all metrics of a service add up to at most `conventions.max_series_per_service` (default 10000). The help line lists the largest metrics.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_series_per_service: 300}\n"),
+            ("shop.yaml", concat!(
+                "obspec: 1\nservice: shop # <- OBS302\nnamespace: shop\n",
+                "labels:\n  country: {max_cardinality: 200}\n",
+                "metrics:\n",
+                "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]}\n",
+                "  shop_refunds_total: {type: counter, help: Refunds., labels: [country]}\n",
+            )),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_series_per_service: 300}\n"),
+            ("shop.yaml", spec!(
+                "labels:"
+                "  country: {max_cardinality: 100}"
+                "metrics:"
+                "  shop_orders_total: {type: counter, help: Orders placed., labels: [country]}"
+                "  shop_refunds_total: {type: counter, help: Refunds., labels: [country]}"
+            )),
+        ],
+    },
+];

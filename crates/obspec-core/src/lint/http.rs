@@ -1,6 +1,8 @@
 //! The `http:` section: route templates the tower layer can match and
 //! methods it can name.
 
+use crate::lint::examples::spec;
+use obspec_spec::catalog::Rule;
 use obspec_spec::diag::{Diagnostic, Diagnostics};
 use obspec_spec::model::{Service, HTTP_OTHER_METHOD};
 
@@ -139,6 +141,27 @@ pub fn check_service(svc: &Service, diags: &mut Diagnostics) {
         }
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS210",
+        title: "HTTP route or method that cannot be recorded",
+        severity: "error",
+        explanation: "`http:` lists the route templates of a service as its router declares them (`/payments/{id}`, `/files/{*path}`, or axum 0.7's `:id` and `*path`) and, optionally, the methods to name. The tower layer of `obspec::http` matches each request's path against the templates and records the template, never the raw path, so the `route` label stays in its closed domain. A template must start with `/`, hold each parameter as a whole segment with a name of letters, digits and `_`, name each parameter once, and put a catch-all last; two templates that match the same requests (`/a/{id}` and `/a/{key}`) are refused, as a router refuses them. A method is an upper-case token; `OTHER` is reserved for the methods not listed.",
+        bad: &[("shop.yaml", spec!(
+            "http:"
+            "  routes: [/orders, \"/orders/{id}.json\"] # <- OBS210"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "http:"
+            "  routes: [/orders, \"/orders/{id}\", \"/files/{*path}\"]"
+            "  methods: [GET, POST]"
+        ))],
+    },
+];
 
 #[cfg(test)]
 mod tests {

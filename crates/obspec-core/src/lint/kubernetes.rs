@@ -2,6 +2,7 @@
 //! object metadata: names are DNS names, label and annotation keys are
 //! qualified names, label values are short and plain.
 
+use obspec_spec::catalog::Rule;
 use obspec_spec::diag::{Diagnostic, Diagnostics};
 use obspec_spec::model::{Spanned, Specs};
 
@@ -101,6 +102,20 @@ pub fn check(specs: &Specs, diags: &mut Diagnostics) {
         }
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS907",
+        title: "invalid Kubernetes metadata",
+        severity: "error",
+        explanation: "The `kubernetes` settings become object metadata, which the API server validates: `namespace` is a DNS label, `name_prefix` + service + `name_suffix` a DNS subdomain, label and annotation keys qualified names (an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_`, `.`), label values at most 63 such characters. `kubectl apply` would refuse the manifest.",
+        bad: &[("obspec.yaml", "obspec: 1\nkubernetes:\n  namespace: monitoring\n  labels:\n    release: kube prometheus # <- OBS907\n")],
+        good: &[("obspec.yaml", "obspec: 1\nkubernetes:\n  namespace: monitoring\n  labels:\n    release: kube-prometheus\n")],
+    },
+];
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,8 @@
 
 use std::collections::HashSet;
 
+use crate::lint::examples::spec;
+use obspec_spec::catalog::Rule;
 use obspec_spec::diag::{Diagnostic, Diagnostics};
 use obspec_spec::model::{
     LogFieldType, Logs, Service, Spanned, Specs, LOG_LINE_FIELDS, SECRET_LOG_FIELDS,
@@ -472,3 +474,244 @@ fn check_alerts(specs: &Specs, logs: &Logs, diags: &mut Diagnostics) {
         }
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS951",
+        title: "invalid log event or field name",
+        severity: "error",
+        explanation: "Log event and field names are snake_case (lowercase ASCII letters, digits, single `_`, starting with a letter): they become JSON keys, Rust function and parameter names, and LogQL filters, and a name written two ways is two fields to every query. An event's field may not reuse a line field every line already carries (`timestamp`, `level`, `target`, `event`, `message`, `trace_id`, `span_id`), nor be a Rust keyword (`type`, `match`...), which cannot name a parameter of the generated event function.",
+        bad: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    order_placed:"
+            "      level: info"
+            "      message: Order placed."
+            "      fields:"
+            "        orderTotal: float # <- OBS951"
+            "        message: string # <- OBS951"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    order_placed:"
+            "      level: info"
+            "      message: Order placed."
+            "      fields:"
+            "        order_total: float"
+            "        note: string"
+        ))],
+    },
+    Rule {
+        code: "OBS952",
+        title: "log field without a closed domain",
+        severity: "error",
+        explanation: "An `enum` field lists its closed domain under `values` (non-empty, each value once): the JSON Schema, the generated Rust enum and `obspec live-check --logs` hold lines to it, and it may become a Loki stream label. `values` on a field of another type is refused: it would not be checked.",
+        bad: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    order_placed:"
+            "      level: info"
+            "      message: Order placed."
+            "      fields:"
+            "        channel: enum # <- OBS952"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    order_placed:"
+            "      level: info"
+            "      message: Order placed."
+            "      fields:"
+            "        channel: {type: enum, values: [web, app]}"
+        ))],
+    },
+    Rule {
+        code: "OBS953",
+        title: "forbidden log field",
+        severity: "error",
+        explanation: "Fields named in `conventions.forbidden_log_fields` (default: email, user_id, phone, ip_address, password, token, secret, api_key, authorization) are personal data or secrets, and a log line is copied to every place logs go. Personal data may be logged as a hash: declare the field `{type: string, hashed: true}`. Secrets (`password`, `passwd`, `token`, `secret`, `api_key`, `authorization`, `access_token`, `private_key`, and names ending in `_password`, `_secret`, `_token`, `_api_key`, `_private_key`) are refused even hashed. `obspec live-check --logs` reports the same names in lines (OBS616).",
+        bad: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    login_failed:"
+            "      level: warn"
+            "      message: Login failed."
+            "      fields:"
+            "        email: string # <- OBS953"
+            "        password: {type: string, hashed: true} # <- OBS953"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    login_failed:"
+            "      level: warn"
+            "      message: Login failed."
+            "      fields:"
+            "        user_id: {type: string, hashed: true}"
+            "        reason: {type: enum, values: [bad_password, locked]}"
+        ))],
+    },
+    Rule {
+        code: "OBS954",
+        title: "unbounded Loki stream label",
+        severity: "error",
+        explanation: "Loki indexes streams by their labels, and every distinct label set is a stream with its own chunks: a label with an open domain (a string, a number, a duration, an identifier) makes streams without bound, the same cardinality problem as a metric label. `logs.stream_labels` may name `level`, `event`, `target` (and `service`, always a label), or event fields with a closed domain (`enum`, `bool`). Filter on other fields in the query (`| json | tool_name=\"search\"`). Personal data is never a stream label.",
+        bad: &[("shop.yaml", spec!(
+            "logs:"
+            "  stream_labels: [level, order_id] # <- OBS954"
+            "  events:"
+            "    order_placed:"
+            "      level: info"
+            "      message: Order placed."
+            "      fields:"
+            "        order_id: string"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "logs:"
+            "  stream_labels: [level, channel]"
+            "  events:"
+            "    order_placed:"
+            "      level: info"
+            "      message: Order placed."
+            "      fields:"
+            "        order_id: string"
+            "        channel: {type: enum, values: [web, app]}"
+        ))],
+    },
+    Rule {
+        code: "OBS955",
+        title: "unknown stream label",
+        severity: "error",
+        explanation: "A name in `logs.stream_labels` is a line field (`level`, `event`, `target`, `service`) or a field of at least one event; any other name would be a label no line ever has.",
+        bad: &[("shop.yaml", spec!(
+            "logs:"
+            "  stream_labels: [levl] # <- OBS955"
+            "  events:"
+            "    order_placed: {level: info, message: Order placed.}"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "logs:"
+            "  stream_labels: [level]"
+            "  events:"
+            "    order_placed: {level: info, message: Order placed.}"
+        ))],
+    },
+    Rule {
+        code: "OBS956",
+        title: "too many Loki streams",
+        severity: "error",
+        explanation: "The streams of a service are at most the product of its stream labels' domains: the events' levels, the events, and each label field's values (plus one where an event lacks it). It must stay within `conventions.max_log_streams_per_service` (default 1000); Loki's own default limit is 5,000 active streams per tenant, shared by every service.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_log_streams_per_service: 4}\n"),
+            ("shop.yaml", spec!(
+                "logs:"
+                "  stream_labels: [event, channel] # <- OBS956"
+                "  events:"
+                "    order_placed: {level: info, message: Order placed., fields: {channel: {type: enum, values: [web, app]}}}"
+                "    order_failed: {level: error, message: Order failed., fields: {channel: {type: enum, values: [web, app]}}}"
+                "    order_shipped: {level: info, message: Order shipped.}"
+            )),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nconventions: {max_log_streams_per_service: 4}\n"),
+            ("shop.yaml", spec!(
+                "logs:"
+                "  stream_labels: [level]"
+                "  events:"
+                "    order_placed: {level: info, message: Order placed., fields: {channel: {type: enum, values: [web, app]}}}"
+                "    order_failed: {level: error, message: Order failed., fields: {channel: {type: enum, values: [web, app]}}}"
+                "    order_shipped: {level: info, message: Order shipped.}"
+            )),
+        ],
+    },
+    Rule {
+        code: "OBS957",
+        title: "log alert on an unknown event or label",
+        severity: "error",
+        explanation: "A log alert counts events declared under `logs.events` (`events`, and `of` for a ratio) and groups by stream labels (`by`): an alert on an event no line carries is a LogQL query that matches nothing and never fires.",
+        bad: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    order_failed: {level: error, message: Order failed.}"
+            "  alerts:"
+            "    OrdersFailing:"
+            "      events: [order_fail] # <- OBS957"
+            "      window: 5m"
+            "      above: 0.1"
+            "      severity: warning"
+            "      summary: Orders fail."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    order_failed: {level: error, message: Order failed.}"
+            "  alerts:"
+            "    OrdersFailing:"
+            "      events: [order_failed]"
+            "      window: 5m"
+            "      above: 0.1"
+            "      severity: warning"
+            "      summary: Orders fail."
+        ))],
+    },
+    Rule {
+        code: "OBS958",
+        title: "invalid log alert",
+        severity: "error",
+        explanation: "A log alert has an identifier as its name, counts at least one event, a `window` of a second or more and a `for` that are durations, a threshold that can be crossed (events per second ≥ 0; for a ratio with `of`, between 0 and 1) and a severity from `conventions.severities`.",
+        bad: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    order_placed: {level: info, message: Order placed.}"
+            "    order_failed: {level: error, message: Order failed.}"
+            "  alerts:"
+            "    OrdersFailing:"
+            "      events: [order_failed]"
+            "      of: [order_placed, order_failed]"
+            "      window: 10m"
+            "      above: 5 # <- OBS958"
+            "      severity: warning"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "logs:"
+            "  events:"
+            "    order_placed: {level: info, message: Order placed.}"
+            "    order_failed: {level: error, message: Order failed.}"
+            "  alerts:"
+            "    OrdersFailing:"
+            "      events: [order_failed]"
+            "      of: [order_placed, order_failed]"
+            "      window: 10m"
+            "      above: 0.05"
+            "      severity: warning"
+        ))],
+    },
+    Rule {
+        code: "OBS959",
+        title: "two services share a log target",
+        severity: "error",
+        explanation: "A log line names its service only through its `target` (`logs.target`, default the namespace): `obspec live-check --logs` and the collector's JSONL pipeline route each line by it. Two services with the same target would have their lines checked against, and labelled as, the first one.",
+        bad: &[
+            ("billing.yaml", "obspec: 1\nservice: billing\nnamespace: billing\nlogs:\n  target: shop\n  events:\n    invoice_sent: {level: info, message: Invoice sent.}\n"),
+            ("shop.yaml", spec!(
+                "logs:"
+                "  target: shop # <- OBS959"
+                "  events:"
+                "    order_placed: {level: info, message: Order placed.}"
+            )),
+        ],
+        good: &[
+            ("billing.yaml", "obspec: 1\nservice: billing\nnamespace: billing\nlogs:\n  events:\n    invoice_sent: {level: info, message: Invoice sent.}\n"),
+            ("shop.yaml", spec!(
+                "logs:"
+                "  target: shop"
+                "  events:"
+                "    order_placed: {level: info, message: Order placed.}"
+            )),
+        ],
+    },
+];

@@ -1,9 +1,10 @@
 //! `obspec lint`: every rule over the loaded model. Each finding carries a
-//! stable code from the [`catalog`](crate::lint::catalog).
+//! stable code; its entry (what it means, a failing and a passing example)
+//! is the `CATALOG` of the module that reports it, assembled in [`crate::catalog`].
 
 pub mod alerts;
 pub mod cardinality;
-pub mod catalog;
+pub(crate) mod examples;
 pub mod http;
 pub mod kubernetes;
 pub mod logs;
@@ -14,8 +15,25 @@ pub mod routing;
 pub mod slos;
 pub mod tz;
 
-#[cfg(test)]
-mod catalog_tests;
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS804",
+        title: "service defined twice",
+        severity: "error",
+        explanation: "Two spec files declare the same `service`. Each service has one spec file; generated artifacts are named after it.",
+        bad: &[
+            ("a.yaml", "obspec: 1\nservice: shop\nnamespace: a\n"),
+            ("b.yaml", "obspec: 1\nservice: shop # <- OBS804\nnamespace: b\n"),
+        ],
+        good: &[
+            ("a.yaml", "obspec: 1\nservice: shop\nnamespace: a\n"),
+            ("b.yaml", "obspec: 1\nservice: billing\nnamespace: b\n"),
+        ],
+    },
+];
 
 use std::collections::HashMap;
 
@@ -124,6 +142,7 @@ pub enum Series<'a> {
 }
 
 use crate::expr::promql::SCRAPE_SERIES;
+use obspec_spec::catalog::Rule;
 
 impl<'a> Index<'a> {
     pub fn new(specs: &'a Specs, sources: &'a Sources) -> Self {

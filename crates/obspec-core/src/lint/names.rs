@@ -4,6 +4,10 @@ use std::collections::HashSet;
 
 use obspec_rules::{check_label_name, check_metric_name, check_namespace, check_unit, MetricName};
 
+use crate::lint::examples::spec;
+use crate::lint::examples::GOOD;
+use crate::lint::examples::HEAD;
+use obspec_spec::catalog::Rule;
 use obspec_spec::diag::{Diagnostic, Diagnostics};
 use obspec_spec::model::{MetricType, Service, Specs};
 
@@ -336,3 +340,340 @@ fn labels(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
         }
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS101",
+        title: "invalid metric name",
+        severity: "error",
+        explanation: "Metric names match `[a-z_][a-z0-9_]*`: lower-case snake_case. Upper case is legal in Prometheus but breaks the convention every query relies on; colons are reserved for recording rules; a leading `__` is reserved by Prometheus.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_Orders_total: # <- OBS101"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS102",
+        title: "metric name does not start with the namespace",
+        severity: "error",
+        explanation: "Metric names follow `namespace_subsystem_name`: every metric of a service starts with its `namespace` and an underscore (and with `namespace_subsystem_` when the metric declares a `subsystem`). This keeps names unique across services and lets a query select one service's metrics by prefix.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  orders_total: # <- OBS102"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS103",
+        title: "reserved suffix",
+        severity: "error",
+        explanation: "Client libraries append `_bucket`, `_count`, `_sum` and `_created` to the series they expose, so a metric named with one of them collides with another metric's series. `_info` is reserved for info metrics (`type: info`), which in turn must end with `_info`.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_active_count: # <- OBS103"
+            "    type: gauge"
+            "    help: Active carts."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_active_carts:"
+            "    type: gauge"
+            "    help: Active carts."
+        ))],
+    },
+    Rule {
+        code: "OBS104",
+        title: "`_total` suffix",
+        severity: "error",
+        explanation: "Counters end with `_total` (OpenMetrics exposes counters that way), and nothing else does: a gauge named `..._total` invites `rate()` on a value that goes down.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders: # <- OBS104"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS105",
+        title: "unit suffix does not match the unit",
+        severity: "error",
+        explanation: "A metric that declares `unit: U` is named `..._U` (`..._U_total` for counters), so that the unit is visible in every query. A name that ends with a base unit but declares no `unit` is a warning: tools (dashboards, docs) read the unit from the spec. The unit itself is a lower-case word.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_latency: # <- OBS105"
+            "    type: gauge"
+            "    unit: seconds"
+            "    help: Latency of the last checkout."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_latency_seconds:"
+            "    type: gauge"
+            "    unit: seconds"
+            "    help: Latency of the last checkout."
+        ))],
+    },
+    Rule {
+        code: "OBS106",
+        title: "unit is not a base unit",
+        severity: "error",
+        explanation: "Prometheus metrics use base units: seconds (not milliseconds or minutes), bytes (not kilobytes or bits), ratio (not percent), meters, grams, volts, amperes, joules, celsius. Mixed units make every cross-service query and dashboard wrong by a factor. Convert when recording.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_milliseconds:"
+            "    type: gauge"
+            "    unit: milliseconds # <- OBS106"
+            "    help: Latency of the last checkout."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: gauge"
+            "    unit: seconds"
+            "    help: Latency of the last checkout."
+        ))],
+    },
+    Rule {
+        code: "OBS107",
+        title: "help text missing",
+        severity: "error",
+        explanation: "Every metric has a `help` text: it becomes the HELP line of the exposition, the rustdoc of generated code, and the description on dashboards and in the catalog.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total: # <- OBS107"
+            "    type: counter"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+        ))],
+    },
+    Rule {
+        code: "OBS108",
+        title: "invalid service, namespace or subsystem name",
+        severity: "error",
+        explanation: "A service name is kebab-case (`payment-gateway`) of at most 63 characters: it names generated files, Kubernetes objects and label values (a DNS label). A namespace or subsystem is a metric-name prefix: lower-case snake_case starting with a letter, without trailing or double underscores.",
+        bad: &[("shop.yaml", "obspec: 1\nservice: shop\nnamespace: Shop_ # <- OBS108\n")],
+        good: &[("shop.yaml", HEAD)],
+    },
+    Rule {
+        code: "OBS201",
+        title: "invalid label name",
+        severity: "error",
+        explanation: "Label names match `[a-zA-Z_][a-zA-Z0-9_]*`. Dashes, dots and leading digits are rejected by Prometheus at scrape time.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  payment-method: {values: [card, cash]} # <- OBS201"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [payment-method]}"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  payment_method: {values: [card, cash]}"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [payment_method]}"
+        ))],
+    },
+    Rule {
+        code: "OBS202",
+        title: "label name starts with `__`",
+        severity: "error",
+        explanation: "Label names starting with `__` are reserved for Prometheus' internal use (`__name__`, `__address__`...) and are dropped or overwritten.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  __status: {values: [ok, failed]} # <- OBS202"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [__status]}"
+        ))],
+        good: &[("shop.yaml", GOOD)],
+    },
+    Rule {
+        code: "OBS203",
+        title: "`le` or `quantile` as a user label",
+        severity: "error",
+        explanation: "`le` holds histogram bucket bounds and `quantile` summary quantiles. A user label with either name corrupts `histogram_quantile()` and friends.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  le: {values: [a, b]} # <- OBS203"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [le]}"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  level: {values: [a, b]}"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [level]}"
+        ))],
+    },
+    Rule {
+        code: "OBS204",
+        title: "undeclared label",
+        severity: "error",
+        explanation: "Every label a metric uses is declared under the service's `labels:` with its domain (closed `values` or a `max_cardinality` bound). The declaration is what makes the series count computable and the generated code typed.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  status: {values: [ok, failed]}"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [status, country] # <- OBS204"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "labels:"
+            "  status: {values: [ok, failed]}"
+            "  country: {max_cardinality: 250}"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [status, country]"
+        ))],
+    },
+    Rule {
+        code: "OBS205",
+        title: "forbidden label",
+        severity: "error",
+        explanation: "Labels listed in `conventions.forbidden_labels` (default: user_id, request_id, tracking_id, session_id, trace_id, span_id) take a new value per user or request. On a metric each value is a new series, forever: memory, storage and query time grow without bound. Put such identifiers in logs and trace attributes; use exemplars to link a metric to a trace.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  user_id: {max_cardinality: 100} # <- OBS205"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [user_id] # <- OBS205"
+        ))],
+        good: &[("shop.yaml", GOOD)],
+    },
+    Rule {
+        code: "OBS206",
+        title: "label collision",
+        severity: "error",
+        explanation: "A label is defined twice: a metric label that is also a const label, a const label that is also declared under `labels:`, or a metric or const label named like a target label (`job`, `instance`, and `conventions.required_target_labels`), which Prometheus would rename to `exported_<name>` at scrape time.",
+        bad: &[("shop.yaml", spec!(
+            "const_labels: {tier: P0}"
+            "labels:"
+            "  status: {values: [ok, failed]}"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [status, tier] # <- OBS206"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "const_labels: {tier: P0}"
+            "labels:"
+            "  status: {values: [ok, failed]}"
+            "metrics:"
+            "  shop_orders_total:"
+            "    type: counter"
+            "    help: Orders placed."
+            "    labels: [status]"
+        ))],
+    },
+    Rule {
+        code: "OBS209",
+        title: "label or value listed twice",
+        severity: "error",
+        explanation: "A metric lists the same label twice, or a closed domain lists the same value twice.",
+        bad: &[("shop.yaml", spec!(
+            "labels:"
+            "  status: {values: [ok, failed, ok]} # <- OBS209"
+            "metrics:"
+            "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}"
+        ))],
+        good: &[("shop.yaml", GOOD)],
+    },
+    Rule {
+        code: "OBS401",
+        title: "invalid histogram buckets",
+        severity: "error",
+        explanation: "Bucket bounds are finite, positive and strictly increasing. `+Inf` is always added by the client and must not be listed.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [0.1, 0.5, 0.25, 1] # <- OBS401"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [0.1, 0.25, 0.5, 1]"
+        ))],
+    },
+    Rule {
+        code: "OBS402",
+        title: "bucket implausible for the unit",
+        severity: "warning",
+        explanation: "A bucket bound that makes no sense for the metric's unit: more than a day or less than a microsecond in seconds (often milliseconds written as seconds), a fraction of a byte, or a ratio above 1 (often a percentage).",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [100, 250, 500, 1000, 100000] # <- OBS402"
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [0.1, 0.25, 0.5, 1, 100]"
+        ))],
+    },
+    Rule {
+        code: "OBS403",
+        title: "buckets missing or misplaced",
+        severity: "error",
+        explanation: "A histogram declares its `buckets` (defaults never fit: they decide which latency objectives can be measured); other metric types have none.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram # <- OBS403"
+            "    unit: seconds"
+            "    help: Checkout latency."
+        ))],
+        good: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_checkout_seconds:"
+            "    type: histogram"
+            "    unit: seconds"
+            "    help: Checkout latency."
+            "    buckets: [0.1, 0.25, 0.5, 1]"
+        ))],
+    },
+];

@@ -50,6 +50,8 @@ pub fn parse(text: &str, at: Span, what: &str, diags: &mut Diagnostics) -> Optio
 }
 
 use crate::expr::promql::{selector_name, selectors};
+use crate::lint::examples::api_spec;
+use obspec_spec::catalog::Rule;
 
 /// Byte offset of `word` in `text` as a whole identifier, from `from`.
 fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {
@@ -312,6 +314,184 @@ impl Checker<'_, '_> {
 fn best_match<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     obspec_spec::load::did_you_mean(word, candidates)
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS501",
+        title: "invalid PromQL",
+        severity: "error",
+        explanation: "An expression (alert `expr`, SLI selector, `error_ratio`) does not parse as PromQL. Prometheus would refuse to load the generated rules.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > # <- OBS501\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS502",
+        title: "unknown metric in an expression",
+        severity: "error",
+        explanation: "An expression references a series that no spec declares (a declared metric, a histogram's `_bucket`, `_sum` or `_count`, or a recording rule obspec generates for SLOs, `slo:*`). Such an alert never fires: the typo is silent until the incident.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_size > 100 # <- OBS502\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n",
+            "alerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n",
+            "    severity: warning\n    summary: Orders are queueing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS503",
+        title: "unknown label in a matcher",
+        severity: "error",
+        explanation: "A label matcher names a label the metric does not have. Allowed: the metric's labels, the service's const labels, the target labels (`job`, `instance`, `conventions.required_target_labels`), and `le` on `_bucket` series. A matcher on a missing label matches nothing (or everything, negated).",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "alerts:\n  ShopOrdersFailing:\n    expr: rate(shop_orders_total{state=\"failed\"}[5m]) > 1 # <- OBS503\n",
+            "    severity: warning\n    summary: Orders fail.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "alerts:\n  ShopOrdersFailing:\n    expr: rate(shop_orders_total{status=\"failed\"}[5m]) > 1\n",
+            "    severity: warning\n    summary: Orders fail.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS504",
+        title: "matcher value outside the label's domain",
+        severity: "error",
+        explanation: "An equality matcher (or a regex that is a plain alternation like `a|b`) uses a value outside the label's closed value set, so it never matches. On `!=` and `!~` the same is a warning: the matcher then excludes nothing. The `environment` label's domain is the project's `environments`.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "alerts:\n  ShopOrdersFailing:\n    expr: rate(shop_orders_total{status=\"error\"}[5m]) > 1 # <- OBS504\n",
+            "    severity: warning\n    summary: Orders fail.\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "alerts:\n  ShopOrdersFailing:\n    expr: rate(shop_orders_total{status=\"failed\"}[5m]) > 1\n",
+            "    severity: warning\n    summary: Orders fail.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS505",
+        title: "matchers that can never both hold",
+        severity: "error",
+        explanation: "Two matchers of one selector on the same label that no series satisfies together: two different equality values (`code=\"500\", code=\"200\"`), or `=` and `!=` on the same value. The selector is always empty and the alert can never fire.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\", code=\"200\"}[5m])) > 1' # <- OBS505\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=~\"500|200\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS506",
+        title: "counter misuse",
+        severity: "error",
+        explanation: "`rate`, `irate` and `increase` read every decrease as a counter reset: on a gauge they give nonsense. `deriv`, `delta`, `idelta` and `predict_linear` read every restart of a counter as a drop. A raw counter compared or summed without `rate`/`increase` only grows until the process restarts: the alert fires forever once past its threshold, or never. The metric types come from the specs.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiQueueGrowing:\n    expr: 'rate(api_queue_depth[10m]) > 1' # <- OBS506\n",
+            "    severity: warning\n    summary: The queue grows.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiQueueGrowing:\n    expr: 'deriv(api_queue_depth[10m]) > 1'\n",
+            "    severity: warning\n    summary: The queue grows.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS507",
+        title: "`histogram_quantile` without buckets",
+        severity: "error",
+        explanation: "`histogram_quantile` needs the `le` label of a histogram's `_bucket` series. An aggregation that drops `le` (`sum by (instance)`) leaves nothing to compute from: the result is always empty. Over series that are not buckets it is meaningless.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiSlow:\n    expr: 'histogram_quantile(0.95, sum by (instance) (rate(api_latency_seconds_bucket[5m]))) > 1' # <- OBS507\n",
+            "    severity: warning\n    summary: Slow.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiSlow:\n    expr: 'histogram_quantile(0.95, sum by (le, instance) (rate(api_latency_seconds_bucket[5m]))) > 1'\n",
+            "    severity: warning\n    summary: Slow.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS508",
+        title: "vector matching that never matches",
+        severity: "error",
+        explanation: "A binary operator between two vectors pairs series with identical label sets (or identical `on(...)` labels). Computed from the specs, these label sets never meet, e.g. `sum by (route) (a) / sum by (instance) (b)`: the result is always empty. Match with `on(...)` or `ignoring(...)`, and `group_left` for many-to-one. A one-to-one `on(...)` match where one side also carries labels beyond the match labels (several of its series meet one on the other side, and Prometheus fails the evaluation) is a warning.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiErrorRatio:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) / sum by (instance) (rate(api_requests_total[5m])) > 0.1' # <- OBS508\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiErrorRatio:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) / on() group_left sum(rate(api_requests_total[5m])) > 0.1'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS509",
+        title: "label the series never carry",
+        severity: "error",
+        explanation: "An aggregation groups by a label (`by (zone)`), or a vector match is made `on(zone)`, that the series never carry as the specs declare them: the label is always empty and the grouping or matching is not what it says.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (zone) (rate(api_requests_total{code=\"500\"}[5m])) > 1' # <- OBS509\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+    Rule {
+        code: "OBS510",
+        title: "range shorter than two scrape intervals",
+        severity: "warning",
+        explanation: "A range selector (`rate(x[1m])`) holds the samples scraped in its range. Shorter than two scrape intervals, it often holds one sample or none, and `rate`, `increase` and `deriv` then return nothing: the alert or panel goes blind at random. The scrape interval is `prometheus.scrape_interval` in the project file (default `30s`, the kube-prometheus-stack's; Prometheus's own default is `1m`); four intervals are a safe range. The same holds for the windows obspec generates for an SLO: they scale with the SLO window (the fast-burn short window is 5m at 30d, 70s at 7d, 10s at 1d), so an SLO window whose shortest burn window is under two scrape intervals is flagged at its `window`.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\"}[30s])) > 1' # <- OBS510\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum(rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: Failing.\n",
+        ))],
+    },
+];
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! The project's Alertmanager routing: receivers exist, integrations are known,
 //! time intervals and durations are valid.
 
+use obspec_spec::catalog::Rule;
 use obspec_spec::diag::{Diagnostic, Diagnostics};
 use obspec_spec::duration::parse_duration;
 use obspec_spec::model::{AnyValue, NamedMap, Routing, Spanned, Specs};
@@ -660,6 +661,65 @@ fn check_inhibits(r: &Routing, diags: &mut Diagnostics) {
         }
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS901",
+        title: "undefined receiver",
+        severity: "error",
+        explanation: "`routing.default_receiver`, a route's `receiver` and a team's receiver name a receiver defined under `routing.receivers`. Alertmanager refuses a configuration that routes to an unknown receiver.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: critical}\n      receiver: pager # <- OBS901\n"),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n    pager: {pagerduty: {routing_key_file: /etc/alertmanager/pagerduty}}\n  routes:\n    - match: {severity: critical}\n      receiver: pager\n"),
+        ],
+    },
+    Rule {
+        code: "OBS903",
+        title: "unknown receiver integration",
+        severity: "error",
+        explanation: "A receiver has at least one integration among slack, pagerduty, webhook, email, opsgenie, msteams, telegram, pushover, victorops, sns, discord and webex (written `<name>_configs` in Alertmanager).",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {slak: {channel: '#alerts', api_url_file: /etc/am/slack}} # <- OBS903\n"),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {slack: {channel: '#alerts', api_url_file: /etc/am/slack}}\n"),
+        ],
+    },
+    Rule {
+        code: "OBS904",
+        title: "invalid route, inhibition or dependency",
+        severity: "error",
+        explanation: "A route names a time interval that `routing.time_intervals` does not define; an inhibition rule lacks `source` or `target` matchers (it would mute everything); or a service's `depends_on` names no service of the specs. A route without matchers, which catches every alert, is a warning.",
+        bad: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights] # <- OBS904\n"),
+        ],
+        good: &[
+            ("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights]\n  time_intervals:\n    nights: [{times: [{start_time: '22:00', end_time: '24:00'}]}]\n"),
+        ],
+    },
+
+    Rule {
+        code: "OBS905",
+        title: "invalid deploy setting",
+        severity: "error",
+        explanation: "`deploy.ssm_prefix` is an absolute SSM parameter path without a trailing slash, `deploy.aws_region` a region name, the collector's `*_env` settings environment variable names (`[A-Z_][A-Z0-9_]*`), and its `memory_mib` at least 128.",
+        bad: &[("obspec.yaml", "obspec: 1\ndeploy:\n  aws_region: eu-west-1\n  ssm_prefix: shopfront/ # <- OBS905\n")],
+        good: &[("obspec.yaml", "obspec: 1\ndeploy:\n  aws_region: eu-west-1\n  ssm_prefix: /shopfront\n")],
+    },
+    Rule {
+        code: "OBS906",
+        title: "value Alertmanager refuses",
+        severity: "error",
+        explanation: "Values that `amtool check-config` refuses are refused at lint time, located: `group_by` entries that are not label names (or `...` mixed with labels), receiver names that are empty, padded, longer than 128 characters or hold control characters, receiver URLs (`url`, `*_url`) that are not absolute http(s) URLs or hold white space or control characters, e-mail `smarthost`s without a port, `match_re` values that are not RE2 expressions (as Go reads them: nested repetition, counts over 1000 and `(?<name>` are refused), `equal` entries of inhibitions that are not label names, time-of-day ranges outside `00:00`–`24:00` or ending before they start, weekdays, days of the month, months and years outside their ranges, and `location`s that are not IANA time zones. A test holds these checks against amtool case by case; obspec is stricter in two places only, values amtool 0.25 lets through that cannot work: white space in a URL, and month 13.",
+        bad: &[("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights]\n  time_intervals:\n    nights: [{times: [{start_time: '22:00', end_time: '24:00'}], location: Europe/Atlantis}] # <- OBS906\n")],
+        good: &[("obspec.yaml", "obspec: 1\nrouting:\n  default_receiver: chat\n  receivers:\n    chat: {webhook: {url: 'http://chat:8080/'}}\n  routes:\n    - match: {severity: info}\n      receiver: chat\n      mute_time_intervals: [nights]\n  time_intervals:\n    nights: [{times: [{start_time: '22:00', end_time: '24:00'}], location: Europe/Berlin}]\n")],
+    },
+];
 
 #[cfg(test)]
 mod tests {

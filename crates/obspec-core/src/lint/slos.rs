@@ -21,6 +21,7 @@ pub const CODE_SLO_INFO: &str = "OBS609";
 pub const CODE_BUDGETING: &str = "OBS610";
 
 use crate::slo::windows::WINDOW_PLACEHOLDERS;
+use obspec_spec::catalog::Rule;
 
 pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) {
     for (name, slo) in svc.slos.iter() {
@@ -671,3 +672,229 @@ fn counter_selector<'a>(
         None => None,
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS601",
+        title: "objective out of range",
+        severity: "error",
+        explanation: "An SLO objective is the percentage of good events, strictly between 0 and 100 (`99.9`, not `0.999` and not `100`: an objective of 100 leaves no error budget to alert on).",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 100 # <- OBS601\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS602",
+        title: "SLO window is not a duration",
+        severity: "error",
+        explanation: "The SLO window (compliance period) is a Prometheus duration: `30d`, `28d`, `4w`. Burn-rate alert windows are scaled from it.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30 days # <- OBS602\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS603",
+        title: "SLI selector is not a counter selector",
+        severity: "error",
+        explanation: "`errors` and `total` are plain selectors of counters (`metric_total{label=\"v\"}`), or of a histogram's `_count` series (which counts its observations); obspec wraps them in `sum(rate(...[window]))` for every window. A gauge's rate is meaningless; for anything else use `error_ratio`.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders: {type: gauge, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      errors: shop_failed_orders # <- OBS603\n      total: shop_orders_total\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      errors: shop_failed_orders_total\n      total: shop_orders_total\n",
+        ))],
+    },
+    Rule {
+        code: "OBS604",
+        title: "latency SLI not on a histogram bucket",
+        severity: "error",
+        explanation: "A latency SLI counts the observations of a histogram at or under a threshold, which is exact only when the threshold is one of the histogram's bucket bounds (the `le` series). The metric must be a histogram, named without `_bucket`.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_checkout_seconds: {type: histogram, unit: seconds, help: Checkout latency., buckets: [0.25, 0.5, 1]}\n",
+            "slos:\n  checkout-latency:\n    objective: 99\n    window: 30d\n",
+            "    sli:\n      latency: {metric: shop_checkout_seconds, threshold: 0.3} # <- OBS604\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_checkout_seconds: {type: histogram, unit: seconds, help: Checkout latency., buckets: [0.25, 0.5, 1]}\n",
+            "slos:\n  checkout-latency:\n    objective: 99\n    window: 30d\n",
+            "    sli:\n      latency: {metric: shop_checkout_seconds, threshold: 0.25}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS605",
+        title: "SLI kind missing or ambiguous",
+        severity: "error",
+        explanation: "An SLI has exactly one kind: `errors` with `total`, or `latency`, or `error_ratio`.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      total: shop_orders_total # <- OBS605\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      errors: shop_failed_orders_total\n      total: shop_orders_total\n",
+        ))],
+    },
+    Rule {
+        code: "OBS606",
+        title: "`error_ratio` without `{{window}}`",
+        severity: "error",
+        explanation: "A raw `error_ratio` SLI is evaluated over every alert window: its ranges are written `[{{window}}]` and obspec substitutes each window.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      error_ratio: sum(rate(shop_failed_orders_total[5m])) / sum(rate(shop_orders_total[5m])) # <- OBS606\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
+            "  shop_failed_orders_total: {type: counter, help: Failed orders.}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli:\n      error_ratio: sum(rate(shop_failed_orders_total[{{window}}])) / sum(rate(shop_orders_total[{{window}}]))\n",
+        ))],
+    },
+    Rule {
+        code: "OBS607",
+        title: "SLO grouping label not on the SLI metrics",
+        severity: "error",
+        explanation: "`grouping` computes the SLO per value of the listed labels; each must be a declared label carried by every metric of the SLI, or the grouped ratio is wrong.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "  shop_carts: {type: gauge, help: Open carts., labels: [region]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n    grouping: [region] # <- OBS607\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status, region]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n    grouping: [region]\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS608",
+        title: "burn window that cannot work or alert that can never fire",
+        severity: "error",
+        explanation: "A burn-rate alert fires when the error ratio over its long and short windows exceeds `factor × error budget`, where the factor spends `budget_percent` of the SLO window's budget over the long window (2% in 1h of 30d is 14.4). No error ratio exceeds 1, so an alert whose threshold is 1 or more can never fire: with the default windows this happens below an objective of about 93%. Custom `windows` of a class need a short window shorter than the long one, a long window within the SLO window, and a `budget_percent` in (0, 100].",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 90 # <- OBS608\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        )), ("cart.yaml", concat!(
+            "obspec: 1\nservice: cart\nnamespace: cart\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  cart_updates_total: {type: counter, help: Cart updates., labels: [status]}\n",
+            "slos:\n  updates:\n    objective: 99.9\n    window: 30d\n",
+            "    sli: {errors: 'cart_updates_total{status=\"failed\"}', total: cart_updates_total}\n",
+            "    alerting:\n      page:\n        windows:\n",
+            "          - long: 1h\n            short: 2h # <- OBS608\n            budget_percent: 2\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 90\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+            "    alerting:\n      page:\n        windows:\n",
+            "          - {long: 1h, short: 5m, budget_percent: 0.5}\n",
+            "          - {long: 6h, short: 30m, budget_percent: 5}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS609",
+        title: "SLO info label that replaces an identity label",
+        severity: "error",
+        explanation: "`info_labels` go on the SLO's constant metadata series (`slo:objective:ratio`, `slo:error_budget:ratio`, `slo:time_period:days`) so that dashboards and reports can select SLOs by owner, tier or anything else. The series are identified by `slo` and `service` (and error ratios by `window`): an info label with one of these names would make the SLOs' series collide.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+            "    info_labels:\n      service: checkout # <- OBS609\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+            "    info_labels: {tier: gold, owner: checkout-team}\n",
+        ))],
+    },
+    Rule {
+        code: "OBS610",
+        title: "calendar or time-slice budgeting that cannot work",
+        severity: "error",
+        explanation: "`calendar: day|week|month` restarts the budget at each UTC period start, and `window` must then be the calendar period's nominal length (`1d`, `7d`, `28d` to `31d`). `timeslice: {window, target}` counts good slices instead of good events: a slice is bad when its own error ratio exceeds `100 - target` percent. A slice must hold at least two scrapes (or its rate has no value), be shorter than every burn window (they count slices), and the target must be strictly between 0 and 100.",
+        bad: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99\n    window: 30d\n",
+            "    timeslice: {window: 30s, target: 95} # <- OBS610\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        )), ("cart.yaml", concat!(
+            "obspec: 1\nservice: cart\nnamespace: cart\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  cart_updates_total: {type: counter, help: Cart updates., labels: [status]}\n",
+            "slos:\n  updates:\n    objective: 99.9\n    window: 30d\n",
+            "    calendar: quarter # <- OBS610\n",
+            "    sli: {errors: 'cart_updates_total{status=\"failed\"}', total: cart_updates_total}\n",
+        ))],
+        good: &[("shop.yaml", concat!(
+            "obspec: 1\nservice: shop\nnamespace: shop\n",
+            "labels:\n  status: {values: [ok, failed]}\n",
+            "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n",
+            "slos:\n  orders:\n    objective: 99\n    window: 30d\n    calendar: month\n",
+            "    timeslice: {window: 1m, target: 95}\n",
+            "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
+        ))],
+    },
+];

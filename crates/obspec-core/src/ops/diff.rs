@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::lint::examples::spec;
+use obspec_spec::catalog::Rule;
 use obspec_spec::load::Loaded;
 use obspec_spec::model::{Metric, MetricType, Service, Specs};
 use obspec_spec::source::Span;
@@ -1382,3 +1384,119 @@ pub fn render(changes: &[Change], format: Format) -> String {
     }
     out
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS331",
+        title: "metric removed or renamed",
+        severity: "error",
+        explanation: "`obspec diff` (OLD_SPECS NEW_SPECS, or `--base GIT_REF`): a metric of the old version is gone. Dashboards, alerts and queries written against it read nothing, and Prometheus keeps the old series for weeks, so nothing fails loudly. An added metric with the same type, labels and help is named as the likely rename. A metric marked `stability: deprecated` (or with `deprecated:`) in the old version may be removed: the change is then allowed, as is any code passed to `--allow`. The diff examples are an old and a new version of the same file.",
+        bad: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]} # <- OBS331\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n")],
+        good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n")],
+    },
+    Rule {
+        code: "OBS332",
+        title: "metric type or unit changed",
+        severity: "error",
+        explanation: "A metric changes type (a gauge becomes a counter: `rate` over its history is wrong) or unit (every threshold and panel reading it is off by the factor).",
+        bad: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: counter, help: Queued orders.} # <- OBS332\n")],
+        good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n")],
+    },
+    Rule {
+        code: "OBS333",
+        title: "label removed from a metric",
+        severity: "error",
+        explanation: "A label a metric had is gone: selections and groupings by it (`by (region)`) read nothing, and the old series, with the label, stop.",
+        bad: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status, region]} # <- OBS333\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")],
+        good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")],
+    },
+    Rule {
+        code: "OBS334",
+        title: "label added to a metric read without aggregation",
+        severity: "error",
+        explanation: "A new label on a metric that expressions of the specs read without aggregating it away (no `sum by (...)` leaving it out): an alert then fires once per value, and one-to-one matches against other series fail. Where every reader aggregates the label away, the addition is compatible (OBS339). The finding lists the readers.",
+        bad: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\nalerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    severity: warning\n    summary: Orders queue.\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth:\n    type: gauge\n    help: Queued orders.\n    labels:\n      - region # <- OBS334\nalerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    severity: warning\n    summary: Orders queue.\n")],
+        good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\nalerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    severity: warning\n    summary: Orders queue.\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\nalerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    severity: warning\n    summary: Orders queue.\n")],
+    },
+    Rule {
+        code: "OBS335",
+        title: "values removed from a closed domain",
+        severity: "error",
+        explanation: "A value leaves a label's closed domain: its series stop, and selectors that match it (listed) read nothing.",
+        bad: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed, timeout]} # <- OBS335\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")],
+        good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")],
+    },
+    Rule {
+        code: "OBS336",
+        title: "histogram buckets changed",
+        severity: "error",
+        explanation: "Bucket bounds are removed from a histogram: the old `le` series stop, and latency SLIs and quantiles over a range that spans the change mix layouts. Only adding bounds is compatible (the old `le` series continue) and is reported with this code as compatible.",
+        bad: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_latency_seconds:\n    type: histogram\n    unit: seconds\n    help: Latency.\n    buckets: [0.1, 0.5]\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_latency_seconds:\n    type: histogram\n    unit: seconds\n    help: Latency.\n    buckets: [0.25, 0.5] # <- OBS336\n")],
+        good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_latency_seconds:\n    type: histogram\n    unit: seconds\n    help: Latency.\n    buckets: [0.1, 0.5]\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_latency_seconds:\n    type: histogram\n    unit: seconds\n    help: Latency.\n    buckets: [0.1, 0.5]\n")],
+    },
+    Rule {
+        code: "OBS337",
+        title: "SLO removed, or its SLI or period changed",
+        severity: "error",
+        explanation: "An SLO is removed (its `slo:*` recordings, burn alerts and dashboards stop), or its SLI, window, calendar or budgeting changes: the error budget spent so far counted other events or another period than it will.",
+        bad: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\nslos:\n  orders:\n    objective: 99.9\n    window: 30d\n    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\nslos:\n  orders:\n    objective: 99.9\n    window: 30d\n    sli: {errors: 'shop_orders_total{status=~\"failed|ok\"}', total: shop_orders_total} # <- OBS337\n")],
+        good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\nslos:\n  orders:\n    objective: 99.9\n    window: 30d\n    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\nslos:\n  orders:\n    objective: 99.9\n    window: 30d\n    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n")],
+    },
+    Rule {
+        code: "OBS338",
+        title: "alert or recording removed or renamed",
+        severity: "error",
+        explanation: "An alert is removed or renamed (also an SLO's burn alert through `alerting.name`): routes, inhibitions and silences that match its `alertname` stop matching. A removed recording leaves the dashboards and queries that read the recorded series with nothing.",
+        bad: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\nalerts:\n  ShopQueueDeep: # <- OBS338\n    expr: shop_queue_depth > 100\n    severity: warning\n    summary: Orders queue.\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\n")],
+        good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\nalerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    severity: warning\n    summary: Orders queue.\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_queue_depth: {type: gauge, help: Queued orders.}\nalerts:\n  ShopQueueDeep:\n    expr: shop_queue_depth > 100\n    severity: warning\n    summary: Orders queue.\n")],
+    },
+    Rule {
+        code: "OBS339",
+        title: "compatible change",
+        severity: "warning",
+        explanation: "Changes that break nothing, listed so that reviewers see them: metrics, label values, SLOs, alerts and recordings added; help changed; an objective tightened or loosened (with the new error budget); a label added that every reader aggregates away; bucket bounds added; and the series estimate of every metric whose domains changed.",
+        bad: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n  shop_queue_depth: {type: gauge, help: Queued orders.} # <- OBS339\n")],
+        good: &[("old/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n"), ("new/shop.yaml", "obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\nmetrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")],
+    },
+    Rule {
+        code: "OBS340",
+        title: "log event or field removed or changed",
+        severity: "error",
+        explanation: "`obspec diff`: a log event removed, a field of it removed or retyped, enum values removed, its level changed, a Loki stream label removed, or the log target changed. Queries, alerts and dashboards built on the old lines (`| json | reason=\"declined\"`, `{event=\"payment_failed\"}`) stop matching without an error; the finding names the log alerts of the old spec that count the event. Adding events and fields is compatible (OBS339).",
+        bad: &[
+            ("old/shop.yaml", spec!(
+                "logs:"
+                "  events:"
+                "    order_failed:"
+                "      level: error"
+                "      message: Order failed."
+                "      fields:"
+                "        reason: {type: enum, values: [declined, timeout]} # <- OBS340"
+            )),
+            ("new/shop.yaml", spec!(
+                "logs:"
+                "  events:"
+                "    order_failed:"
+                "      level: error"
+                "      message: Order failed."
+                "      fields:"
+                "        cause: {type: enum, values: [declined, timeout]}"
+            )),
+        ],
+        good: &[
+            ("old/shop.yaml", spec!(
+                "logs:"
+                "  events:"
+                "    order_failed: {level: error, message: Order failed., fields: {reason: {type: enum, values: [declined, timeout]}}}"
+            )),
+            ("new/shop.yaml", spec!(
+                "logs:"
+                "  events:"
+                "    order_failed: {level: error, message: Order failed., description: The bank or the shop refused the order., fields: {reason: {type: enum, values: [declined, timeout, fraud]}}}"
+            )),
+        ],
+    },
+];

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::expr::exposition::{Exposition, Family};
 use crate::expr::series::estimate;
+use obspec_spec::catalog::Rule;
 use obspec_spec::diag::{Diagnostic, Diagnostics, Severity};
 use obspec_spec::model::{Metric, MetricType, Service, Specs};
 
@@ -749,6 +750,92 @@ pub fn check_selectors<E: std::fmt::Display>(
     }
     Ok(answers.len())
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS311",
+        title: "declared metric not exposed",
+        severity: "error",
+        explanation: "`obspec live-check` found no series of a metric the spec declares: the running service was not rebuilt, the metric was renamed in code, or a labelled metric was never used (it appears once a label set is used). SLOs, alerts and dashboards built on the spec read nothing. The finding points at the metric in the spec.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]} # <- OBS311\n")), ("metrics.prom", "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+    },
+    Rule {
+        code: "OBS312",
+        title: "exposed metric not declared",
+        severity: "error",
+        explanation: "A metric in the service's namespace is exposed but not in the spec (an error), or metrics outside the namespace that no known client library produces are exposed (a warning): hand-written metrics next to the generated ones, which no review bounded. Metrics of client libraries (`process_*`, `go_*`, `promhttp_*`, `python_*`, `jvm_*`...) are not findings.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop # <- OBS312\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n# TYPE shop_retries_total counter\nshop_retries_total 3\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+    },
+    Rule {
+        code: "OBS313",
+        title: "exposed with another type",
+        severity: "error",
+        explanation: "The service exposes a metric with another type than the spec's: a counter as a gauge loses `rate`'s reset handling, a histogram as a summary has no buckets for the latency SLIs. A metric exposed without `# TYPE` is a warning.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total:\n    type: counter # <- OBS313\n    help: Orders placed.\n    labels: [status]\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total gauge\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total:\n    type: counter\n    help: Orders placed.\n    labels: [status]\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+    },
+    Rule {
+        code: "OBS314",
+        title: "HELP or unit differs",
+        severity: "warning",
+        explanation: "The exposed HELP text (or OpenMetrics unit) is not the spec's: the running binary was built from another version of the spec.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total:\n    type: counter\n    help: Orders placed. # <- OBS314\n    labels: [status]\n")), ("metrics.prom", "# HELP shop_orders_total Orders.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total:\n    type: counter\n    help: Orders placed.\n    labels: [status]\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+    },
+    Rule {
+        code: "OBS315",
+        title: "exposed label the spec does not give the metric",
+        severity: "error",
+        explanation: "A series carries a label the spec does not give its metric (service const labels and the scrape's target labels excepted): a wrapper library adds `pod`, or code passes a label by hand. Its values are unbounded as far as the review knows.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]} # <- OBS315\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\",pod=\"web-1\"} 5\nshop_orders_total{status=\"failed\",pod=\"web-1\"} 1\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+    },
+    Rule {
+        code: "OBS316",
+        title: "declared label not exposed",
+        severity: "error",
+        explanation: "A metric is exposed without a label the spec gives it (or only some of its series carry it): queries, SLIs and dashboards that select or group by it read nothing.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total:\n    type: counter\n    help: Orders placed.\n    labels:\n      - status # <- OBS316\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total 6\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total:\n    type: counter\n    help: Orders placed.\n    labels:\n      - status\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+    },
+    Rule {
+        code: "OBS317",
+        title: "exposed value outside a closed domain",
+        severity: "error",
+        explanation: "A label with a closed domain (`values:`) is exposed with a value outside it (the finding lists a few), or a const label with another value: a value built from input, or a case the code renamed. SLIs that enumerate the values miss it.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]} # <- OBS317\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"FAILED\"} 1\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n")), ("metrics.prom", "# HELP shop_orders_total Orders placed.\n# TYPE shop_orders_total counter\nshop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+    },
+    Rule {
+        code: "OBS318",
+        title: "more series than the spec allows",
+        severity: "error",
+        explanation: "An open label takes more distinct values than its `max_cardinality` (an error at the bound), a metric exposes more series than the project's `max_series_per_metric` or the service more than `max_series_per_service` (errors), or a metric more than the spec's own estimate (a warning): the cardinality the spec was reviewed against is not what the TSDB pays.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  route: {max_cardinality: 2} # <- OBS318\nmetrics:\n", "  shop_requests_total: {type: counter, help: Requests., labels: [route]}\n")), ("metrics.prom", "# HELP shop_requests_total Requests.\n# TYPE shop_requests_total counter\nshop_requests_total{route=\"/a\"} 1\nshop_requests_total{route=\"/b\"} 1\nshop_requests_total{route=\"/c/42\"} 1\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  route: {max_cardinality: 2}\nmetrics:\n", "  shop_requests_total: {type: counter, help: Requests., labels: [route]}\n")), ("metrics.prom", "# HELP shop_requests_total Requests.\n# TYPE shop_requests_total counter\nshop_requests_total{route=\"/a\"} 1\nshop_requests_total{route=\"/b\"} 1\n")],
+    },
+    Rule {
+        code: "OBS319",
+        title: "exposed buckets differ",
+        severity: "error",
+        explanation: "A histogram is exposed with other bucket bounds than the spec's (or without `+Inf`): latency SLIs and bucket queries select `le` by value, so they read nothing or the wrong bucket.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nmetrics:\n", "  shop_latency_seconds:\n    type: histogram\n    unit: seconds\n    help: Latency.\n    buckets: [0.1, 0.25] # <- OBS319\n")), ("metrics.prom", "# HELP shop_latency_seconds Latency.\n# TYPE shop_latency_seconds histogram\nshop_latency_seconds_bucket{le=\"0.1\"} 1\nshop_latency_seconds_bucket{le=\"0.5\"} 2\nshop_latency_seconds_bucket{le=\"+Inf\"} 2\nshop_latency_seconds_sum 0.4\nshop_latency_seconds_count 2\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nmetrics:\n", "  shop_latency_seconds:\n    type: histogram\n    unit: seconds\n    help: Latency.\n    buckets: [0.1, 0.5]\n")), ("metrics.prom", "# HELP shop_latency_seconds Latency.\n# TYPE shop_latency_seconds histogram\nshop_latency_seconds_bucket{le=\"0.1\"} 1\nshop_latency_seconds_bucket{le=\"0.5\"} 2\nshop_latency_seconds_bucket{le=\"+Inf\"} 2\nshop_latency_seconds_sum 0.4\nshop_latency_seconds_count 2\n")],
+    },
+    Rule {
+        code: "OBS320",
+        title: "selector that returns no series in Prometheus",
+        severity: "warning",
+        explanation: "`obspec live-check --prometheus` asks the server for every raw-series selector of the service's alerts, SLIs and recordings. One that returns nothing makes its rule evaluate to nothing, and its alert never fires; the finding says why, against what the server stores (no series of the metric at all, or which matcher no stored value satisfies). The example's `.series` file stands for what the Prometheus stores.",
+        bad: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n", "alerts:\n  ShopOrdersFailing:\n    expr: sum(rate(shop_orders_total{status=\"failed\"}[5m])) > 1 # <- OBS320\n    severity: warning\n    summary: Orders fail.\n")), ("stored.series", "shop_orders_total{status=\"ok\"} 5\n")],
+        good: &[("shop.yaml", concat!("obspec: 1\nservice: shop\nnamespace: shop\nlabels:\n  status: {values: [ok, failed]}\nmetrics:\n", "  shop_orders_total: {type: counter, help: Orders placed., labels: [status]}\n", "alerts:\n  ShopOrdersFailing:\n    expr: sum(rate(shop_orders_total{status=\"failed\"}[5m])) > 1\n    severity: warning\n    summary: Orders fail.\n")), ("stored.series", "shop_orders_total{status=\"ok\"} 5\nshop_orders_total{status=\"failed\"} 1\n")],
+    },
+];
 
 #[cfg(test)]
 mod tests {

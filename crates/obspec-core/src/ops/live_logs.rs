@@ -11,6 +11,9 @@ use obspec_spec::model::{LogEvent, LogFieldType, Specs, LOG_LINE_FIELDS};
 use obspec_spec::source::Span;
 
 use crate::expr::logs::{forbidden_fields, target_of};
+use crate::lint::examples::order_line;
+use crate::lint::examples::LOG_SPEC;
+use obspec_spec::catalog::Rule;
 
 pub const CODE_NOT_JSON: &str = "OBS611";
 pub const CODE_UNKNOWN_EVENT: &str = "OBS612";
@@ -692,6 +695,89 @@ pub fn is_rfc3339(s: &str) -> bool {
         _ => false,
     }
 }
+
+/// The catalog entries of the codes this module reports: what each means,
+/// and an example that breaks the rule beside one that keeps it. The
+/// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        code: "OBS611",
+        title: "log line that is not a JSON object",
+        severity: "error",
+        explanation: "`obspec live-check --logs` reads JSONL: one JSON object per line, as `obspec::logs::JsonLayer` writes them. A line that is not JSON (a plain-text log line, a line cut in two by a crash, invalid UTF-8) or is JSON but not an object cannot be parsed by the collector's `json_parser`, and Loki's `| json` gives it no fields: every query on its fields misses it.",
+        bad: &[
+            ("shop.yaml", LOG_SPEC),
+            ("app.jsonl", concat!(order_line!(), "\n", "2026-12-02 10:00:01 INFO order placed # <- OBS611\n")),
+        ],
+        good: &[("shop.yaml", LOG_SPEC), ("app.jsonl", concat!(order_line!(), "\n"))],
+    },
+    Rule {
+        code: "OBS612",
+        title: "unknown log event",
+        severity: "error",
+        explanation: "A line of the service's target names an `event` the spec does not declare (or has no `event`): it was written by hand, or by an event renamed in the code and not in the spec. Dashboards and alerts built on the declared events do not see it.",
+        bad: &[
+            ("shop.yaml", LOG_SPEC),
+            ("app.jsonl", concat!(r#"{"timestamp":"2026-12-02T10:00:00Z","level":"INFO","target":"shop","event":"order_created","message":"Order placed."}"#, " # <- OBS612\n")),
+        ],
+        good: &[("shop.yaml", LOG_SPEC), ("app.jsonl", concat!(order_line!(), "\n"))],
+    },
+    Rule {
+        code: "OBS613",
+        title: "log line without a required field",
+        severity: "error",
+        explanation: "Every line carries `timestamp`, `level`, `target`, `event` and `message`, and every field its event declares that is not `optional: true`. A field missing from a line is usually a field renamed in the code: the queries and alerts that filter on the old name go blind.",
+        bad: &[
+            ("shop.yaml", LOG_SPEC),
+            ("app.jsonl", concat!(r#"{"timestamp":"2026-12-02T10:00:00Z","level":"INFO","target":"shop","event":"order_placed","message":"Order placed.","total":1250,"channel":"web"}"#, " # <- OBS613\n")),
+        ],
+        good: &[("shop.yaml", LOG_SPEC), ("app.jsonl", concat!(order_line!(r#","coupon":"WINTER""#), "\n"))],
+    },
+    Rule {
+        code: "OBS614",
+        title: "log field of the wrong type",
+        severity: "error",
+        explanation: "A field's JSON type must be its declared type: `string` and `enum` a string, `int` an integer, `float` a number, `bool` true or false, `duration` seconds as a number ≥ 0; `timestamp` is an RFC 3339 date-time, `trace_id` 32 and `span_id` 16 lowercase hex digits. A number written as text compares as text in LogQL (`| total_cents > 1000` stops matching).",
+        bad: &[
+            ("shop.yaml", LOG_SPEC),
+            ("app.jsonl", concat!(r#"{"timestamp":"2026-12-02T10:00:00Z","level":"INFO","target":"shop","event":"order_placed","message":"Order placed.","total_cents":"1250","channel":"web"}"#, " # <- OBS614\n")),
+        ],
+        good: &[("shop.yaml", LOG_SPEC), ("app.jsonl", concat!(order_line!(), "\n"))],
+    },
+    Rule {
+        code: "OBS615",
+        title: "log value outside its domain",
+        severity: "error",
+        explanation: "An `enum` field holds one of its declared values, and the line's `level` and `message` are the event's: a value outside the closed domain is a new Loki stream when the field is a stream label, and falls outside every panel that lists the values.",
+        bad: &[
+            ("shop.yaml", LOG_SPEC),
+            ("app.jsonl", concat!(r#"{"timestamp":"2026-12-02T10:00:00Z","level":"INFO","target":"shop","event":"order_placed","message":"Order placed.","total_cents":1250,"channel":"kiosk"}"#, " # <- OBS615\n")),
+        ],
+        good: &[("shop.yaml", LOG_SPEC), ("app.jsonl", concat!(order_line!(), "\n"))],
+    },
+    Rule {
+        code: "OBS616",
+        title: "forbidden field in a log line",
+        severity: "error",
+        explanation: "A line holds a field named in `conventions.forbidden_log_fields` or a secret's name (OBS953) that its event does not declare hashed: personal data or a credential on its way to every place logs are copied to. The collector's JSONL pipeline drops such fields, but the line was written with them.",
+        bad: &[
+            ("shop.yaml", LOG_SPEC),
+            ("app.jsonl", concat!(order_line!(r#","email":"jane@example.com""#), " # <- OBS616\n")),
+        ],
+        good: &[("shop.yaml", LOG_SPEC), ("app.jsonl", concat!(order_line!(), "\n"))],
+    },
+    Rule {
+        code: "OBS617",
+        title: "undeclared log field",
+        severity: "warning",
+        explanation: "A line holds a field its event does not declare: the code logs more than the spec says, so the JSON Schema (with `unevaluatedProperties: false`) refuses the line and nobody reviewed what the field holds. Declare it, or stop logging it. `--deny-warnings` makes it fail the check.",
+        bad: &[
+            ("shop.yaml", LOG_SPEC),
+            ("app.jsonl", concat!(order_line!(r#","debug":"cart=3""#), " # <- OBS617\n")),
+        ],
+        good: &[("shop.yaml", LOG_SPEC), ("app.jsonl", concat!(order_line!(), "\n"))],
+    },
+];
 
 #[cfg(test)]
 mod tests {

@@ -19,6 +19,7 @@ pub const CODE_VERSION: &str = "OBS005";
 pub const CODE_DUP_KEY: &str = "OBS007";
 pub const CODE_NO_SPECS: &str = "OBS008";
 pub const CODE_PROJECT: &str = "OBS009";
+pub const CODE_REFUSED: &str = "OBS010";
 pub const CODE_DUP_METRIC: &str = "OBS801";
 pub const CODE_DUP_SLO: &str = "OBS802";
 pub const CODE_DUP_ALERT: &str = "OBS803";
@@ -70,8 +71,37 @@ fn is_project_file(p: &Path) -> bool {
     )
 }
 
-/// Collects YAML files below `dir`, recursively, skipping hidden entries.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IoError> {
+/// Why a spec file is not read: its content is never shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// A symbolic link to a file outside the directory it was found in.
+    Outside,
+    /// A FIFO, socket or device: reading could block, or never end.
+    NotRegular,
+}
+
+/// The files not read, with why.
+type Refused = Vec<(PathBuf, Refusal)>;
+
+/// Whether the file at `p` may be read as a spec of `root` (a canonical
+/// directory): a regular file, itself or through links inside `root`.
+fn admit(p: &Path, root: &Path) -> Result<Option<Refusal>, IoError> {
+    let meta = std::fs::metadata(p).map_err(|e| io(p, e))?;
+    if !meta.is_file() {
+        return Ok(Some(Refusal::NotRegular));
+    }
+    let real = std::fs::canonicalize(p).map_err(|e| io(p, e))?;
+    Ok((!real.starts_with(root)).then_some(Refusal::Outside))
+}
+
+/// Collects YAML files below `dir`, recursively, skipping hidden entries;
+/// files that may not be read go to `refused`.
+fn walk(
+    dir: &Path,
+    root: &Path,
+    out: &mut Vec<PathBuf>,
+    refused: &mut Refused,
+) -> Result<(), IoError> {
     let mut entries = Vec::new();
     for e in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
         let e = e.map_err(|e| io(dir, e))?;
@@ -88,10 +118,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IoError> {
             // Symbolic links to directories are not followed: no cycles.
             let link = std::fs::symlink_metadata(&p).map_err(|e| io(&p, e))?;
             if !link.file_type().is_symlink() {
-                walk(&p, out)?;
+                walk(&p, root, out, refused)?;
             }
         } else if is_yaml(&p) {
-            out.push(p);
+            match admit(&p, root)? {
+                None => out.push(p),
+                Some(why) => refused.push((p, why)),
+            }
         }
     }
     Ok(())
@@ -116,9 +149,11 @@ fn display_name(p: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-/// Resolves the command-line paths to the list of files, in a deterministic order.
-fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, IoError> {
+/// Resolves the command-line paths to the list of files, in a deterministic
+/// order, and the files that may not be read.
+fn inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Refused), IoError> {
     let mut out: Vec<Input> = Vec::new();
+    let mut refused = Vec::new();
     let mut seen = HashSet::new();
     let mut push = |out: &mut Vec<Input>, path: PathBuf, rel: String| {
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
@@ -130,7 +165,8 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, IoError> {
         let meta = std::fs::metadata(root).map_err(|e| io(root, e))?;
         if meta.is_dir() {
             let mut files = Vec::new();
-            walk(root, &mut files)?;
+            let canon = std::fs::canonicalize(root).map_err(|e| io(root, e))?;
+            walk(root, &canon, &mut files, &mut refused)?;
             // Sort by the name relative to the root, so order does not depend on the machine.
             let mut files: Vec<_> = files.into_iter().map(|f| (rel_name(root, &f), f)).collect();
             files.sort();
@@ -140,26 +176,41 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, IoError> {
         } else {
             // A single file: its directory's project file applies too.
             let dir = root.parent().unwrap_or(Path::new(""));
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            let canon = std::fs::canonicalize(dir).map_err(|e| io(dir, e))?;
             for name in ["obspec.yaml", "obspec.yml"] {
                 let p = dir.join(name);
-                if !is_project_file(root) && p.is_file() {
-                    push(&mut out, p, name.to_string());
+                if !is_project_file(root) && p.exists() {
+                    match admit(&p, &canon)? {
+                        None => push(&mut out, p, name.to_string()),
+                        Some(why) => refused.push((p, why)),
+                    }
                 }
             }
             let rel = root
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            push(&mut out, root.clone(), rel);
+            match admit(root, &canon)? {
+                None => push(&mut out, root.clone(), rel),
+                Some(why) => refused.push((root.clone(), why)),
+            }
         }
     }
-    Ok(out)
+    Ok((out, refused))
 }
 
-/// Loads every spec under `paths` (directories are read recursively).
+/// Loads every spec under `paths` (directories are read recursively). Only
+/// regular files are read, and a link only to a file inside the directory it
+/// is in: others are refused with a finding that shows none of their content.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Loaded, IoError> {
     let mut files = Vec::new();
-    for input in inputs(paths)? {
+    let (inputs, refused) = inputs(paths)?;
+    for input in inputs {
         // Never read more than the limit: a huge file is refused, not loaded.
         use std::io::Read;
         let max = Limits::default().max_bytes as u64;
@@ -170,6 +221,28 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Loaded, IoError> {
         files.push((input, bytes));
     }
     let mut loaded = Loaded::default();
+    for (path, why) in refused {
+        let name = display_name(&path);
+        let id = loaded.sources.add(SourceFile {
+            name: name.clone(),
+            rel: name,
+            path,
+            text: String::new(),
+        });
+        let (message, help) = match why {
+            Refusal::Outside => (
+                "a link to a file outside the spec directory: not read",
+                "copy the spec into the directory, or point obspec at its own directory",
+            ),
+            Refusal::NotRegular => (
+                "not a regular file (a FIFO, socket or device): not read",
+                "spec files are regular files",
+            ),
+        };
+        loaded
+            .diagnostics
+            .push(Diagnostic::error(CODE_REFUSED, Span::point(id, 1, 1), message).help(help));
+    }
     let mut texts = Vec::new();
     for (input, bytes) in files {
         let name = display_name(&input.path);
@@ -1694,6 +1767,14 @@ pub const CATALOG: &[Rule] = &[
             ("sub/obspec.yaml", "obspec: 1 # <- OBS009\nproject: other\n"),
         ],
         good: &[("obspec.yaml", "obspec: 1\nproject: shop\n")],
+    },
+    Rule {
+        code: "OBS010",
+        title: "file refused",
+        severity: "error",
+        explanation: "obspec reads only regular files as specs, and follows a symbolic link only to a file inside the directory it was found in: a link to `/proc/self/environ`, to a file elsewhere on the machine, a FIFO or a device is refused, and the finding shows none of its content (so no secret can leak through a link, and no read can block). The examples are files, which links cannot be; the finding comes from the file system: `ln -s /proc/self/environ specs/env.yaml` makes `specs/env.yaml` refused.",
+        bad: &[],
+        good: &[("shop.yaml", HEAD)],
     },
     Rule {
         code: "OBS801",

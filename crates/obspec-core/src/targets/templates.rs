@@ -83,6 +83,40 @@ pub fn is_embedded(tpl: &minijinja::Template<'_, '_>) -> bool {
         .any(|(n, t)| *n == tpl.name() && *t == tpl.source())
 }
 
+/// The largest template file read from an overrides directory.
+pub const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
+/// An override template's text: `None` when the directory has none. Only a
+/// regular file inside `dir` (itself, or through links that stay inside),
+/// of at most [`MAX_TEMPLATE_BYTES`], is read; the error never holds any of
+/// the file's content.
+fn read_override(dir: &Path, p: &Path) -> Result<Option<String>, String> {
+    use std::io::Read;
+    let meta = match std::fs::metadata(p) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    if !meta.is_file() {
+        return Err("not a regular file (a FIFO, socket or device)".into());
+    }
+    let real = std::fs::canonicalize(p).map_err(|e| e.to_string())?;
+    let root = std::fs::canonicalize(dir).map_err(|e| e.to_string())?;
+    if !real.starts_with(&root) {
+        return Err("a link to a file outside the templates directory".into());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| f.take(MAX_TEMPLATE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_TEMPLATE_BYTES {
+        return Err(format!("larger than {MAX_TEMPLATE_BYTES} bytes"));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| "not valid UTF-8".into())
+}
+
 /// Builds the environment. With `overrides`, a template file of the same name
 /// in that directory replaces the embedded one.
 pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
@@ -93,13 +127,13 @@ pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
             // Template names are relative paths without `..`.
             if !name.split('/').any(|c| c == ".." || c.is_empty()) {
                 let p = dir.join(name);
-                match std::fs::read_to_string(&p) {
-                    Ok(text) => return Ok(Some(text)),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => {
+                match read_override(dir, &p) {
+                    Ok(Some(text)) => return Ok(Some(text)),
+                    Ok(None) => {}
+                    Err(why) => {
                         return Err(Error::new(
                             ErrorKind::InvalidOperation,
-                            format!("cannot read template {}: {e}", p.display()),
+                            format!("cannot read template {}: {why}", p.display()),
                         ))
                     }
                 }

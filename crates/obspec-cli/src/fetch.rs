@@ -266,7 +266,20 @@ pub fn redact_url(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     // User information sits in the authority, before the first `/`.
     let authority_end = rest.find('/').unwrap_or(rest.len());
-    let rest = match rest[..authority_end].rfind('@') {
+    // A password holding `/` (`alice:Pw/0rd@host`) cuts the authority short,
+    // at something that is no host and port: then everything up to the last
+    // `@` before the query is user information.
+    let cut_short = rest[..authority_end]
+        .split_once(':')
+        .is_some_and(|(_, port)| !port.chars().all(|c| c.is_ascii_digit()))
+        || rest[..authority_end].contains(['[', ']']) && !rest.starts_with('[');
+    let before_query = rest.find(['?', '#']).unwrap_or(rest.len());
+    let userinfo_end = if cut_short {
+        rest[..before_query].rfind('@')
+    } else {
+        rest[..authority_end].rfind('@')
+    };
+    let rest = match userinfo_end {
         Some(at) => &rest[at + 1..],
         None => rest,
     };
@@ -314,6 +327,20 @@ mod tests {
             "https://h:9090/metrics"
         );
         assert_eq!(redact_url("http://h/a@b"), "http://h/a@b");
+        assert_eq!(redact_url("http://h:9090/a@b"), "http://h:9090/a@b");
+        // A password with `/` in it, which cuts the authority short.
+        assert_eq!(
+            redact_url("http://alice:Pw/0rd@127.0.0.1:9464/metrics"),
+            "http://127.0.0.1:9464/metrics"
+        );
+        assert_eq!(
+            redact_url("http://alice:Pw/0r@d@h/metrics?x=1"),
+            "http://h/metrics"
+        );
+        assert_eq!(
+            redact_url("http://[::1]:9090/metrics"),
+            "http://[::1]:9090/metrics"
+        );
         assert_eq!(encode("{job=\"a b\"}"), "%7Bjob%3D%22a%20b%22%7D");
     }
 }

@@ -570,3 +570,34 @@ fn build_rs_builder() {
         "{err}"
     );
 }
+
+/// A password holding `/` cuts a URL's authority short; it is still never
+/// printed, in the human error or the JSON one.
+#[test]
+fn a_password_with_a_slash_is_not_printed() {
+    let dir = obspec_test_support::scratch("slash-password");
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(
+        dir.join("specs/shop.yaml"),
+        "obspec: 1\nservice: shop\nnamespace: shop\nmetrics:\n  shop_orders_total: {type: counter, help: Orders.}\n",
+    )
+    .unwrap();
+    let port = obspec_test_support::free_port();
+    let url = format!("http://alice:Pw/0rd@127.0.0.1:{port}/metrics");
+    for format in ["human", "json"] {
+        let o = obspec(
+            &dir,
+            &["live-check", "specs", "--scrape", &url, "--format", format],
+        );
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(o.status.code(), Some(2), "{format}: {all}");
+        assert!(
+            !all.contains("0rd") && !all.contains("alice"),
+            "{format}: {all}"
+        );
+    }
+}

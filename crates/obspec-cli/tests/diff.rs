@@ -354,6 +354,49 @@ fn base_reads_the_old_version_from_git() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A spec whose file name is not ASCII (which git quotes without `-z`) is
+/// read at the base like any other: removing a metric from it breaks.
+#[test]
+fn base_reads_non_ascii_file_names() {
+    let dir = temp("git-utf8");
+    git(&dir, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    let spec = "obspec: 1\nservice: checkout\nnamespace: checkout\nmetrics:\n  checkout_orders_total: {type: counter, help: Orders.}\n  checkout_refunds_total: {type: counter, help: Refunds.}\n";
+    std::fs::write(dir.join("specs/chéckout.yaml"), spec).unwrap();
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "v1"]);
+    std::fs::write(
+        dir.join("specs/chéckout.yaml"),
+        spec.replace(
+            "  checkout_refunds_total: {type: counter, help: Refunds.}\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let o = obspec(&dir, &["diff", "--base", "HEAD", "--format", "json"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json(&o);
+    let removed = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "OBS331")
+        .unwrap_or_else(|| panic!("no OBS331: {out}"))
+        .clone();
+    assert_eq!(
+        removed["old"]["file"], "HEAD:specs/chéckout.yaml",
+        "{removed}"
+    );
+    assert!(!out.contains("service added"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn log_events_renamed_or_removed_break_their_queries() {
     let dir = temp("logs");

@@ -49,6 +49,7 @@ pub fn specs_at(base: &str, dir: &Path) -> Result<Vec<(String, String)>, String>
         &[
             "ls-tree",
             "-r",
+            "-z",
             "--name-only",
             base,
             "--",
@@ -57,8 +58,10 @@ pub fn specs_at(base: &str, dir: &Path) -> Result<Vec<(String, String)>, String>
         &root,
     )?;
     let mut out = Vec::new();
+    // `-z`: names as they are, NUL-separated (without it, git quotes names
+    // with non-ASCII bytes and the `.yaml` filter would drop them).
     for path in listing
-        .lines()
+        .split('\0')
         .filter(|p| p.ends_with(".yaml") || p.ends_with(".yml"))
     {
         let text = git(&["show", &format!("{base}:{path}")], &root)?;

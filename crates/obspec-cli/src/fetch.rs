@@ -66,9 +66,17 @@ fn secret(var: &str) -> Result<Option<String>, FetchError> {
     }
     let file_var = format!("{var}_FILE");
     match std::env::var(&file_var) {
-        Ok(path) => std::fs::read_to_string(&path)
-            .map(|s| Some(s.trim_end_matches(['\n', '\r']).to_string()))
-            .map_err(|e| FetchError(format!("{file_var}={path}: {e}"))),
+        Ok(path) => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| FetchError(format!("{file_var}={path}: {e}")))?;
+            let value = text.trim_end_matches(['\n', '\r']);
+            if value.contains(['\n', '\r']) {
+                return Err(FetchError(format!(
+                    "{file_var}={path}: the file holds more than one line; it must hold the credential alone"
+                )));
+            }
+            Ok(Some(value.to_string()))
+        }
         Err(_) => Ok(None),
     }
 }
@@ -80,6 +88,10 @@ impl Client {
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
+            // Redirects are not followed: the answer says where it points,
+            // and the user gives that URL (no credential, no scheme change,
+            // no host the user did not name).
+            .max_redirects(0)
             .build();
         let authorization = match (
             secret("OBSPEC_BEARER_TOKEN")?,
@@ -91,7 +103,15 @@ impl Client {
                         .into(),
                 ))
             }
-            (Some(token), None) => Some(format!("Bearer {}", token.trim())),
+            (Some(token), None) => {
+                let token = token.trim();
+                if token.chars().any(char::is_control) {
+                    return Err(FetchError(
+                        "OBSPEC_BEARER_TOKEN (or its _FILE) holds a control character such as a line break: it must hold the token alone".into(),
+                    ));
+                }
+                Some(format!("Bearer {token}"))
+            }
             (None, Some(user)) => {
                 let password = secret("OBSPEC_BASIC_AUTH_PASSWORD")?.unwrap_or_default();
                 Some(format!(
@@ -123,11 +143,11 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        let body = resp
+        let bytes = resp
             .body_mut()
             .with_config()
             .limit(self.max_bytes)
-            .read_to_string()
+            .read_to_vec()
             .map_err(|e| match e {
                 ureq::Error::BodyExceedsLimit(n) => FetchError(format!(
                     "{}: the response is larger than the limit of {n} bytes (--max-bytes)",
@@ -135,7 +155,21 @@ impl Client {
                 )),
                 e => FetchError(format!("{}: {e}", redact_url(url))),
             })?;
+        if status.is_redirection() {
+            let to = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map_or_else(|| "nowhere".to_string(), redact_url);
+            return Err(FetchError(format!(
+                "{}: HTTP {} redirects to {}: not followed; give the URL it points to",
+                redact_url(url),
+                status.as_u16(),
+                obspec_core::format::escape::clip(&to, 200)
+            )));
+        }
         if !status.is_success() {
+            let body = String::from_utf8_lossy(&bytes);
             let first = body
                 .lines()
                 .next()
@@ -154,6 +188,14 @@ impl Client {
                 }
             )));
         }
+        let body = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            FetchError(format!(
+                "{}: the response is not UTF-8 text: line {line} (byte {at} of the body)",
+                redact_url(url)
+            ))
+        })?;
         Ok((content_type, body))
     }
 
@@ -163,13 +205,21 @@ impl Client {
         Ok((body, Format::from_content_type(&ct)))
     }
 
-    /// A Prometheus API call: the `data` member of its JSON answer.
-    pub fn api(
+    /// A Prometheus API call: the `data` member of its JSON answer, read
+    /// straight into `T` (no intermediate JSON tree: a 64 MiB answer costs
+    /// its typed size, not several times it).
+    pub fn api<T: serde::de::DeserializeOwned>(
         &self,
         base: &str,
         path: &str,
         params: &[(&str, &str)],
-    ) -> Result<serde_json::Value, FetchError> {
+    ) -> Result<T, FetchError> {
+        #[derive(serde::Deserialize)]
+        struct Answer<T> {
+            status: String,
+            data: Option<T>,
+            error: Option<String>,
+        }
         let mut url = format!("{}{path}", base.trim_end_matches('/'));
         for (i, (k, v)) in params.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
@@ -178,23 +228,33 @@ impl Client {
             url.push_str(&encode(v));
         }
         let (_, body) = self.get(&url, "application/json")?;
-        let v: serde_json::Value = serde_json::from_str(&body).map_err(|e| {
+        let answer: Answer<T> = serde_json::from_str(&body).map_err(|e| {
             FetchError(format!(
                 "{}: not a Prometheus API answer: {e}",
                 redact_url(&url)
             ))
         })?;
-        if v["status"] != "success" {
-            return Err(FetchError(format!(
+        match answer {
+            Answer {
+                status,
+                data: Some(data),
+                ..
+            } if status == "success" => Ok(data),
+            Answer { error, .. } => Err(FetchError(format!(
                 "{}: {}",
                 redact_url(&url),
-                v["error"].as_str().unwrap_or("the API call failed")
-            )));
+                obspec_core::format::escape::clip(
+                    error.as_deref().unwrap_or("the API call failed"),
+                    200
+                )
+            ))),
         }
-        Ok(v["data"].clone())
     }
 
     /// Every series matching `selector` seen in the last `lookback_s` seconds.
+    /// The range ends a minute ahead of this clock: a sample scraped a moment
+    /// ago (its timestamp in milliseconds, after a `now` cut to the second),
+    /// or by a server whose clock runs a little ahead, is inside it.
     pub fn series(
         &self,
         base: &str,
@@ -205,27 +265,12 @@ impl Client {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let start = now.saturating_sub(lookback_s).to_string();
-        let end = now.to_string();
-        let data = self.api(
+        let end = (now + 60).to_string();
+        self.api(
             base,
             "/api/v1/series",
             &[("match[]", selector), ("start", &start), ("end", &end)],
-        )?;
-        Ok(data
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| {
-                        Some(
-                            s.as_object()?
-                                .iter()
-                                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                                .collect(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default())
+        )
     }
 
     /// The metadata Prometheus scraped: `metric → (type, help, unit)`.
@@ -233,17 +278,23 @@ impl Client {
         &self,
         base: &str,
     ) -> Result<BTreeMap<String, (String, String, String)>, FetchError> {
-        let data = self.api(base, "/api/v1/metadata", &[])?;
-        let mut out = BTreeMap::new();
-        if let Some(m) = data.as_object() {
-            for (name, entries) in m {
-                if let Some(e) = entries.as_array().and_then(|a| a.first()) {
-                    let s = |k: &str| e[k].as_str().unwrap_or("").to_string();
-                    out.insert(name.clone(), (s("type"), s("help"), s("unit")));
-                }
-            }
+        #[derive(serde::Deserialize)]
+        struct Entry {
+            #[serde(default, rename = "type")]
+            kind: String,
+            #[serde(default)]
+            help: String,
+            #[serde(default)]
+            unit: String,
         }
-        Ok(out)
+        let data: BTreeMap<String, Vec<Entry>> = self.api(base, "/api/v1/metadata", &[])?;
+        Ok(data
+            .into_iter()
+            .filter_map(|(name, entries)| {
+                let e = entries.into_iter().next()?;
+                Some((name, (e.kind, e.help, e.unit)))
+            })
+            .collect())
     }
 }
 

@@ -55,8 +55,14 @@ pub fn stdout_color(c: Color) -> bool {
 }
 
 /// Exit status 2: usage or I/O error.
+/// The message may hold text from outside (an HTTP answer, a file name):
+/// its control characters are shown escaped.
 pub fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("obspec: error: {msg}");
+    let msg = msg.to_string();
+    eprintln!(
+        "obspec: error: {}",
+        obspec_core::format::escape::terminal(&msg)
+    );
     ExitCode::from(2)
 }
 

@@ -187,3 +187,43 @@ fn template_overrides_out_of_their_directory_are_refused_unread() {
     let page = std::fs::read_to_string(dir.join("out/docs/shop.md")).unwrap();
     assert!(page.contains("# shop (mine)"), "{page}");
 }
+
+/// An override that loops without end or writes without bound stops with an
+/// error naming the template and the limit, and nothing is written.
+#[test]
+fn template_overrides_are_bounded_in_time_and_output() {
+    let dir = obspec_test_support::scratch("files-template-bounds");
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(dir.join("specs/shop.yaml"), SHOP).unwrap();
+    let tpl = dir.join("tpl/docs");
+    std::fs::create_dir_all(&tpl).unwrap();
+    for (body, want) in [
+        (
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+            "runs more than 50000000 instructions",
+        ),
+        (
+            "{% for a in range(100) %}{{ 'x' * 10000000 }}{% endfor %}",
+            "writes more than 67108864 bytes",
+        ),
+    ] {
+        std::fs::write(tpl.join("service.md.j2"), body).unwrap();
+        let o = obspec(
+            &dir,
+            &[
+                "generate",
+                "specs",
+                "--target",
+                "docs",
+                "--templates",
+                "tpl",
+                "--out",
+                "out",
+            ],
+        );
+        let all = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{all}");
+        assert!(all.contains(want) && all.contains("service.md.j2"), "{all}");
+        assert!(!dir.join("out").exists(), "wrote output");
+    }
+}

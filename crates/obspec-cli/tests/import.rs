@@ -1075,3 +1075,135 @@ fn sloth_info_labels_periods_and_windows() {
     assert!(err.contains("AlertWindows"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Rule files written to inject into the spec import writes: each is
+/// written escaped (what it says stays a value, never a key or a line of its
+/// own) or refused, and what is written reads back.
+#[test]
+fn hostile_rule_files_cannot_inject_into_the_spec() {
+    let dir = obspec_test_support::scratch("import-inject");
+    let f = dir.join("rules.yml");
+    let read = |out: &str| obspec_core::lint::check_texts([("imported.yaml", out)]);
+    // A severity holding a line break and a key.
+    std::fs::write(
+        &f,
+        "groups:\n  - name: g\n    rules:\n      - alert: HighErrors\n        expr: up == 0\n        labels:\n          severity: \"critical\\nconst_labels: {team: evil}\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = import("prometheus", &f);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.lines().any(|l| l.starts_with("const_labels")), "{out}");
+    let loaded = read(&out);
+    assert!(loaded.specs.services[0].const_labels.is_empty(), "{out}");
+    // A carriage return in an alert name: one alert, the rest in the comment.
+    std::fs::write(
+        &f,
+        "groups:\n  - name: g\n    rules:\n      - alert: \"Bad name\\r  Hidden:\\r    expr: vector(1)\"\n        expr: up == 0\n",
+    )
+    .unwrap();
+    let (code, out, err) = import("prometheus", &f);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains('\r'), "{out:?}");
+    let loaded = read(&out);
+    let names: Vec<String> = loaded.specs.services[0]
+        .alerts
+        .iter()
+        .map(|(k, _)| k.value.clone())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}\n{out}");
+    assert!(out.contains("renamed from `Bad name\\r  Hidden:"), "{out}");
+    // A name longer than a YAML key may be.
+    std::fs::write(
+        &f,
+        format!(
+            "groups:\n  - name: g\n    rules:\n      - alert: A{}\n        expr: up == 0\n",
+            "b".repeat(1100)
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = import("prometheus", &f);
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        err.contains("has 1101 characters") && err.len() < 1000,
+        "{err}"
+    );
+    // A Sloth alert name with a line break.
+    std::fs::write(
+        &f,
+        "version: \"prometheus/v1\"\nservice: shop\nslos:\n  - name: checkout\n    objective: 99.9\n    sli: {events: {error_query: 'sum(rate(shop_errors_total[{{.window}}]))', total_query: 'sum(rate(shop_requests_total[{{.window}}]))'}}\n    alerting: {name: \"Shop\\nBurn: {x: 1}\"}\n",
+    )
+    .unwrap();
+    let (code, out, err) = import("sloth", &f);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        parse_all(obspec_spec::source::FileId(0), &out, Limits::default()).is_ok(),
+        "{out}"
+    );
+    assert_eq!(read(&out).specs.services[0].slos.iter().count(), 1, "{out}");
+}
+
+/// Many rules of one name get unique names, numbered in order, in one pass.
+#[test]
+fn many_alerts_of_one_name_are_numbered() {
+    let dir = obspec_test_support::scratch("import-many");
+    let f = dir.join("rules.yml");
+    let mut text = String::from("groups:\n  - name: g\n    rules:\n");
+    for _ in 0..3000 {
+        text.push_str("      - alert: Same\n        expr: up == 0\n");
+    }
+    text.push_str("      - alert: Same2\n        expr: up == 0\n");
+    std::fs::write(&f, text).unwrap();
+    let (code, out, err) = import("prometheus", &f);
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  Same"))
+        .map(|l| l.trim().trim_end_matches(':'))
+        .collect();
+    assert_eq!(names.len(), 3001);
+    let unique: BTreeSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), 3001);
+    assert_eq!(&names[..3], ["Same", "Same2", "Same3"]);
+    assert_eq!(names[3000], "Same3001");
+}
+
+/// `--out DIR` writes regular files inside DIR: never through a link (a
+/// dangling one included), never over a file, named as the spec names the
+/// service.
+#[test]
+fn import_out_writes_only_new_regular_files() {
+    let dir = obspec_test_support::scratch("import-out");
+    let rules = dir.join("my checkout.rules.yml");
+    std::fs::write(
+        &rules,
+        "groups:\n  - name: g\n    rules:\n      - alert: Down\n        expr: up == 0\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let outside = dir.join("outside.yaml");
+    std::os::unix::fs::symlink(&outside, out.join("my-checkout.yaml")).unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_obspec"))
+            .args(["import", "prometheus"])
+            .arg(&rules)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let o = run();
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("exists"),
+        "{o:?}"
+    );
+    assert!(!outside.exists(), "written through the link");
+    std::fs::remove_file(out.join("my-checkout.yaml")).unwrap();
+    let o = run();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let meta = std::fs::symlink_metadata(out.join("my-checkout.yaml")).unwrap();
+    assert!(meta.file_type().is_file());
+    let text = std::fs::read_to_string(out.join("my-checkout.yaml")).unwrap();
+    assert!(text.contains("service: my-checkout"), "{text}");
+}

@@ -238,6 +238,41 @@ fn schemas_and_live_check_agree_on_good_and_broken_lines() {
             push(&mut lines, &d, svc, Some(("OBS615", f.value.clone())));
         }
     }
+    // An integer written with a zero fraction is one (JSON Schema's
+    // `integer`); with another fraction it is not.
+    let (svc, ev, m) = samples
+        .iter()
+        .find(|(s, e, _)| {
+            let ev = loaded.specs.services.iter().find(|x| x.service.value == *s);
+            ev.and_then(|x| x.logs.as_ref())
+                .and_then(|l| l.events.get(e.as_str()))
+                .is_some_and(|e| {
+                    e.fields
+                        .iter()
+                        .any(|(_, f)| f.kind.value == obspec_spec::model::LogFieldType::Int)
+                })
+        })
+        .expect("an event with an int field");
+    let int_field = loaded
+        .specs
+        .services
+        .iter()
+        .find(|x| x.service.value == *svc)
+        .and_then(|x| x.logs.as_ref())
+        .and_then(|l| l.events.get(ev.as_str()))
+        .and_then(|e| {
+            e.fields
+                .iter()
+                .find(|(_, f)| f.kind.value == obspec_spec::model::LogFieldType::Int)
+        })
+        .map(|(n, _)| n.value.clone())
+        .unwrap();
+    let mut whole = m.clone();
+    whole.insert(int_field.clone(), json!(1904.0));
+    push(&mut lines, &whole, svc, None);
+    let mut frac = m.clone();
+    frac.insert(int_field.clone(), json!(1904.5));
+    push(&mut lines, &frac, svc, Some(("OBS614", int_field)));
     // A field another event of the service declares hashed is still
     // forbidden on an event that does not.
     let (svc, _, m) = samples

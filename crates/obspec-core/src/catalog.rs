@@ -147,6 +147,17 @@ workflow commands (`::error file=…,line=…,col=…::…`) that annotate pull 
 characters; `end_column` is exclusive. `file`, `line` and the other location fields are `null` only for
 findings about the run itself (OBS008). Findings are sorted by file, line, column and code.
 
+Where findings are capped per code (live-check prints at most 100 of each, `--max-findings`), the
+report counts the rest in `errors` and `warnings` and lists them as
+`"omitted": [{"code": "OBS312", "severity": "error", "count": 4900}]` (absent when nothing was
+left out); the human format ends with `... and 4900 more OBS312 errors not shown`, and `github` with a
+`::notice`.
+
+Text that comes from input (names and values quoted in messages, file names, the source line of a
+snippet) is printed escaped in every format: control characters as `\n`, `\r`, `\xNN`, bidirectional
+overrides as `\u{…}`; JSON escapes them too. No finding can recolour a terminal or start a line that
+GitHub Actions would read as a workflow command.
+
 Exit codes: 0 when there is no error-level finding (and, with `--deny-warnings`, no warning);
 1 when there is; 2 for a usage or I/O error.
 "#;

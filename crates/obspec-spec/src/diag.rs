@@ -91,38 +91,84 @@ impl Diagnostic {
     }
 }
 
-/// Collects findings; never stops at the first.
+/// Collects findings; never stops at the first. A collector made with
+/// [`Diagnostics::capped`] keeps at most that many findings per code and
+/// only counts the rest, so that an input with millions of mistakes costs
+/// memory and output for the cap, not for the input.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    cap: Option<usize>,
+    kept: std::collections::HashMap<&'static str, usize>,
+    omitted: std::collections::BTreeMap<(&'static str, Severity), usize>,
 }
 
 impl Diagnostics {
+    /// A collector keeping at most `per_code` findings of each code.
+    pub fn capped(per_code: usize) -> Diagnostics {
+        Diagnostics {
+            cap: Some(per_code),
+            ..Diagnostics::default()
+        }
+    }
+
+    /// The cap per code, if any.
+    pub fn cap(&self) -> Option<usize> {
+        self.cap
+    }
+
+    /// Findings counted past the cap: `(code, severity, count)`, by code.
+    pub fn omitted(&self) -> impl Iterator<Item = (&'static str, Severity, usize)> + '_ {
+        self.omitted.iter().map(|((c, s), n)| (*c, *s, *n))
+    }
+
     pub fn push(&mut self, d: Diagnostic) {
+        if let Some(cap) = self.cap {
+            let kept = self.kept.entry(d.code).or_insert(0);
+            if *kept >= cap {
+                *self.omitted.entry((d.code, d.severity)).or_insert(0) += 1;
+                return;
+            }
+            *kept += 1;
+        }
         self.items.push(d);
     }
 
     pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(ds);
+        for d in ds {
+            self.push(d);
+        }
     }
 
-    /// Moves every finding of `other` after these, in its order.
-    pub fn append(&mut self, mut other: Diagnostics) {
-        self.items.append(&mut other.items);
+    /// Moves every finding of `other` after these, in its order (its
+    /// omitted counts added to these).
+    pub fn append(&mut self, other: Diagnostics) {
+        for ((c, s), n) in other.omitted {
+            *self.omitted.entry((c, s)).or_insert(0) += n;
+        }
+        self.extend(other.items);
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.count(Severity::Error) > 0
     }
 
+    /// Findings of severity `s`, those past the cap included.
     pub fn count(&self, s: Severity) -> usize {
         self.items.iter().filter(|d| d.severity == s).count()
+            + self
+                .omitted
+                .iter()
+                .filter(|((_, sev), _)| *sev == s)
+                .map(|(_, n)| n)
+                .sum::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.is_empty() && self.omitted.is_empty()
     }
 
+    /// Findings kept (those past the cap are only counted).
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -137,5 +183,49 @@ impl Diagnostics {
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_capped_collector_keeps_the_first_per_code_and_counts_the_rest() {
+        let mut d = Diagnostics::capped(2);
+        for i in 0..5 {
+            d.push(Diagnostic::error(
+                "OBS312",
+                Span::point(crate::source::FileId(0), 1, 1),
+                format!("e{i}"),
+            ));
+        }
+        d.push(Diagnostic::warning(
+            "OBS312",
+            Span::point(crate::source::FileId(0), 1, 1),
+            "w",
+        ));
+        d.push(Diagnostic::warning(
+            "OBS315",
+            Span::point(crate::source::FileId(0), 1, 1),
+            "x",
+        ));
+        assert_eq!(d.len(), 3);
+        assert_eq!(d.count(Severity::Error), 5);
+        assert_eq!(d.count(Severity::Warning), 2);
+        let omitted: Vec<_> = d.omitted().collect();
+        assert_eq!(
+            omitted,
+            [
+                ("OBS312", Severity::Warning, 1),
+                ("OBS312", Severity::Error, 3)
+            ]
+        );
+        let kept: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(kept, ["e0", "e1", "x"]);
+        let mut all = Diagnostics::default();
+        all.append(d);
+        assert_eq!(all.count(Severity::Error), 5);
+        assert!(Diagnostics::default().is_empty());
     }
 }

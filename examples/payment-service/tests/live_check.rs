@@ -406,3 +406,88 @@ fn a_real_prometheus_is_checked_against_the_spec() {
     assert!(out.contains("never satisfy `status=\"declined\"`"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `GET path` of `addr` over plain HTTP/1.0: the body.
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return String::new();
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    let _ = write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_string())
+}
+
+/// Right after Prometheus's first scrape of the service (its samples a
+/// fraction of a second old), live-check sees what it sees a moment later:
+/// the series query's range reaches past the sample's timestamp.
+#[test]
+fn a_prometheus_right_after_its_first_scrape_is_seen_whole() {
+    if !required(
+        "the prometheus server (Debian `prometheus`)",
+        Command::new("prometheus").arg("--version"),
+    ) {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("obspec-live-first-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_svc, addr) = service(&[]);
+    settle();
+    // Scrapes 10 s apart: the first one is the only one the checks see.
+    let config = format!(
+        "global:\n  scrape_interval: 10s\nscrape_configs:\n  - job_name: payment\n    static_configs:\n      - targets: ['{addr}']\n"
+    );
+    std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+    let prom_addr = format!("127.0.0.1:{}", free_port());
+    let prom = Command::new("prometheus")
+        .arg(format!(
+            "--config.file={}",
+            dir.join("prometheus.yml").display()
+        ))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
+        .arg(format!("--web.listen-address={prom_addr}"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("prometheus.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let _prom = Proc(prom);
+    let base = format!("http://{prom_addr}");
+    // Prometheus spreads first scrapes over the interval: wait (bounded) for
+    // `up` to exist, then check at once.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !http_get(&prom_addr, "/api/v1/query?query=up").contains("\"value\"") {
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus never scraped the service"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let args = [
+        "specs",
+        "--prometheus",
+        &base,
+        "--selector",
+        "{job=\"payment\"}",
+        "--format",
+        "json",
+    ];
+    let first = live_check(&args);
+    std::thread::sleep(Duration::from_secs(2));
+    let later = live_check(&args);
+    let (a, b) = (json(&first), json(&later));
+    assert!(
+        a["series_seen"].as_u64().is_some_and(|n| n > 0),
+        "{a}\n{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(a["series_seen"], b["series_seen"]);
+    assert_eq!(findings(&a), findings(&b));
+    assert_eq!(first.status.code(), later.status.code());
+}

@@ -29,7 +29,7 @@ pub struct Args {
     /// `-` for standard input (streamed, any size).
     #[arg(long, value_name = "FILE|-")]
     logs: Option<String>,
-    /// With --logs: most findings printed (all are counted).
+    /// Most findings printed of each code (all are counted).
     #[arg(long, default_value_t = 100)]
     max_findings: usize,
     /// The service to check (default: the only one, or the one whose namespace the metrics use).
@@ -73,7 +73,7 @@ pub fn run(args: Args) -> ExitCode {
             if json {
                 print_out(&report::json_error("io", &message));
             }
-            eprintln!("obspec: error: {message}");
+            output::fail(&message);
             return code;
         }
     };
@@ -90,7 +90,18 @@ pub fn run(args: Args) -> ExitCode {
     if let Some(input) = &args.logs {
         return logs(&args, &loaded, input);
     }
+    let zero = args.timeout.starts_with('0')
+        && !args
+            .timeout
+            .trim_start_matches('0')
+            .starts_with(|c: char| c.is_ascii_digit() || c == '.');
     let timeout = match millis(&args.timeout, "timeout") {
+        _ if zero => {
+            return usage(format!(
+                "--timeout `{}` gives no time to answer: give a duration such as `10s`",
+                args.timeout
+            ))
+        }
         Ok(t) => Duration::from_millis(t),
         Err(e) => return usage(e),
     };
@@ -102,7 +113,12 @@ pub fn run(args: Args) -> ExitCode {
         Ok(o) => o,
         Err(e) => return usage(e),
     };
-    let report = live_check::check(&loaded.specs, args.service.as_deref(), &observed);
+    let report = live_check::check(
+        &loaded.specs,
+        args.service.as_deref(),
+        &observed,
+        args.max_findings,
+    );
     let color = output::stdout_color(args.color);
     print_out(&live_check::render(
         &report,

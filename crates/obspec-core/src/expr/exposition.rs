@@ -7,9 +7,27 @@
 //! suffixes its type gives (`_bucket`, `_sum`, `_count`, `_created`, `_total`,
 //! `_info`). Samples without metadata form an untyped family of their own.
 //! Nothing is kept per sample: one exposition of 100,000 series is summarised
-//! in one pass.
+//! in one pass, in time linear in its size (a label set is kept as its
+//! hash). Hostile input meets the [limits](MAX_LINE_BYTES) below: past one,
+//! parsing stops with an error at the line, never in quadratic time or
+//! unbounded memory.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use crate::format::escape::clip;
+
+/// The longest line read (1 MiB): a HELP text or label value longer than
+/// this is no metadata a reviewer reads.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// Most labels on one sample.
+pub const MAX_LABELS_PER_SAMPLE: usize = 512;
+/// Most metric families in one exposition.
+pub const MAX_FAMILIES: usize = 100_000;
+/// Most distinct bucket bounds (`le`) of one histogram.
+pub const MAX_BUCKETS_PER_FAMILY: usize = 10_000;
+/// Characters of an input value shown in a message.
+const SHOWN: usize = 60;
 
 /// Which text format an exposition is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,16 +119,35 @@ fn suffixes(kind: Option<&str>, format: Format) -> &'static [&'static str] {
     }
 }
 
+/// What is kept per family while parsing, beside its summary: hashes of
+/// the label sets seen, and the bounds of its buckets.
+#[derive(Default)]
+struct Seen {
+    /// Series: the sample name's suffix and every label.
+    series: HashSet<u64>,
+    /// Children: the labels but `le` and `quantile`.
+    children: HashSet<u64>,
+    /// Bucket bounds, as bits.
+    bounds: HashSet<u64>,
+}
+
 struct Parser<'a> {
     text: &'a str,
     format: Format,
     families: Vec<Family>,
     /// Family index by name.
-    index: std::collections::HashMap<String, usize>,
+    index: HashMap<String, usize>,
     /// The family the last samples went to.
     current: Option<usize>,
-    /// The label sets seen per family (`le` and `quantile` left out).
-    children: Vec<std::collections::HashSet<Vec<(String, String)>>>,
+    seen: Vec<Seen>,
+}
+
+/// A label set's hash (SipHash with fixed keys: deterministic).
+fn hash_of(suffix: &str, labels: &[(String, String)]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    suffix.hash(&mut h);
+    labels.hash(&mut h);
+    h.finish()
 }
 
 /// Parses an exposition in `format`.
@@ -119,14 +156,15 @@ pub fn parse(text: &str, format: Format) -> Result<Exposition, ParseError> {
         text,
         format,
         families: Vec::new(),
-        index: std::collections::HashMap::new(),
+        index: HashMap::new(),
         current: None,
-        children: Vec::new(),
+        seen: Vec::new(),
     };
     p.run()?;
     let mut families = p.families;
-    for (f, c) in families.iter_mut().zip(&p.children) {
-        f.children = c.len();
+    for (f, seen) in families.iter_mut().zip(&p.seen) {
+        f.children = seen.children.len();
+        f.series = seen.series.len();
     }
     let series = families.iter().map(|f| f.series).sum();
     Ok(Exposition { families, series })
@@ -199,6 +237,15 @@ impl Parser<'_> {
         let total = self.text.split('\n').count();
         for (i, raw) in self.text.split('\n').enumerate() {
             let line = i + 1;
+            if raw.len() > MAX_LINE_BYTES {
+                return err(
+                    line,
+                    format!(
+                        "a line of {} bytes, over live-check's limit of {MAX_LINE_BYTES} bytes per line",
+                        raw.len()
+                    ),
+                );
+            }
             let l = raw.strip_suffix('\r').unwrap_or(raw);
             if eof {
                 if !l.is_empty() {
@@ -233,19 +280,25 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn family_mut(&mut self, name: &str, line: usize) -> usize {
+    fn family_mut(&mut self, name: &str, line: usize) -> Result<usize, ParseError> {
         if let Some(&i) = self.index.get(name) {
-            return i;
+            return Ok(i);
+        }
+        if self.families.len() >= MAX_FAMILIES {
+            return err(
+                line,
+                format!("more than {MAX_FAMILIES} metric families, live-check's limit (`{}` is one more)", clip(name, SHOWN)),
+            );
         }
         self.families.push(Family {
             name: name.to_string(),
             line,
             ..Family::default()
         });
-        self.children.push(Default::default());
+        self.seen.push(Seen::default());
         let i = self.families.len() - 1;
         self.index.insert(name.to_string(), i);
-        i
+        Ok(i)
     }
 
     fn comment(&mut self, rest: &str, line: usize) -> Result<(), ParseError> {
@@ -261,7 +314,7 @@ impl Parser<'_> {
             return err(line, format!("`# {keyword}` without a metric name"));
         };
         let value = value.strip_prefix(' ').unwrap_or(value);
-        let i = self.family_mut(fname, line);
+        let i = self.family_mut(fname, line)?;
         let f = &mut self.families[i];
         match keyword {
             "HELP" => {
@@ -288,9 +341,12 @@ impl Parser<'_> {
                     ],
                 };
                 if !known.contains(&value) {
-                    return err(line, format!("unknown metric type `{value}`"));
+                    return err(
+                        line,
+                        format!("unknown metric type `{}`", clip(value, SHOWN)),
+                    );
                 }
-                if f.series > 0 {
+                if !self.seen[i].series.is_empty() {
                     return err(line, format!("TYPE for `{fname}` after its samples"));
                 }
                 f.kind = Some(value.to_string());
@@ -304,7 +360,7 @@ impl Parser<'_> {
     /// The family a sample name belongs to: the current family (or any
     /// declared family) whose name plus a suffix of its type is the sample's
     /// name; else a family of the sample's own name.
-    fn family_of(&mut self, sample: &str, line: usize) -> usize {
+    fn family_of(&mut self, sample: &str, line: usize) -> Result<usize, ParseError> {
         let fits = |f: &Family, format: Format| {
             sample == f.name
                 || sample
@@ -313,11 +369,11 @@ impl Parser<'_> {
         };
         if let Some(i) = self.current {
             if fits(&self.families[i], self.format) {
-                return i;
+                return Ok(i);
             }
         }
         if let Some(&i) = self.index.get(sample) {
-            return i;
+            return Ok(i);
         }
         for suffix in [
             "_bucket", "_sum", "_count", "_created", "_total", "_info", "_gcount", "_gsum",
@@ -325,7 +381,7 @@ impl Parser<'_> {
             if let Some(base) = sample.strip_suffix(suffix) {
                 if let Some(&i) = self.index.get(base) {
                     if fits(&self.families[i], self.format) {
-                        return i;
+                        return Ok(i);
                     }
                 }
             }
@@ -333,74 +389,19 @@ impl Parser<'_> {
         self.family_mut(sample, line)
     }
 
-    // Long: one sample line parsed left to right (name, labels, value, timestamp, exemplar), as the format's grammar reads.
+    /// One sample line, parsed left to right (name, labels, value,
+    /// timestamp, exemplar) as the format's grammar reads, then counted.
     fn sample(&mut self, l: &str, line: usize) -> Result<(), ParseError> {
-        let Some((sname, mut rest)) = name(l) else {
+        let Some((sname, rest)) = name(l) else {
             return err(line, "a sample line must start with a metric name");
         };
-        let mut labels: Vec<(String, String)> = Vec::new();
-        if let Some(r) = rest.strip_prefix('{') {
-            rest = r;
-            loop {
-                rest = rest.trim_start_matches([' ', '\t']);
-                if let Some(r) = rest.strip_prefix('}') {
-                    rest = r;
-                    break;
-                }
-                let Some((lname, r)) = name(rest) else {
-                    return err(line, "expected a label name");
-                };
-                let r = r.trim_start_matches([' ', '\t']);
-                let Some(r) = r.strip_prefix('=') else {
-                    return err(line, format!("expected `=` after label `{lname}`"));
-                };
-                let r = r.trim_start_matches([' ', '\t']);
-                let Some(r) = r.strip_prefix('"') else {
-                    return err(line, format!("the value of label `{lname}` is not quoted"));
-                };
-                // The quoted value, with `\\`, `\"` and `\n` escapes.
-                let bytes = r.as_bytes();
-                let mut j = 0;
-                let mut value = String::new();
-                let mut start = 0;
-                loop {
-                    match bytes.get(j) {
-                        None => return err(line, format!("unterminated value of label `{lname}`")),
-                        Some(b'"') => break,
-                        Some(b'\\') => {
-                            value.push_str(&r[start..j]);
-                            match bytes.get(j + 1) {
-                                Some(b'n') => value.push('\n'),
-                                Some(b'\\') => value.push('\\'),
-                                Some(b'"') => value.push('"'),
-                                _ => {
-                                    return err(
-                                        line,
-                                        format!("invalid escape in the value of label `{lname}`"),
-                                    )
-                                }
-                            }
-                            j += 2;
-                            start = j;
-                        }
-                        Some(_) => j += 1,
-                    }
-                }
-                value.push_str(&r[start..j]);
-                if labels.iter().any(|(k, _)| k == lname) {
-                    return err(line, format!("label `{lname}` twice in one sample"));
-                }
-                labels.push((lname.to_string(), value));
-                rest = &r[j + 1..];
-                rest = rest.trim_start_matches([' ', '\t']);
-                if let Some(r) = rest.strip_prefix(',') {
-                    rest = r;
-                } else if !rest.starts_with('}') {
-                    return err(line, "expected `,` or `}` between labels");
-                }
-            }
-        }
-        // The value, an optional timestamp, and (OpenMetrics) an exemplar.
+        let (labels, rest) = sample_labels(sname, rest, line)?;
+        self.sample_value(sname, rest, line)?;
+        self.count(sname, labels, line)
+    }
+
+    /// The value, an optional timestamp, and (OpenMetrics) an exemplar.
+    fn sample_value(&self, sname: &str, rest: &str, line: usize) -> Result<(), ParseError> {
         let rest = rest.trim_start_matches([' ', '\t']);
         let rest = match rest.find(" # ") {
             Some(i) if self.format == Format::OpenMetrics => &rest[..i],
@@ -408,28 +409,44 @@ impl Parser<'_> {
         };
         let mut fields = rest.split_ascii_whitespace();
         let Some(v) = fields.next() else {
-            return err(line, format!("sample `{sname}` has no value"));
+            return err(
+                line,
+                format!("sample `{}` has no value", clip(sname, SHOWN)),
+            );
         };
         if number(v).is_none() {
-            return err(line, format!("`{v}` is not a number"));
+            return err(line, format!("`{}` is not a number", clip(v, SHOWN)));
         }
         if let Some(ts) = fields.next() {
             if ts.parse::<f64>().is_err() {
-                return err(line, format!("`{ts}` is not a timestamp"));
+                return err(line, format!("`{}` is not a timestamp", clip(ts, SHOWN)));
             }
         }
         if fields.next().is_some() {
             return err(line, "text after the sample's timestamp");
         }
-        let i = self.family_of(sname, line);
+        Ok(())
+    }
+
+    /// Counts a parsed sample into its family: its series, its child (the
+    /// labels but `le` and `quantile`), its bucket bound and label values.
+    fn count(
+        &mut self,
+        sname: &str,
+        labels: Vec<(String, String)>,
+        line: usize,
+    ) -> Result<(), ParseError> {
+        let i = self.family_of(sname, line)?;
         self.current = Some(i);
         let f = &mut self.families[i];
+        let seen = &mut self.seen[i];
         let suffix = &sname[f.name.len().min(sname.len())..];
         // `_created`, `_sum` and `_count` are series too; `_created` is not
         // stored by Prometheus as a series of its own unless asked, but it
         // is exposed: count what the scrape stores (all but `_created`).
+        // The same label set twice is one series (Prometheus keeps one).
         if suffix != "_created" {
-            f.series += 1;
+            seen.series.insert(hash_of(suffix, &labels));
         }
         let is_hist = matches!(f.kind.as_deref(), Some("histogram" | "gaugehistogram"));
         if is_hist && suffix == "_bucket" {
@@ -437,39 +454,143 @@ impl Parser<'_> {
                 match number(le) {
                     Some(x) if x.is_infinite() && x > 0.0 => f.has_inf_bucket = true,
                     Some(x) => {
-                        if !f.buckets.contains(&x) {
+                        // -0 and 0 are one bound.
+                        let x = if x == 0.0 { 0.0 } else { x };
+                        if seen.bounds.insert(x.to_bits()) {
+                            if seen.bounds.len() > MAX_BUCKETS_PER_FAMILY {
+                                return err(
+                                    line,
+                                    format!("histogram `{}` has more than {MAX_BUCKETS_PER_FAMILY} bucket bounds, live-check's limit", clip(&f.name, SHOWN)),
+                                );
+                            }
                             f.buckets.push(x);
                         }
                     }
                     None => {
-                        return err(line, format!("bucket bound `le=\"{le}\"` is not a number"))
+                        return err(
+                            line,
+                            format!("bucket bound `le=\"{}\"` is not a number", clip(le, SHOWN)),
+                        )
                     }
                 }
             }
         }
         let child: Vec<(String, String)> = labels
-            .iter()
+            .into_iter()
             .filter(|(k, _)| k != "le" && k != "quantile")
-            .cloned()
             .collect();
-        let names: BTreeSet<&str> = child.iter().map(|(k, _)| k.as_str()).collect();
-        let seen = &mut self.children[i];
-        if seen.is_empty() {
-            f.on_every_child = names.iter().map(|s| s.to_string()).collect();
-        } else {
-            f.on_every_child.retain(|k| names.contains(k.as_str()));
-        }
-        for (k, v) in &child {
-            let set = f.labels.entry(k.clone()).or_default();
-            if !set.contains(v) {
-                set.insert(v.clone());
+        let first_child = seen.children.is_empty();
+        if seen.children.insert(hash_of("", &child)) {
+            if first_child {
+                f.on_every_child = child.iter().map(|(k, _)| k.clone()).collect();
+            } else if !f.on_every_child.is_empty() {
+                let names: HashSet<&str> = child.iter().map(|(k, _)| k.as_str()).collect();
+                f.on_every_child.retain(|k| names.contains(k.as_str()));
             }
-        }
-        if !seen.contains(&child) {
-            seen.insert(child);
+            for (k, v) in child {
+                let set = f.labels.entry(k).or_default();
+                if !set.contains(&v) {
+                    set.insert(v);
+                }
+            }
         }
         Ok(())
     }
+}
+
+/// A sample's labels, in the order written.
+type Labels = Vec<(String, String)>;
+
+/// The label set of a sample, `{…}` with quoted values, and the rest of
+/// the line after it; no label twice, at most [`MAX_LABELS_PER_SAMPLE`].
+fn sample_labels<'t>(
+    sname: &str,
+    mut rest: &'t str,
+    line: usize,
+) -> Result<(Labels, &'t str), ParseError> {
+    let mut labels: Vec<(String, String)> = Vec::new();
+    if let Some(r) = rest.strip_prefix('{') {
+        rest = r;
+        loop {
+            rest = rest.trim_start_matches([' ', '\t']);
+            if let Some(r) = rest.strip_prefix('}') {
+                rest = r;
+                break;
+            }
+            let Some((lname, r)) = name(rest) else {
+                return err(line, "expected a label name");
+            };
+            if labels.len() == MAX_LABELS_PER_SAMPLE {
+                return err(
+                    line,
+                    format!("sample `{}` has more than {MAX_LABELS_PER_SAMPLE} labels, live-check's limit", clip(sname, SHOWN)),
+                );
+            }
+            let lname_shown = clip(lname, SHOWN);
+            let r = r.trim_start_matches([' ', '\t']);
+            let Some(r) = r.strip_prefix('=') else {
+                return err(line, format!("expected `=` after label `{lname_shown}`"));
+            };
+            let r = r.trim_start_matches([' ', '\t']);
+            let Some(r) = r.strip_prefix('"') else {
+                return err(
+                    line,
+                    format!("the value of label `{lname_shown}` is not quoted"),
+                );
+            };
+            // The quoted value, with `\\`, `\"` and `\n` escapes.
+            let bytes = r.as_bytes();
+            let mut j = 0;
+            let mut value = String::new();
+            let mut start = 0;
+            loop {
+                match bytes.get(j) {
+                    None => {
+                        return err(line, format!("unterminated value of label `{lname_shown}`"))
+                    }
+                    Some(b'"') => break,
+                    Some(b'\\') => {
+                        value.push_str(&r[start..j]);
+                        match bytes.get(j + 1) {
+                            Some(b'n') => value.push('\n'),
+                            Some(b'\\') => value.push('\\'),
+                            Some(b'"') => value.push('"'),
+                            _ => {
+                                return err(
+                                    line,
+                                    format!("invalid escape in the value of label `{lname_shown}`"),
+                                )
+                            }
+                        }
+                        j += 2;
+                        start = j;
+                    }
+                    Some(_) => j += 1,
+                }
+            }
+            value.push_str(&r[start..j]);
+            labels.push((lname.to_string(), value));
+            rest = &r[j + 1..];
+            rest = rest.trim_start_matches([' ', '\t']);
+            if let Some(r) = rest.strip_prefix(',') {
+                rest = r;
+            } else if !rest.starts_with('}') {
+                return err(line, "expected `,` or `}` between labels");
+            }
+        }
+    }
+    // A label twice: found on the sorted names, in n log n.
+    if labels.len() > 1 {
+        let mut names: Vec<&str> = labels.iter().map(|(k, _)| k.as_str()).collect();
+        names.sort_unstable();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            return err(
+                line,
+                format!("label `{}` twice in one sample", clip(w[0], SHOWN)),
+            );
+        }
+    }
+    Ok((labels, rest))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! | Go template text Prometheus expands (plain text in alert labels and annotations) | [`crate::format::gotmpl::escape_text`] | `gotmpl_text` |
 //! | HCL quoted string, HCL object key | [`hcl_str`], [`hcl_str_body`] | `hcl_str` |
 //! | YAML scalar, YAML key | [`yaml_scalar`], [`yaml_key`] | `yaml`, `yaml_key` |
+//! | A terminal or a CI log (messages holding text from outside: an exposition, a log line, an HTTP answer) | [`terminal`], [`clip`] | — |
 
 use std::fmt::Write as _;
 
@@ -295,6 +296,54 @@ pub fn regex_literal(s: &str) -> String {
     out
 }
 
+/// Whether `c` must not reach a terminal raw: C0 and C1 control
+/// characters and DEL (line breaks, ESC, BEL, CSI), the Unicode line and
+/// paragraph separators, and the bidirectional overrides and isolates that
+/// reorder what a reader sees.
+fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from outside (a label value, a log field, an HTTP error body) made
+/// safe to print on one line of a terminal or a CI log: every control
+/// character shown escaped (`\n`, `\r`, `\t`, `\x1b`, `\u{202e}`), so that
+/// no value can end the line, start a workflow command such as
+/// `::error …::` at the beginning of the next one, move the cursor, set the
+/// window title or reorder the text.
+pub fn terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_for_terminal) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 && is_unsafe_for_terminal(c) => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if is_unsafe_for_terminal(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `s` cut to its first `max` characters, saying how long it was: a
+/// hostile value (a HELP text of 60 MB) is never echoed whole.
+pub fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((end, _)) => {
+            std::borrow::Cow::Owned(format!("{}… ({} bytes in all)", &s[..end], s.len()))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,6 +378,33 @@ mod tests {
         ] {
             assert_eq!(yaml_key(input), want, "{input:?}");
         }
+    }
+
+    #[test]
+    fn terminal_text_cannot_start_a_line_or_a_sequence() {
+        for (input, want) in [
+            ("plain `x`", "plain `x`"),
+            ("ok\n::error file=a::forged", "ok\\n::error file=a::forged"),
+            ("a\r\tb", "a\\r\\tb"),
+            ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),
+            ("csi\u{9b}31m", "csi\\x9b31m"),
+            ("del\u{7f}", "del\\x7f"),
+            ("rtl\u{202e}cba", "rtl\\u{202e}cba"),
+            ("line\u{2028}sep", "line\\u{2028}sep"),
+            ("café", "café"),
+        ] {
+            let got = terminal(input);
+            assert_eq!(got, want, "{input:?}");
+            assert!(!got.chars().any(is_unsafe_for_terminal));
+        }
+        assert!(matches!(terminal("clean"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn clip_says_how_long_a_value_was() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("ééééé", 5), "ééééé");
+        assert_eq!(clip("abcdefgh", 3), "abc… (8 bytes in all)");
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Rendering findings: `human` (rustc-style), `json` and `github` (workflow commands).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
 use obspec_spec::diag::{Diagnostic, Severity};
 use obspec_spec::source::{Sources, Span};
+
+use crate::format::escape::terminal;
 
 /// Output formats of `obspec lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,30 +19,63 @@ pub enum Format {
 }
 
 /// Renders findings in `format`. `color` applies to `human` only.
-/// Credentials found in the specs are masked in every part of the output.
+/// Credentials found in the specs are masked in every part of the output,
+/// and text from outside (a label value, a log field, a file name) is shown
+/// with its control characters escaped ([`terminal`]): no finding can end
+/// its line, forge a workflow command or drive the terminal.
 pub fn render(format: Format, diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
-    let masked;
-    let diags = if sources.has_secrets() {
-        masked = diags
+    render_capped(format, diags, &[], sources, color)
+}
+
+/// Findings left out of a report past a cap, counted by code and severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Omitted {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub count: usize,
+    /// The cap: how many findings of the code were shown.
+    pub shown: usize,
+}
+
+/// [`render`] of a report whose findings were capped per code: `omitted`
+/// says how many more of each code were found (counted in the totals, and
+/// named in every format).
+pub fn render_capped(
+    format: Format,
+    diags: &[Diagnostic],
+    omitted: &[Omitted],
+    sources: &Sources,
+    color: bool,
+) -> String {
+    let unsafe_text = |s: &str| sources.has_secrets() || matches!(terminal(s), Cow::Owned(_));
+    let needs_cleaning = diags.iter().any(|d| {
+        unsafe_text(&d.message)
+            || d.help.as_deref().is_some_and(unsafe_text)
+            || d.notes.iter().any(|n| unsafe_text(&n.message))
+    });
+    let cleaned;
+    let diags = if needs_cleaning {
+        let clean = |s: &str| terminal(&sources.redact(s)).into_owned();
+        cleaned = diags
             .iter()
             .map(|d| {
                 let mut d = d.clone();
-                d.message = sources.redact(&d.message).into_owned();
-                d.help = d.help.map(|h| sources.redact(&h).into_owned());
+                d.message = clean(&d.message);
+                d.help = d.help.as_deref().map(clean);
                 for n in &mut d.notes {
-                    n.message = sources.redact(&n.message).into_owned();
+                    n.message = clean(&n.message);
                 }
                 d
             })
             .collect::<Vec<_>>();
-        &masked[..]
+        &cleaned[..]
     } else {
         diags
     };
     match format {
-        Format::Human => human(diags, sources, color),
-        Format::Json => json(diags, sources),
-        Format::Github => github(diags, sources),
+        Format::Human => human(diags, omitted, sources, color),
+        Format::Json => json(diags, omitted, sources),
+        Format::Github => github(diags, omitted, sources),
     }
 }
 
@@ -73,7 +109,12 @@ fn location(sources: &Sources, span: &Span) -> String {
     if span.file.0 == u32::MAX {
         return "<defaults>".into();
     }
-    format!("{}:{}:{}", sources.get(span.file).name, span.line, span.col)
+    format!(
+        "{}:{}:{}",
+        terminal(&sources.get(span.file).name),
+        span.line,
+        span.col
+    )
 }
 
 /// One source line with a caret line under `span`, rustc-style.
@@ -95,6 +136,7 @@ fn snippet(
     let pad = " ".repeat(num.len());
     let _ = writeln!(out, "{pad} {}", st.blue("|"));
     let text = sources.redact(text);
+    let text = source_line(&text);
     let text = text.as_ref();
     let _ = writeln!(out, "{} {} {}", st.blue(&num), st.blue("|"), text);
     let width = text.chars().count() as u32;
@@ -124,7 +166,33 @@ fn snippet(
     let _ = writeln!(out, "{pad} {} {lead}{}", st.blue("|"), colored.trim_end());
 }
 
-fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
+/// A spec line as the snippet shows it: tabs kept (the caret line keeps
+/// their width), every other control character escaped.
+fn source_line(text: &str) -> Cow<'_, str> {
+    if !text.contains('\t') {
+        return terminal(text);
+    }
+    Cow::Owned(
+        text.split('\t')
+            .map(terminal)
+            .collect::<Vec<_>>()
+            .join("\t"),
+    )
+}
+
+/// `… and 3600 more OBS312 errors not shown (at most 100 per code)`.
+fn omitted_line(o: &Omitted) -> String {
+    format!(
+        "... and {} more {} {}{} not shown (at most {} per code)",
+        o.count,
+        o.code,
+        o.severity.as_str(),
+        if o.count == 1 { "" } else { "s" },
+        o.shown
+    )
+}
+
+fn human(diags: &[Diagnostic], omitted: &[Omitted], sources: &Sources, color: bool) -> String {
     let st = Style { on: color };
     let mut out = String::new();
     for d in diags {
@@ -172,11 +240,10 @@ fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
         }
         out.push('\n');
     }
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = diags.len() - errors;
+    for o in omitted {
+        let _ = writeln!(out, "{}\n", omitted_line(o));
+    }
+    let (errors, warnings) = totals(diags, omitted);
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     if errors + warnings > 0 {
         let _ = writeln!(
@@ -188,6 +255,19 @@ fn human(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
         );
     }
     out
+}
+
+/// Errors and warnings, shown and omitted.
+fn totals(diags: &[Diagnostic], omitted: &[Omitted]) -> (usize, usize) {
+    let count = |sev: Severity| {
+        diags.iter().filter(|d| d.severity == sev).count()
+            + omitted
+                .iter()
+                .filter(|o| o.severity == sev)
+                .map(|o| o.count)
+                .sum::<usize>()
+    };
+    (count(Severity::Error), count(Severity::Warning))
 }
 
 /// The JSON object of one finding (format documented in docs/lints.md).
@@ -219,6 +299,16 @@ struct JsonReport<'a> {
     errors: usize,
     warnings: usize,
     findings: Vec<JsonFinding<'a>>,
+    /// Findings past the cap per code, counted (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    omitted: Vec<JsonOmitted>,
+}
+
+#[derive(Serialize)]
+struct JsonOmitted {
+    code: &'static str,
+    severity: &'static str,
+    count: usize,
 }
 
 /// The JSON document of a run that could not lint: a usage or I/O error
@@ -237,16 +327,13 @@ pub fn json_error(kind: &str, message: &str) -> String {
         findings: [(); 0],
         error: JsonError<'a>,
     }
-    let mut s = serde_json::to_string_pretty(&Doc {
+    json_text(&Doc {
         version: 1,
         errors: 0,
         warnings: 0,
         findings: [],
         error: JsonError { kind, message },
     })
-    .expect("serializable");
-    s.push('\n');
-    s
 }
 
 fn file_name<'s>(sources: &'s Sources, span: &Span) -> &'s str {
@@ -257,7 +344,7 @@ fn file_name<'s>(sources: &'s Sources, span: &Span) -> &'s str {
     }
 }
 
-fn json(diags: &[Diagnostic], sources: &Sources) -> String {
+fn json(diags: &[Diagnostic], omitted: &[Omitted], sources: &Sources) -> String {
     let findings = diags
         .iter()
         .map(|d| JsonFinding {
@@ -282,19 +369,38 @@ fn json(diags: &[Diagnostic], sources: &Sources) -> String {
                 .collect(),
         })
         .collect::<Vec<_>>();
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let (errors, warnings) = totals(diags, omitted);
     let report = JsonReport {
         version: 1,
         errors,
-        warnings: diags.len() - errors,
+        warnings,
         findings,
+        omitted: omitted
+            .iter()
+            .map(|o| JsonOmitted {
+                code: o.code,
+                severity: o.severity.as_str(),
+                count: o.count,
+            })
+            .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&report).expect("findings serialize");
-    s.push('\n');
-    s
+    json_text(&report)
+}
+
+/// A JSON document, pretty, with DEL and the C1 controls escaped too
+/// (`serde_json` escapes only C0): raw, a terminal reads U+009B as CSI.
+pub fn json_text(doc: &impl Serialize) -> String {
+    let s = serde_json::to_string_pretty(doc).expect("findings serialize");
+    let mut out = String::with_capacity(s.len() + 1);
+    for c in s.chars() {
+        if c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    out
 }
 
 pub fn gh_escape_data(s: &str) -> String {
@@ -307,7 +413,7 @@ pub fn gh_escape_prop(s: &str) -> String {
     gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn github(diags: &[Diagnostic], sources: &Sources) -> String {
+fn github(diags: &[Diagnostic], omitted: &[Omitted], sources: &Sources) -> String {
     let mut out = String::new();
     for d in diags {
         let level = match d.severity {
@@ -316,7 +422,10 @@ fn github(diags: &[Diagnostic], sources: &Sources) -> String {
         };
         let mut props = Vec::new();
         if let Some(s) = &d.span {
-            props.push(format!("file={}", gh_escape_prop(file_name(sources, s))));
+            props.push(format!(
+                "file={}",
+                gh_escape_prop(&terminal(file_name(sources, s)))
+            ));
             props.push(format!("line={}", s.line));
             props.push(format!("col={}", s.col));
             if s.end_line == s.line {
@@ -336,6 +445,13 @@ fn github(diags: &[Diagnostic], sources: &Sources) -> String {
             "::{level} {}::{}",
             props.join(","),
             gh_escape_data(&msg)
+        );
+    }
+    for o in omitted {
+        let _ = writeln!(
+            out,
+            "::notice title=obspec::{}",
+            gh_escape_data(&omitted_line(o))
         );
     }
     out

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::format::decimal::{fmt_f64, Decimal};
-use crate::format::escape::yaml_scalar;
+use crate::format::escape::{clip, terminal, yaml_scalar};
 use obspec_spec::source::FileId;
 use obspec_spec::yaml::{parse_all, Limits, Node, NodeKind};
 
@@ -67,6 +67,41 @@ fn text<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
 
 fn at(node: &Node) -> String {
     format!("line {}", node.span.line)
+}
+
+/// Outside text in a `# …` comment of the written spec: control characters
+/// (a line break or a carriage return would end the comment and start a
+/// key) shown escaped, and long text cut.
+fn comment(s: &str) -> String {
+    terminal(&clip(s, 200)).into_owned()
+}
+
+/// The longest name written as a key: YAML reads a key of more than 1,024
+/// characters as no key at all.
+const MAX_KEY: usize = 1000;
+
+/// Refuses a name obspec would write as a key and could not read back.
+fn key_fits(name: &str, what: &str) -> Result<(), ImportError> {
+    let n = name.chars().count();
+    if n > MAX_KEY {
+        return err(format!(
+            "{what} `{}` has {n} characters: obspec writes it as a YAML key, and YAML keys hold at most {MAX_KEY}",
+            comment(name)
+        ));
+    }
+    Ok(())
+}
+
+/// The spec text written, read back with obspec's own YAML reader: what it
+/// cannot read is never written (a safety net under the escaping).
+fn reads_back(out: String) -> Result<String, ImportError> {
+    match parse_all(FileId(0), &out, Limits::default()) {
+        Ok(_) => Ok(out),
+        Err(d) => err(format!(
+            "the spec written would not read back ({}): please report this rule file",
+            d.message
+        )),
+    }
 }
 
 fn entries(node: Option<&Node>) -> Vec<(String, String)> {
@@ -407,16 +442,19 @@ pub fn sloth_services_with(
             None => services.push((service, slos)),
         }
     }
-    Ok(services
+    services
         .into_iter()
         .map(|(service, slos)| {
+            for s in &slos {
+                key_fits(&s.name, "the SLO name")?;
+            }
             let mut spec = print(&service, &slos, "Sloth");
             if !spec.ends_with('\n') {
                 spec.push('\n');
             }
-            (service, spec)
+            Ok((service, reads_back(spec)?))
         })
-        .collect())
+        .collect()
 }
 
 /// Converts Sloth specs into one YAML text: one spec, or several documents
@@ -857,7 +895,7 @@ pub fn openslo(input: &str) -> Result<String, ImportError> {
     if slos.is_empty() {
         return err("no `kind: SLO` document in the file");
     }
-    Ok(print(
+    reads_back(print(
         &service_name(service.as_deref().unwrap_or("imported")),
         &slos,
         "OpenSLO",
@@ -1249,7 +1287,8 @@ fn declarations(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# Imported from {from} by `obspec import`. Review the lines marked TODO:"
+        "# Imported from {} by `obspec import`. Review the lines marked TODO:",
+        comment(from)
     );
     let _ = writeln!(
         out,
@@ -1259,7 +1298,7 @@ fn declarations(
         let _ = writeln!(
             out,
             "# The project file (obspec.yaml) must allow the severities [{}] in `conventions.severities`.",
-            severities.join(", ")
+            comment(&severities.join(", "))
         );
     }
     let _ = writeln!(
@@ -1373,7 +1412,7 @@ fn print(service: &str, slos: &[Slo], from: &str) -> String {
 fn print_slo(out: &mut String, s: &Slo, from: &str) {
     let _ = writeln!(out, "  {}:", yaml_scalar(&s.name));
     for n in &s.notes {
-        let _ = writeln!(out, "    # TODO: {n}");
+        let _ = writeln!(out, "    # TODO: {}", comment(n));
     }
     if let Some(d) = &s.description {
         let _ = writeln!(out, "    description: {}", yaml_scalar(d));
@@ -1517,7 +1556,6 @@ fn kv(pairs: &[(String, String)]) -> String {
         .join(", ")
 }
 
-// Long: one rule file read rule by rule into alerts and recordings, with the declarations they need.
 /// Converts a Prometheus rule file (`groups:`, or a PrometheusRule resource's
 /// `spec.groups`) into a service spec: alerting rules become `alerts:` (with
 /// `for`, `keep_firing_for`, labels and annotations), recording rules
@@ -1533,7 +1571,7 @@ pub fn prometheus(input: &str, service: &str) -> Result<String, ImportError> {
     let mut counters = std::collections::BTreeSet::new();
     let mut recorded = std::collections::BTreeSet::new();
     let mut severities: Vec<String> = Vec::new();
-    let mut names = std::collections::BTreeSet::new();
+    let mut alert_names = AlertNames::default();
     for r in &rules {
         let expr =
             text(r, "expr").ok_or_else(|| ImportError(format!("rule at {} has no expr", at(r))))?;
@@ -1553,6 +1591,14 @@ pub fn prometheus(input: &str, service: &str) -> Result<String, ImportError> {
         counters_in(expr, &mut counters);
         references(expr, &mut refs);
         let labels = entries(get(r, "labels"));
+        for (k, _) in labels.iter().chain(&entries(get(r, "annotations"))) {
+            key_fits(k, &format!("the label or annotation at {}", at(r)))?;
+        }
+        for k in ["record", "alert"] {
+            if let Some(name) = text(r, k) {
+                key_fits(name, &format!("the {k} name at {}", at(r)))?;
+            }
+        }
         if let Some(rec) = text(r, "record") {
             recorded.insert(rec.to_string());
             let _ = writeln!(recordings, "  {}:", yaml_scalar(rec));
@@ -1565,78 +1611,8 @@ pub fn prometheus(input: &str, service: &str) -> Result<String, ImportError> {
         let Some(alert) = text(r, "alert") else {
             return err(format!("rule at {} is neither `alert` nor `record`", at(r)));
         };
-        // obspec alert names are unique identifiers.
-        let ident = alert
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && alert.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        let mut name = if ident {
-            alert.to_string()
-        } else {
-            crate::format::case::upper_camel(alert)
-        };
-        let mut n = 2;
-        while !names.insert(name.clone()) {
-            name = format!("{}{n}", name.trim_end_matches(|c: char| c.is_ascii_digit()));
-            n += 1;
-        }
-        let _ = writeln!(alerts, "  {}:", yaml_scalar(&name));
-        if name != alert {
-            let _ = writeln!(
-                alerts,
-                "    # TODO: renamed from `{}` (routes and silences matching `alertname` need the new name)",
-                alert.replace('\n', " ")
-            );
-        }
-        let _ = writeln!(alerts, "    expr: {}", yaml_scalar(expr.trim()));
-        for k in ["for", "keep_firing_for"] {
-            if let Some(v) = text(r, k) {
-                let _ = writeln!(alerts, "    {k}: {}", yaml_scalar(v));
-            }
-        }
-        let severity = labels
-            .iter()
-            .find(|(k, _)| k == "severity")
-            .map(|(_, v)| v.clone());
-        match &severity {
-            Some(s) => {
-                let _ = writeln!(alerts, "    severity: {}", yaml_scalar(s));
-                if !severities.contains(s) {
-                    severities.push(s.clone());
-                }
-            }
-            None => {
-                let _ = writeln!(
-                    alerts,
-                    "    severity: none  # TODO: the rule had no severity label"
-                );
-                if !severities.iter().any(|s| s == "none") {
-                    severities.push("none".into());
-                }
-            }
-        }
-        let mut annotations = entries(get(r, "annotations"));
-        for (key, field) in [
-            ("summary", "summary"),
-            ("description", "description"),
-            ("runbook_url", "runbook"),
-        ] {
-            if let Some(i) = annotations.iter().position(|(k, _)| k == key) {
-                let (_, v) = annotations.remove(i);
-                let _ = writeln!(alerts, "    {field}: {}", yaml_scalar(&v));
-            }
-        }
-        let rest: Vec<(String, String)> = labels
-            .into_iter()
-            .filter(|(k, _)| k != "severity")
-            .collect();
-        if !rest.is_empty() {
-            let _ = writeln!(alerts, "    labels: {{{}}}", kv(&rest));
-        }
-        if !annotations.is_empty() {
-            let _ = writeln!(alerts, "    annotations: {{{}}}", kv(&annotations));
-        }
+        let name = alert_names.unique(alert);
+        write_alert(&mut alerts, r, alert, &name, labels, &mut severities);
     }
     // Recorded series are the spec's own; the rest are the service's metrics.
     refs.retain(|name, _| !recorded.contains(name));
@@ -1655,7 +1631,122 @@ pub fn prometheus(input: &str, service: &str) -> Result<String, ImportError> {
         out.push_str("alerts:\n");
         out.push_str(&alerts);
     }
-    Ok(out)
+    reads_back(out)
+}
+
+/// One alerting rule written as an obspec alert named `name`: its
+/// expression, `for`, severity (collected into `severities`), the summary,
+/// description and runbook annotations as fields, the rest as maps.
+fn write_alert(
+    alerts: &mut String,
+    r: &Node,
+    alert: &str,
+    name: &str,
+    labels: Vec<(String, String)>,
+    severities: &mut Vec<String>,
+) {
+    let _ = writeln!(alerts, "  {}:", yaml_scalar(name));
+    if name != alert {
+        let _ = writeln!(
+            alerts,
+            "    # TODO: renamed from `{}` (routes and silences matching `alertname` need the new name)",
+            comment(alert)
+        );
+    }
+    let _ = writeln!(
+        alerts,
+        "    expr: {}",
+        yaml_scalar(text(r, "expr").unwrap_or_default().trim())
+    );
+    for k in ["for", "keep_firing_for"] {
+        if let Some(v) = text(r, k) {
+            let _ = writeln!(alerts, "    {k}: {}", yaml_scalar(v));
+        }
+    }
+    let severity = labels
+        .iter()
+        .find(|(k, _)| k == "severity")
+        .map(|(_, v)| v.clone());
+    match &severity {
+        Some(s) => {
+            let _ = writeln!(alerts, "    severity: {}", yaml_scalar(s));
+            if !severities.contains(s) {
+                severities.push(s.clone());
+            }
+        }
+        None => {
+            let _ = writeln!(
+                alerts,
+                "    severity: none  # TODO: the rule had no severity label"
+            );
+            if !severities.iter().any(|s| s == "none") {
+                severities.push("none".into());
+            }
+        }
+    }
+    let mut annotations = entries(get(r, "annotations"));
+    for (key, field) in [
+        ("summary", "summary"),
+        ("description", "description"),
+        ("runbook_url", "runbook"),
+    ] {
+        if let Some(i) = annotations.iter().position(|(k, _)| k == key) {
+            let (_, v) = annotations.remove(i);
+            let _ = writeln!(alerts, "    {field}: {}", yaml_scalar(&v));
+        }
+    }
+    let rest: Vec<(String, String)> = labels
+        .into_iter()
+        .filter(|(k, _)| k != "severity")
+        .collect();
+    if !rest.is_empty() {
+        let _ = writeln!(alerts, "    labels: {{{}}}", kv(&rest));
+    }
+    if !annotations.is_empty() {
+        let _ = writeln!(alerts, "    annotations: {{{}}}", kv(&annotations));
+    }
+}
+
+/// Alert names made unique identifiers: a name that is not one is
+/// camel-cased, and a taken name gets the next free number of its stem
+/// (one lookup per rule, however many share the name).
+#[derive(Default)]
+struct AlertNames {
+    names: std::collections::HashSet<String>,
+    next_number: std::collections::HashMap<String, usize>,
+}
+
+impl AlertNames {
+    fn unique(&mut self, alert: &str) -> String {
+        // obspec alert names are unique identifiers.
+        let ident = alert
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && alert.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let mut name = if ident {
+            alert.to_string()
+        } else {
+            crate::format::case::upper_camel(alert)
+        };
+        // A taken name gets the next free number of its stem (one lookup
+        // per rule, however many share the name).
+        if !self.names.insert(name.clone()) {
+            let stem = name
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_string();
+            let n = self.next_number.entry(stem.clone()).or_insert(2);
+            loop {
+                let candidate = format!("{stem}{n}");
+                *n += 1;
+                if self.names.insert(candidate.clone()) {
+                    name = candidate;
+                    break;
+                }
+            }
+        }
+        name
+    }
 }
 
 /// The rules of every group of a rule file's documents (plain or
@@ -1739,7 +1830,7 @@ pub fn services(
     match from {
         From::Sloth => sloth_services_with(input, options),
         From::Prometheus => {
-            let service = file_service(file);
+            let service = service_name(&file_service(file));
             prometheus(input, &service).map(|spec| vec![(service, spec)])
         }
         From::Openslo => openslo(input).map(|spec| {
@@ -1760,16 +1851,29 @@ pub fn write_services(
     services: &[(String, String)],
     mut written: impl FnMut(&std::path::Path),
 ) -> Result<(), String> {
+    use std::io::Write as _;
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for (service, spec) in services {
-        let path = dir.join(format!("{service}.yaml"));
-        if path.exists() {
+        // The file is named after the service as the spec names it.
+        let path = dir.join(format!("{}.yaml", service_name(service)));
+        // Anything there, a link included (even one pointing nowhere), is
+        // left alone: the file is created new, never through a link.
+        if std::fs::symlink_metadata(&path).is_ok() {
             return Err(format!(
                 "{}: exists; import does not overwrite specs",
                 path.display()
             ));
         }
-        std::fs::write(&path, spec).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Err(e) = f.write_all(spec.as_bytes()).and_then(|()| f.sync_all()) {
+            drop(f);
+            let _ = std::fs::remove_file(&path);
+            return Err(format!("{}: {e}", path.display()));
+        }
         written(&path);
     }
     Ok(())

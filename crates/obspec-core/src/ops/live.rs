@@ -52,7 +52,14 @@ pub struct Options {
     /// Labels the scrape adds (`job`, `instance`, the project's required
     /// target labels): expected, never findings.
     pub target_labels: Vec<String>,
+    /// Most findings kept per code (the rest are counted):
+    /// [`FINDINGS_PER_CODE`] when not given.
+    pub max_findings_per_code: Option<usize>,
 }
+
+/// Findings kept per code by default: an exposition of millions of
+/// undeclared families reports 100 and counts the rest.
+pub const FINDINGS_PER_CODE: usize = 100;
 
 /// The outcome of one check.
 #[derive(Debug, Clone)]
@@ -161,7 +168,7 @@ fn same_bound(a: f64, b: f64) -> bool {
 
 /// Compares the service `svc` of `specs` with `expo`.
 pub fn check(specs: &Specs, svc: &Service, expo: &Exposition, opts: &Options) -> Report {
-    let mut diags = Diagnostics::default();
+    let mut diags = Diagnostics::capped(opts.max_findings_per_code.unwrap_or(FINDINGS_PER_CODE));
     let conv = &specs.project.conventions;
     let mut expected_extra: BTreeSet<&str> =
         opts.target_labels.iter().map(String::as_str).collect();
@@ -500,8 +507,10 @@ pub fn families_from_series(
     series: &[BTreeMap<String, String>],
     metadata: &BTreeMap<String, (String, String, String)>,
 ) -> Exposition {
-    let mut by_family: BTreeMap<String, Family> = BTreeMap::new();
-    let mut children: BTreeMap<String, BTreeSet<Vec<(String, String)>>> = BTreeMap::new();
+    use std::collections::{HashMap, HashSet};
+    use std::hash::{Hash, Hasher};
+    // Per family: its summary, the hashes of its children, its bounds.
+    let mut by_family: HashMap<String, (Family, HashSet<u64>, HashSet<u64>)> = HashMap::new();
     for s in series {
         let Some(name) = s.get("__name__") else {
             continue;
@@ -514,18 +523,19 @@ pub fn families_from_series(
                 let base = name.strip_suffix(suf)?;
                 let kind = metadata.get(base).map(|m| m.0.as_str());
                 matches!(kind, Some("histogram" | "summary" | "gaugehistogram"))
-                    .then(|| (base.to_string(), *suf))
+                    .then_some((base, *suf))
             })
-            .unwrap_or((name.clone(), ""));
-        let f = by_family.entry(family.clone()).or_insert_with(|| {
-            let meta = metadata.get(&family);
-            Family {
-                name: family.clone(),
+            .unwrap_or((name.as_str(), ""));
+        let (f, children, bounds) = by_family.entry(family.to_string()).or_insert_with(|| {
+            let meta = metadata.get(family);
+            let f = Family {
+                name: family.to_string(),
                 kind: meta.map(|m| m.0.clone()),
                 help: meta.map(|m| m.1.clone()).filter(|h| !h.is_empty()),
                 unit: meta.map(|m| m.2.clone()).filter(|u| !u.is_empty()),
                 ..Family::default()
-            }
+            };
+            (f, HashSet::new(), HashSet::new())
         });
         f.series += 1;
         if suffix == "_bucket" {
@@ -533,7 +543,8 @@ pub fn families_from_series(
                 Some("+Inf") => f.has_inf_bucket = true,
                 Some(le) => {
                     if let Ok(x) = le.parse::<f64>() {
-                        if !f.buckets.iter().any(|b| same_bound(*b, x)) {
+                        let x = if x == 0.0 { 0.0 } else { x };
+                        if bounds.insert(x.to_bits()) {
                             f.buckets.push(x);
                         }
                     }
@@ -541,27 +552,33 @@ pub fn families_from_series(
                 None => {}
             }
         }
-        let child: Vec<(String, String)> = s
+        let child = s
             .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "__name__" | "le" | "quantile"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let names: BTreeSet<String> = child.iter().map(|(k, _)| k.clone()).collect();
-        let set = children.entry(family).or_default();
-        if set.is_empty() {
-            f.on_every_child = names.clone();
-        } else {
-            f.on_every_child.retain(|k| names.contains(k));
+            .filter(|(k, _)| !matches!(k.as_str(), "__name__" | "le" | "quantile"));
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (k, v) in child.clone() {
+            (k, v).hash(&mut h);
         }
-        for (k, v) in &child {
-            f.labels.entry(k.clone()).or_default().insert(v.clone());
+        let first = children.is_empty();
+        if !children.insert(h.finish()) {
+            continue;
         }
-        set.insert(child);
+        if first {
+            f.on_every_child = child.clone().map(|(k, _)| k.clone()).collect();
+        } else if !f.on_every_child.is_empty() {
+            f.on_every_child.retain(|k| s.contains_key(k));
+        }
+        for (k, v) in child {
+            let set = f.labels.entry(k.clone()).or_default();
+            if !set.contains(v) {
+                set.insert(v.clone());
+            }
+        }
     }
     let mut families: Vec<Family> = by_family
-        .into_iter()
-        .map(|(name, mut f)| {
-            f.children = children.get(&name).map_or(0, BTreeSet::len);
+        .into_values()
+        .map(|(mut f, children, _)| {
+            f.children = children.len();
             f
         })
         .collect();

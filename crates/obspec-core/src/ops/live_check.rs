@@ -12,7 +12,7 @@ use obspec_spec::model::{Service, Specs};
 use obspec_spec::source::{Sources, Span};
 
 use crate::expr::exposition::{self, Exposition};
-use crate::format::escape::promql_str;
+use crate::format::escape::{promql_str, terminal};
 use crate::lint::report::{self, Format};
 use crate::ops::live::{self, Report};
 use crate::ops::live_logs::{check_reader, LineChecker, LineFinding, LineTotals};
@@ -151,16 +151,21 @@ pub fn stored<'a>(
     })
 }
 
-/// Holds the observed service to its spec.
-pub fn check(specs: &Specs, service: Option<&str>, observed: &Observed<'_>) -> Report {
+/// Holds the observed service to its spec, keeping at most
+/// `max_findings_per_code` findings of each code (the rest are counted).
+pub fn check(
+    specs: &Specs,
+    service: Option<&str>,
+    observed: &Observed<'_>,
+    max_findings_per_code: usize,
+) -> Report {
     let options = live::Options {
         service: service.map(str::to_string),
         target_labels: observed.target_labels.clone(),
+        max_findings_per_code: Some(max_findings_per_code),
     };
     let mut report = live::check(specs, observed.service, &observed.exposition, &options);
-    for d in observed.diagnostics.iter() {
-        report.diagnostics.push(d.clone());
-    }
+    report.diagnostics.append(observed.diagnostics.clone());
     report
 }
 
@@ -173,8 +178,18 @@ pub fn fails(report: &Report, deny_warnings: bool) -> bool {
 /// The report in `format`: the findings, then the summary (human) or the
 /// counts (JSON).
 pub fn render(report: &Report, format: Format, sources: &Sources, color: bool) -> String {
+    let omitted: Vec<report::Omitted> = report
+        .diagnostics
+        .omitted()
+        .map(|(code, severity, count)| report::Omitted {
+            code,
+            severity,
+            count,
+            shown: report.diagnostics.cap().unwrap_or(0),
+        })
+        .collect();
     let diags = report.diagnostics.clone().into_sorted();
-    let mut out = report::render(format, &diags, sources, color);
+    let mut out = report::render_capped(format, &diags, &omitted, sources, color);
     match format {
         Format::Human => {
             // The summary replaces the renderer's count line.
@@ -192,7 +207,7 @@ pub fn render(report: &Report, format: Format, sources: &Sources, color: bool) -
             v["service"] = report.service.clone().into();
             v["metrics_checked"] = report.metrics_checked.into();
             v["series_seen"] = report.series_seen.into();
-            out = serde_json::to_string_pretty(&v).expect("serializable") + "\n";
+            out = report::json_text(&v);
         }
         Format::Github => {}
     }
@@ -204,8 +219,9 @@ pub struct LogsReport {
     /// The services whose lines were checked.
     pub services: Vec<String>,
     pub totals: LineTotals,
-    /// The first findings, at most the limit given.
+    /// The first findings, at most `per_code` of each code.
     pub findings: Vec<LineFinding>,
+    pub per_code: usize,
 }
 
 impl LogsReport {
@@ -225,7 +241,7 @@ pub fn log_checker<'a>(specs: &'a Specs, service: Option<&str>) -> Result<LineCh
 }
 
 /// Checks the JSONL lines of `input` (`name` in messages), keeping the first
-/// `max_findings` findings.
+/// `max_findings` findings of each code.
 pub fn logs(
     checker: &LineChecker<'_>,
     input: impl std::io::Read,
@@ -238,6 +254,7 @@ pub fn logs(
         services: checker.services().iter().map(|s| s.to_string()).collect(),
         totals,
         findings,
+        per_code: max_findings,
     })
 }
 
@@ -282,7 +299,7 @@ pub fn render_logs(r: &LogsReport, format: Format, input: &str, loaded: &Loaded)
                 "findings": list,
                 "findings_left_out": more,
             });
-            out = serde_json::to_string_pretty(&doc).expect("serializable") + "\n";
+            out = report::json_text(&doc);
         }
         Format::Github => {
             for f in &r.findings {
@@ -293,18 +310,22 @@ pub fn render_logs(r: &LogsReport, format: Format, input: &str, loaded: &Loaded)
                 };
                 out.push_str(&format!(
                     "::{kind} file={},line={}::{} {}\n",
-                    report::gh_escape_prop(input),
+                    report::gh_escape_prop(&terminal(input)),
                     f.line,
                     f.code,
-                    report::gh_escape_data(&f.message)
+                    report::gh_escape_data(&terminal(&f.message))
                 ));
             }
         }
         Format::Human => {
             for f in &r.findings {
                 out.push_str(&format!(
-                    "{input}:{}: {}[{}]: {}\n",
-                    f.line, f.severity, f.code, f.message
+                    "{}:{}: {}[{}]: {}\n",
+                    terminal(input),
+                    f.line,
+                    f.severity,
+                    f.code,
+                    terminal(&f.message)
                 ));
                 if let Some(sp) = f.spec {
                     let (file, line, col) = spec_at(sp);
@@ -312,7 +333,10 @@ pub fn render_logs(r: &LogsReport, format: Format, input: &str, loaded: &Loaded)
                 }
             }
             if more > 0 {
-                out.push_str(&format!("... and {more} more findings (--max-findings)\n"));
+                out.push_str(&format!(
+                    "... and {more} more findings not shown (at most {} per code; --max-findings)\n",
+                    r.per_code
+                ));
             }
             out.push_str(&format!(
                 "obspec: {} lines of {}: {} checked, {} of other targets; {} errors, {} warnings\n",

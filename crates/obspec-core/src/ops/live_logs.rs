@@ -411,7 +411,13 @@ impl<'a> LineChecker<'a> {
                 Some(v) => {
                     let ok = match fc.kind {
                         LogFieldType::String | LogFieldType::Enum => v.is_string(),
-                        LogFieldType::Int => v.is_i64() || v.is_u64(),
+                        // As JSON Schema's `integer`: `1904.0` is one.
+                        LogFieldType::Int => {
+                            v.is_i64()
+                                || v.is_u64()
+                                || v.as_f64()
+                                    .is_some_and(|x| x.is_finite() && x.fract() == 0.0)
+                        }
                         LogFieldType::Float => v.is_number(),
                         LogFieldType::Bool => v.is_boolean(),
                         LogFieldType::Duration => v.as_f64().is_some_and(|d| d >= 0.0),
@@ -491,8 +497,53 @@ fn check_bytes(
     }
 }
 
+/// The longest line checked (1 MiB): a longer line is one OBS611 finding,
+/// and is skipped without ever being held in memory whole.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The finding of a line over [`MAX_LINE_BYTES`].
+fn too_long(n: u64, bytes: u64, totals: &mut LineTotals) -> LineFinding {
+    totals.lines += 1;
+    totals.errors += 1;
+    LineFinding {
+        code: CODE_NOT_JSON,
+        severity: "error",
+        line: n,
+        field: None,
+        message: format!(
+            "the line is {bytes} bytes long, over live-check's limit of {MAX_LINE_BYTES}: not checked"
+        ),
+        spec: None,
+    }
+}
+
+/// Keeps findings up to `keep` of each code.
+#[derive(Default)]
+struct Kept {
+    list: Vec<LineFinding>,
+    per_code: HashMap<&'static str, usize>,
+}
+
+impl Kept {
+    fn offer(&mut self, f: LineFinding, keep: usize) {
+        let n = self.per_code.entry(f.code).or_insert(0);
+        if *n < keep {
+            *n += 1;
+            self.list.push(f);
+        }
+    }
+}
+
+/// What a worker is given: whole lines, the first being line `first`, or
+/// a line too long to be read.
+enum Job {
+    Lines(Vec<u8>),
+    TooLong(u64),
+}
+
 /// Checks the lines of `chunk` (whole lines; the last may lack its
-/// newline), the first being line `first`; keeps at most `keep` findings.
+/// newline), the first being line `first`; keeps at most `keep` findings
+/// of each code.
 fn check_chunk(
     checker: &LineChecker<'_>,
     chunk: &[u8],
@@ -500,29 +551,50 @@ fn check_chunk(
     keep: usize,
 ) -> (LineTotals, Vec<LineFinding>) {
     let mut totals = LineTotals::default();
-    let mut kept = Vec::new();
+    let mut kept = Kept::default();
     let body = chunk.strip_suffix(b"\n").unwrap_or(chunk);
     if chunk.is_empty() {
-        return (totals, kept);
+        return (totals, kept.list);
     }
     for (i, line) in body.split(|b| *b == b'\n').enumerate() {
-        check_bytes(checker, line, first + i as u64, &mut totals, &mut |f| {
-            if kept.len() < keep {
-                kept.push(f);
-            }
-        });
+        let n = first + i as u64;
+        if line.len() > MAX_LINE_BYTES {
+            let f = too_long(n, line.len() as u64, &mut totals);
+            kept.offer(f, keep);
+            continue;
+        }
+        check_bytes(checker, line, n, &mut totals, &mut |f| kept.offer(f, keep));
     }
-    (totals, kept)
+    (totals, kept.list)
 }
 
 /// Bytes per chunk handed to a worker.
 const CHUNK: usize = 1 << 20;
 
+/// Fills `buf[filled..]` from `input`; whether the input ended.
+fn fill(
+    input: &mut impl std::io::Read,
+    buf: &mut [u8],
+    filled: &mut usize,
+) -> std::io::Result<bool> {
+    while *filled < buf.len() {
+        match input.read(&mut buf[*filled..]) {
+            Ok(0) => return Ok(true),
+            Ok(k) => *filled += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(false)
+}
+
 /// Checks every line of `input`, streaming, on all cores: the input is cut
 /// into chunks of whole lines, checked in parallel and merged in input
 /// order, so the findings and totals are those of a serial run. Memory stays
-/// bounded by a few chunks (and the longest line) and the `keep` findings
-/// kept; the rest are only counted.
+/// bounded by a few chunks (a line over [`MAX_LINE_BYTES`] is skipped, not
+/// held) and the `keep` findings kept of each code; the rest are only
+/// counted.
+// Long: the reader, its workers and the in-order merge share one scope of threads and channels.
 pub fn check_reader(
     checker: &LineChecker<'_>,
     mut input: impl std::io::Read,
@@ -533,17 +605,24 @@ pub fn check_reader(
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     std::thread::scope(|scope| {
-        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, u64, Vec<u8>)>(workers * 2);
+        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, u64, Job)>(workers * 2);
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (res_tx, res_rx) = mpsc::channel::<(u64, LineTotals, Vec<LineFinding>)>();
         for _ in 0..workers {
             let (job_rx, res_tx) = (Arc::clone(&job_rx), res_tx.clone());
             scope.spawn(move || loop {
                 let job = job_rx.lock().map(|rx| rx.recv());
-                let Ok(Ok((idx, first, chunk))) = job else {
+                let Ok(Ok((idx, first, job))) = job else {
                     break;
                 };
-                let (t, f) = check_chunk(checker, &chunk, first, keep);
+                let (t, f) = match job {
+                    Job::Lines(chunk) => check_chunk(checker, &chunk, first, keep),
+                    Job::TooLong(bytes) => {
+                        let mut t = LineTotals::default();
+                        let f = too_long(first, bytes, &mut t);
+                        (t, if keep > 0 { vec![f] } else { Vec::new() })
+                    }
+                };
                 if res_tx.send((idx, t, f)).is_err() {
                     break;
                 }
@@ -552,83 +631,109 @@ pub fn check_reader(
         drop(res_tx);
         // Results are merged in chunk order as they arrive.
         let mut totals = LineTotals::default();
-        let mut kept: Vec<LineFinding> = Vec::new();
+        let mut kept = Kept::default();
         let mut pending = std::collections::BTreeMap::new();
         let mut next = 0u64;
         let merge =
             |pending: &mut std::collections::BTreeMap<u64, (LineTotals, Vec<LineFinding>)>,
              next: &mut u64,
              totals: &mut LineTotals,
-             kept: &mut Vec<LineFinding>| {
+             kept: &mut Kept| {
                 while let Some((t, f)) = pending.remove(next) {
                     totals.lines += t.lines;
                     totals.checked += t.checked;
                     totals.other_targets += t.other_targets;
                     totals.errors += t.errors;
                     totals.warnings += t.warnings;
-                    let room = keep.saturating_sub(kept.len());
-                    kept.extend(f.into_iter().take(room));
+                    for f in f {
+                        kept.offer(f, keep);
+                    }
                     *next += 1;
                 }
             };
         let mut carry: Vec<u8> = Vec::new();
+        // Bytes of an over-long line being skipped.
+        let mut skipping: Option<u64> = None;
         let mut line = 1u64;
         let mut idx = 0u64;
-        let mut eof = false;
         let mut result = Ok(());
-        while !eof {
+        loop {
             let mut buf = std::mem::take(&mut carry);
             let start = buf.len();
             buf.resize(start + CHUNK, 0);
             let mut filled = start;
-            // Fill the chunk, or reach the end of the input.
-            while filled < buf.len() {
-                match input.read(&mut buf[filled..]) {
-                    Ok(0) => {
-                        eof = true;
-                        break;
+            let eof = match fill(&mut input, &mut buf, &mut filled) {
+                Ok(eof) => eof,
+                Err(e) => {
+                    result = Err(e);
+                    true
+                }
+            };
+            buf.truncate(filled);
+            let mut jobs = Vec::new();
+            if let Some(skipped) = skipping {
+                // The rest of an over-long line: up to its newline.
+                match buf.iter().position(|b| *b == b'\n') {
+                    Some(p) => {
+                        jobs.push(Job::TooLong(skipped + p as u64));
+                        skipping = None;
+                        buf.drain(..=p);
                     }
-                    Ok(k) => filled += k,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        result = Err(e);
-                        eof = true;
-                        break;
+                    None => {
+                        skipping = Some(skipped + buf.len() as u64);
+                        buf.clear();
                     }
                 }
             }
-            buf.truncate(filled);
-            if !eof {
-                // Whole lines only; a line longer than a chunk grows it.
+            if !eof && skipping.is_none() {
+                // Whole lines only; what follows the last newline waits.
                 match buf.iter().rposition(|b| *b == b'\n') {
                     Some(p) => carry = buf.split_off(p + 1),
-                    None => {
-                        carry = buf;
-                        continue;
+                    None if buf.len() > MAX_LINE_BYTES => {
+                        skipping = Some(buf.len() as u64);
+                        buf.clear();
                     }
+                    None => carry = std::mem::take(&mut buf),
                 }
             }
-            if buf.is_empty() {
-                continue;
+            if eof {
+                if let Some(skipped) = skipping.take() {
+                    jobs.push(Job::TooLong(skipped));
+                }
             }
-            let lines = buf.iter().filter(|b| **b == b'\n').count() as u64
-                + u64::from(!buf.ends_with(b"\n"));
-            if job_tx.send((idx, line, buf)).is_err() {
-                break;
+            if !buf.is_empty() {
+                jobs.push(Job::Lines(buf));
             }
-            idx += 1;
-            line += lines;
+            let mut stop = false;
+            for job in jobs {
+                let lines = match &job {
+                    Job::TooLong(_) => 1,
+                    Job::Lines(b) => {
+                        b.iter().filter(|b| **b == b'\n').count() as u64
+                            + u64::from(!b.ends_with(b"\n"))
+                    }
+                };
+                if job_tx.send((idx, line, job)).is_err() {
+                    stop = true;
+                    break;
+                }
+                idx += 1;
+                line += lines;
+            }
             while let Ok((i, t, f)) = res_rx.try_recv() {
                 pending.insert(i, (t, f));
             }
             merge(&mut pending, &mut next, &mut totals, &mut kept);
+            if eof || stop {
+                break;
+            }
         }
         drop(job_tx);
         for (i, t, f) in res_rx.iter() {
             pending.insert(i, (t, f));
             merge(&mut pending, &mut next, &mut totals, &mut kept);
         }
-        result.map(|()| (totals, kept))
+        result.map(|()| (totals, kept.list))
     })
 }
 
@@ -802,6 +907,12 @@ mod tests {
                     "{{\"target\":\"payment\",\"pad\":\"{}\"}}",
                     "x".repeat(CHUNK + 17)
                 ),
+                // Exactly the limit: checked; far over it: skipped.
+                17 if n % 3000 == 17 => format!(
+                    "{{\"target\":\"payment\",\"pad\":\"{}\"}}",
+                    "x".repeat(MAX_LINE_BYTES - 30)
+                ),
+                19 if n % 5000 == 19 => "y".repeat(3 * CHUNK + 5),
                 29 => "not json".to_string(),
                 41 => format!("{good}\r"),
                 _ => good.to_string(),
@@ -819,15 +930,54 @@ mod tests {
         let mut f = Vec::new();
         let body = input.strip_suffix(b"\n").unwrap_or(&input);
         for (i, line) in body.split(|b| *b == b'\n').enumerate() {
-            check_bytes(&checker, line, i as u64 + 1, &mut t, &mut |x| f.push(x));
+            if line.len() > MAX_LINE_BYTES {
+                f.push(too_long(i as u64 + 1, line.len() as u64, &mut t));
+            } else {
+                check_bytes(&checker, line, i as u64 + 1, &mut t, &mut |x| f.push(x));
+            }
         }
         assert_eq!(totals, t);
+        assert!(f
+            .iter()
+            .any(|x| x.message.contains("over live-check's limit")));
         assert_eq!(findings, f);
         assert!(input.len() > 3 * CHUNK, "{} bytes", input.len());
         assert!(t.errors > 100 && t.lines as usize == n + 1, "{t:?}");
-        // A limit keeps the first findings, in input order.
+        // A limit keeps the first findings of each code, in input order.
         let (_, first) = check_reader(&checker, &input[..], 5).unwrap();
-        assert_eq!(first, f[..5]);
+        let mut per_code = HashMap::new();
+        let want: Vec<_> = f
+            .iter()
+            .filter(|x| {
+                let n = per_code.entry(x.code).or_insert(0);
+                *n += 1;
+                *n <= 5
+            })
+            .cloned()
+            .collect();
+        assert_eq!(first, want);
+        assert!(want.len() > 5);
+    }
+
+    /// Input without a newline (`/dev/zero`) is one line over the limit,
+    /// read through in chunks, never held.
+    #[test]
+    fn an_endless_line_is_skipped_not_held() {
+        use std::io::Read as _;
+        let loaded = crate::testing::bundled();
+        let checker = LineChecker::new(&loaded.specs, None).unwrap();
+        let zeros = std::io::repeat(0).take(64 << 20);
+        let (totals, findings) = check_reader(&checker, zeros, 10).unwrap();
+        assert_eq!((totals.lines, totals.errors), (1, 1));
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0].message.contains(&(64u64 << 20).to_string()),
+            "{findings:?}"
+        );
+        let then = b"\n{\"target\":\"x\"}\n";
+        let input = std::io::repeat(b'a').take(5 << 20).chain(&then[..]);
+        let (totals, _) = check_reader(&checker, input, 10).unwrap();
+        assert_eq!((totals.lines, totals.other_targets), (2, 1), "{totals:?}");
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! A run killed at any point leaves the output directory wholly old or wholly
 //! new. What it may leave is the staging directory beside it, which the next
 //! run removes before it starts (runs on one parent directory are serialised by
-//! an advisory `flock` on that directory) and which `check` reports.
+//! an advisory `flock` on that directory) and which `check` reports (not
+//! the staging tree of a run holding the lock now: that is work in progress).
 //!
 //! Where `RENAME_EXCHANGE` is not available (not Linux, or a file system that
 //! refuses it), the swap falls back to two renames: the current tree to
@@ -153,6 +154,26 @@ impl Lock {
             }
         }
         Ok(Lock(f))
+    }
+
+    /// Whether another open of `dir` holds the lock now (a run in
+    /// progress); never waits.
+    fn held_elsewhere(dir: &Path) -> bool {
+        let Ok(f) = fs::File::open(dir) else {
+            return false;
+        };
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: flock on a file descriptor we own; released on close.
+            let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) };
+            r != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::EWOULDBLOCK)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = f;
+            false
+        }
     }
 }
 
@@ -455,7 +476,7 @@ fn unchanged(place: &Place, rendered: &Rendered) -> Result<Option<WriteSummary>,
     let stale = existing_generated(&place.out, &rendered.owned)?
         .iter()
         .any(|p| !rendered.files.contains_key(p));
-    if stale || !leftovers(&place.out)?.is_empty() {
+    if stale || !all_leftovers(place)?.is_empty() {
         return Ok(None);
     }
     Ok(Some(WriteSummary {
@@ -531,11 +552,51 @@ pub fn commit(out: &Path, rendered: &Rendered) -> Result<WriteSummary, GenError>
 }
 
 /// What a killed run or an older obspec left: staging trees beside `out`, and
-/// per-file temporaries inside it. Absolute paths, sorted.
+/// per-file temporaries inside it. Absolute paths, sorted. The staging tree
+/// of a `generate` running now (it holds the lock, and its process, named
+/// in the tree's name, is alive) is work in progress, not a leftover.
 pub fn leftovers(out: &Path) -> Result<Vec<PathBuf>, GenError> {
     let Ok(place) = Place::of(out) else {
         return Ok(Vec::new());
     };
+    let mut found = all_leftovers(&place)?;
+    if Lock::held_elsewhere(&place.parent) {
+        found.retain(|p| !of_a_live_run(p));
+    }
+    Ok(found)
+}
+
+/// Takes the output's lock as a running `generate` holds it.
+#[cfg(test)]
+pub(crate) fn hold_lock_for_test(dir: &Path) -> Box<dyn std::any::Any> {
+    Box::new(Lock::take(dir).unwrap())
+}
+
+/// Whether the process named in a staging or old tree's name
+/// (`.<out>.obspec-stage-<pid>`) runs.
+fn of_a_live_run(p: &Path) -> bool {
+    let Some(pid) = p
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.rsplit('-').next())
+        .and_then(|n| n.parse::<i32>().ok())
+    else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        // SAFETY: signal 0 only asks whether the process exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        false
+    }
+}
+
+fn all_leftovers(place: &Place) -> Result<Vec<PathBuf>, GenError> {
     let mut found = place.leftovers();
     if place.out.is_dir() {
         for (rel, ft) in walk(&place.out)? {

@@ -439,19 +439,25 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
     Ok(vec![
         OutFile {
             path: "alertmanager/alertmanager.yml".into(),
-            content: config.render(context! {
-                config_yaml => minijinja::Value::from_safe_string(config_yaml(loaded, r)),
-                routing => Serde(r),
-                routes => Serde(routes(r)),
-            })?,
+            content: super::templates::render(
+                &config,
+                context! {
+                    config_yaml => minijinja::Value::from_safe_string(config_yaml(loaded, r)),
+                    routing => Serde(r),
+                    routes => Serde(routes(r)),
+                },
+            )?,
             sources: sources.clone(),
         },
         OutFile {
             path: "alertmanager/route-tests.yml".into(),
-            content: tests.render(context! {
-                cases_yaml => minijinja::Value::from_safe_string(cases_yaml(&cases)),
-                cases => Serde(&cases),
-            })?,
+            content: super::templates::render(
+                &tests,
+                context! {
+                    cases_yaml => minijinja::Value::from_safe_string(cases_yaml(&cases)),
+                    cases => Serde(&cases),
+                },
+            )?,
             sources,
         },
     ])

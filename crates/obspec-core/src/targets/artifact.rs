@@ -78,9 +78,6 @@ impl fmt::Display for GenError {
                     write!(f, ": {e}")?;
                     src = e.source();
                 }
-                if let Some(detail) = error.detail() {
-                    write!(f, " ({detail})")?;
-                }
                 Ok(())
             }
             GenError::Conflict(p) => write!(f, "two targets generate `{p}`"),

@@ -15,7 +15,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, mi
         let view = service_view(svc, &loaded.sources);
         out.push(OutFile {
             path: format!("docs/{}.md", view.name),
-            content: page.render(context! { service => Serde(&view), project => Serde(&project), spec => Serde(svc) })?,
+            content: super::templates::render(&page, context! { service => Serde(&view), project => Serde(&project), spec => Serde(svc) })?,
             sources: spec_files(loaded, svc),
         });
     }
@@ -24,7 +24,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, mi
     all.sort();
     out.push(OutFile {
         path: "docs/README.md".into(),
-        content: index.render(context! { project => Serde(&project) })?,
+        content: super::templates::render(&index, context! { project => Serde(&project) })?,
         sources: all,
     });
     Ok(out)

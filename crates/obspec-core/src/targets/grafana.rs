@@ -720,7 +720,10 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
                 json
             } else {
                 let json = minijinja::Value::from_safe_string(json);
-                tpl.render(context! { dashboard_json => json, dashboard => minijinja::value::Serde(&board) })?
+                super::templates::render(
+                    &tpl,
+                    context! { dashboard_json => json, dashboard => minijinja::value::Serde(&board) },
+                )?
             };
             drop(board);
             out.push(OutFile {

@@ -30,7 +30,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         schema["$comment"] = marker(&sources).into();
         out.push(OutFile {
             path: format!("logs/{name}.schema.json"),
-            content: schema_tpl.render(context! {
+            content: super::templates::render(&schema_tpl, context! {
                 schema_json => minijinja::Value::from_safe_string(pretty(&schema).trim_end().to_string()),
                 schema => minijinja::value::Serde(&schema),
                 service => name,
@@ -39,7 +39,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         });
         out.push(OutFile {
             path: format!("logs/{name}.rs"),
-            content: rust_tpl.render(context! {
+            content: super::templates::render(&rust_tpl, context! {
                 events_rs => minijinja::Value::from_safe_string(events_rs(svc, logs, &sources).trim_end().to_string()),
                 logs => minijinja::value::Serde(logs),
                 target => target_of(svc),
@@ -50,7 +50,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         if !logs.alerts.is_empty() {
             out.push(OutFile {
                 path: format!("logs/{name}.loki.rules.yml"),
-                content: loki_tpl.render(context! {
+                content: super::templates::render(&loki_tpl, context! {
                     rules_yaml => minijinja::Value::from_safe_string(loki_rules(svc, logs).trim_end().to_string()),
                     service => name,
                 })?,
@@ -71,7 +71,7 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         all["$comment"] = marker(&sources).into();
         out.push(OutFile {
             path: "logs/all.schema.json".into(),
-            content: schema_tpl.render(context! {
+            content: super::templates::render(&schema_tpl, context! {
                 schema_json => minijinja::Value::from_safe_string(pretty(&all).trim_end().to_string()),
                 schema => minijinja::value::Serde(&all),
                 service => "all",

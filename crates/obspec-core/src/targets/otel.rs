@@ -151,7 +151,10 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
     let sources = project_files(loaded);
     Ok(vec![OutFile {
         path: "otel-collector/collector.yml".into(),
-        content: tpl.render(context! { collector => minijinja::value::Serde(&view), project => project, services => services, logs => minijinja::value::Serde(&logs) })?,
+        content: super::templates::render(
+            &tpl,
+            context! { collector => minijinja::value::Serde(&view), project => project, services => services, logs => minijinja::value::Serde(&logs) },
+        )?,
         sources,
     }])
 }

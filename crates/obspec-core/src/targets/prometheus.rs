@@ -39,11 +39,14 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
             c.push('\n');
             c
         } else {
-            tpl.render(context! {
-                rules_yaml => minijinja::Value::from_safe_string(rules_yaml),
-                groups => minijinja::Value::from_object(crate::slo::rules::GroupsValue(groups)),
-                service => name,
-            })?
+            super::templates::render(
+                &tpl,
+                context! {
+                    rules_yaml => minijinja::Value::from_safe_string(rules_yaml),
+                    groups => minijinja::Value::from_object(crate::slo::rules::GroupsValue(groups)),
+                    service => name,
+                },
+            )?
         };
         out.push(OutFile {
             path: format!("prometheus/{name}.rules.yml"),
@@ -78,13 +81,16 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
         let cases = crate::slo::promtool::tests(svc);
         if !cases.is_empty() {
             let tests_yaml = crate::slo::promtool::tests_yaml(&rule_file, &order, &cases);
-            let content = tests.render(context! {
-                tests_yaml => minijinja::Value::from_safe_string(tests_yaml),
-                rule_file => rule_file,
-                group_eval_order => order,
-                tests => minijinja::Value::from_object(crate::slo::promtool::TestsValue(cases)),
-                service => name,
-            })?;
+            let content = super::templates::render(
+                &tests,
+                context! {
+                    tests_yaml => minijinja::Value::from_safe_string(tests_yaml),
+                    rule_file => rule_file,
+                    group_eval_order => order,
+                    tests => minijinja::Value::from_object(crate::slo::promtool::TestsValue(cases)),
+                    service => name,
+                },
+            )?;
             out.push(OutFile {
                 path: format!("prometheus/{name}.test.yml"),
                 content,
@@ -140,7 +146,7 @@ pub fn render_kubernetes(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<O
         };
         out.push(OutFile {
             path: format!("kubernetes/{name}.prometheusrule.yml"),
-            content: tpl.render(context! {
+            content: super::templates::render(&tpl, context! {
                 rules_yaml => minijinja::Value::from_safe_string(crate::slo::rules::groups_yaml(&groups, 4)),
                 groups => minijinja::Value::from_object(crate::slo::rules::GroupsValue(groups)),
                 service => name,

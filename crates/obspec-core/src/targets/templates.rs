@@ -117,10 +117,60 @@ fn read_override(dir: &Path, p: &Path) -> Result<Option<String>, String> {
         .map_err(|_| "not valid UTF-8".into())
 }
 
+/// Instructions one render may run. The bundled templates need under 2
+/// million for the docs of a service of 10,000 metrics (the largest render),
+/// a twenty-fifth of it; an override looping without end (`range(100000)`
+/// inside `range(100000)`) stops with an error in about a second.
+pub const FUEL: u64 = 50_000_000;
+
+/// Bytes one rendered file may hold (64 MiB): an override that writes
+/// without bound stops with an error before the disk fills.
+pub const MAX_OUTPUT: usize = 64 << 20;
+
+/// Renders `tpl` with `ctx` within [`FUEL`] and [`MAX_OUTPUT`], with an
+/// error that names the template and the limit.
+pub fn render(tpl: &minijinja::Template<'_, '_>, ctx: Value) -> Result<String, Error> {
+    struct Bounded {
+        out: Vec<u8>,
+        over: bool,
+    }
+    impl std::io::Write for Bounded {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if self.out.len() + b.len() > MAX_OUTPUT {
+                self.over = true;
+                return Err(std::io::Error::other("output limit"));
+            }
+            self.out.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Bounded {
+        out: Vec::new(),
+        over: false,
+    };
+    let limit = |what: String| Error::new(ErrorKind::InvalidOperation, what);
+    match tpl.render_captured_to(ctx, &mut w).map(drop) {
+        Ok(_) => String::from_utf8(w.out).map_err(|_| limit("the output is not UTF-8".into())),
+        Err(_) if w.over => Err(limit(format!(
+            "template `{}` writes more than {MAX_OUTPUT} bytes, the limit of one generated file",
+            tpl.name()
+        ))),
+        Err(e) if e.kind() == ErrorKind::OutOfFuel => Err(limit(format!(
+            "template `{}` runs more than {FUEL} instructions (a loop without end?), the limit of one render",
+            tpl.name()
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
 /// Builds the environment. With `overrides`, a template file of the same name
 /// in that directory replaces the embedded one.
 pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
     let dir: Option<PathBuf> = overrides.map(Path::to_path_buf);
     env.set_loader(move |name| {
         if let Some(dir) = &dir {

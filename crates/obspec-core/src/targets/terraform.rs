@@ -447,7 +447,8 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
     let sources = project_files(loaded);
     Ok(vec![OutFile {
         path: "terraform/main.tf".into(),
-        content: tpl.render(
+        content: super::templates::render(
+            &tpl,
             context! { main_tf => minijinja::Value::from_safe_string(main_tf(loaded, deploy)) },
         )?,
         sources,

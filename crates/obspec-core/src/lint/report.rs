@@ -136,13 +136,14 @@ fn snippet(
     let pad = " ".repeat(num.len());
     let _ = writeln!(out, "{pad} {}", st.blue("|"));
     let text = sources.redact(text);
+    let (text, col, end_col) = window(&text, span.col, span.end_col);
     let text = source_line(&text);
     let text = text.as_ref();
     let _ = writeln!(out, "{} {} {}", st.blue(&num), st.blue("|"), text);
     let width = text.chars().count() as u32;
-    let start = span.col.saturating_sub(1).min(width);
+    let start = col.saturating_sub(1).min(width);
     let end = if span.end_line == span.line {
-        span.end_col
+        end_col
             .saturating_sub(1)
             .clamp(start + 1, width.max(start + 1))
     } else {
@@ -164,6 +165,36 @@ fn snippet(
         None => st.blue(&format!("{marks} {label}")),
     };
     let _ = writeln!(out, "{pad} {} {lead}{}", st.blue("|"), colored.trim_end());
+}
+
+/// Characters of a source line a snippet shows at most.
+const SNIPPET_CHARS: usize = 240;
+
+/// The part of a long line around the columns `col..end_col` (1-based),
+/// with `…` where it is cut, and the columns within it: a line of
+/// megabytes (a minified file, an oversized spec) is never printed whole.
+fn window(text: &str, col: u32, end_col: u32) -> (Cow<'_, str>, u32, u32) {
+    let width = text.chars().count();
+    if width <= SNIPPET_CHARS {
+        return (Cow::Borrowed(text), col, end_col);
+    }
+    let start = (col.saturating_sub(1) as usize).min(width);
+    let from = start.saturating_sub(40);
+    let to = (from + SNIPPET_CHARS).min(width);
+    let byte = |i: usize| text.char_indices().nth(i).map_or(text.len(), |(b, _)| b);
+    let (b_from, b_to) = (byte(from), byte(to));
+    let mut shown = String::new();
+    let lead = u32::from(from > 0);
+    if from > 0 {
+        shown.push('…');
+    }
+    shown.push_str(&text[b_from..b_to]);
+    if to < width {
+        shown.push('…');
+    }
+    let shift =
+        |c: u32| (c.saturating_sub(from as u32) + lead).clamp(1, (to - from) as u32 + lead + 1);
+    (Cow::Owned(shown), shift(col), shift(end_col))
 }
 
 /// A spec line as the snippet shows it: tabs kept (the caret line keeps
@@ -480,6 +511,20 @@ mod tests {
         let d = Diagnostic::error("OBS205", span, "label `user_id`, forbidden").help("drop it");
         assert_eq!(id, FileId(0));
         (vec![d], s)
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_its_span() {
+        let xs = "x".repeat(1000);
+        let (shown, col, end) = window(&xs, 1, 2);
+        assert_eq!((shown.chars().count(), col, end), (SNIPPET_CHARS + 1, 1, 2));
+        let line = format!("{}key{}", "a".repeat(5000), "b".repeat(5000));
+        let (shown, col, end) = window(&line, 5001, 5004);
+        let at: String = shown.chars().skip(col as usize - 1).take(3).collect();
+        assert_eq!(at, "key");
+        assert_eq!(end - col, 3);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(window("short", 2, 4), (Cow::Borrowed("short"), 2, 4));
     }
 
     #[test]

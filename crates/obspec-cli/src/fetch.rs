@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use obspec_core::expr::exposition::Format;
+use obspec_core::ops::series::{Count, Series};
 
 /// The `Accept` header Prometheus sends when it scrapes: OpenMetrics first,
 /// then the text format.
@@ -251,16 +252,32 @@ impl Client {
         }
     }
 
-    /// Every series matching `selector` seen in the last `lookback_s` seconds.
-    /// The range ends a minute ahead of this clock: a sample scraped a moment
-    /// ago (its timestamp in milliseconds, after a `now` cut to the second),
-    /// or by a server whose clock runs a little ahead, is inside it.
+    /// Every series matching `selector` seen in the last `lookback_s` seconds,
+    /// read straight into the compact [`Series`] store. The range ends a
+    /// minute ahead of this clock: a sample scraped a moment ago (its
+    /// timestamp in milliseconds, after a `now` cut to the second), or by a
+    /// server whose clock runs a little ahead, is inside it.
     pub fn series(
         &self,
         base: &str,
         selector: &str,
         lookback_s: u64,
-    ) -> Result<Vec<BTreeMap<String, String>>, FetchError> {
+    ) -> Result<Series, FetchError> {
+        self.series_answer(base, selector, lookback_s)
+    }
+
+    /// How many series match `selector`, the answer counted, not kept.
+    pub fn count(&self, base: &str, selector: &str, lookback_s: u64) -> Result<usize, FetchError> {
+        self.series_answer::<Count>(base, selector, lookback_s)
+            .map(|c| c.0)
+    }
+
+    fn series_answer<T: serde::de::DeserializeOwned>(
+        &self,
+        base: &str,
+        selector: &str,
+        lookback_s: u64,
+    ) -> Result<T, FetchError> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -349,13 +366,15 @@ pub struct Prometheus<'a> {
 }
 
 impl obspec_core::ops::live_check::PrometheusApi for Prometheus<'_> {
-    fn series(
-        &self,
-        selector: &str,
-        lookback_s: u64,
-    ) -> Result<obspec_core::ops::live_check::Series, String> {
+    fn series(&self, selector: &str, lookback_s: u64) -> Result<Series, String> {
         self.client
             .series(self.base, selector, lookback_s)
+            .map_err(|e| e.to_string())
+    }
+
+    fn count(&self, selector: &str, lookback_s: u64) -> Result<usize, String> {
+        self.client
+            .count(self.base, selector, lookback_s)
             .map_err(|e| e.to_string())
     }
 

@@ -328,3 +328,88 @@ fn an_endless_log_line_is_one_finding() {
         "{v}"
     );
 }
+
+/// A Prometheus answering `/api/v1/series` with `series` (a JSON array) and
+/// `/api/v1/metadata` with `metadata` (a JSON object); its base.
+fn prometheus(series: String, metadata: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut c) = conn else { continue };
+            let mut head = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match c.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let data = if head.starts_with(b"GET /api/v1/series") {
+                series.as_str()
+            } else {
+                metadata
+            };
+            let body = format!("{{\"status\":\"success\",\"data\":{data}}}");
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = c.write_all(head.as_bytes());
+            let _ = c.write_all(body.as_bytes());
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn a_large_series_answer_is_read_whole_and_a_malformed_one_is_refused() {
+    let dir = specs("live-prometheus-answers");
+    // 60,000 stored series (6 MB of JSON), every one a conforming child of
+    // the declared counter on another pod.
+    let sets: Vec<String> = (0..60_000)
+        .map(|i| {
+            let status = if i % 2 == 0 { "ok" } else { "failed" };
+            format!("{{\"__name__\":\"shop_orders_total\",\"job\":\"shop\",\"instance\":\"10.0.{}.{}:9090\",\"status\":\"{status}\",\"pod\":\"shop-{i}\"}}", i / 250, i % 250)
+        })
+        .collect();
+    let metadata =
+        r#"{"shop_orders_total":[{"type":"counter","help":"Orders placed.","unit":""}]}"#;
+    let url = prometheus(format!("[{}]", sets.join(",")), metadata);
+    let o = run(
+        &dir,
+        &[
+            "live-check",
+            "specs",
+            "--prometheus",
+            &url,
+            "--format",
+            "json",
+        ],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["series_seen"], 60_000, "{out}");
+    // The pods the spec does not declare, and their count, are the findings.
+    let codes: std::collections::BTreeSet<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["OBS315", "OBS318"].into(), "{out}");
+    assert!(out.contains("`pod` (60000 values"), "{out}");
+
+    // A label value that is no string is a located refusal, not a panic.
+    let url = prometheus(
+        r#"[{"__name__":"shop_orders_total","status":1}]"#.into(),
+        metadata,
+    );
+    let o = run(&dir, &["live-check", "specs", "--prometheus", &url]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("not a Prometheus API answer"), "{out}");
+    assert!(out.contains("column"), "{out}");
+    assert_inert(&out, false);
+}

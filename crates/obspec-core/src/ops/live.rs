@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::expr::exposition::{Exposition, Family};
 use crate::expr::series::estimate;
+use crate::ops::series::Series;
 use obspec_spec::catalog::Rule;
 use obspec_spec::diag::{Diagnostic, Diagnostics, Severity};
 use obspec_spec::model::{Metric, MetricType, Service, Specs};
@@ -504,14 +505,14 @@ fn check_values(
 /// checks apply. `series` are the label sets of one metric name each, with
 /// `__name__`.
 pub fn families_from_series(
-    series: &[BTreeMap<String, String>],
+    series: &Series,
     metadata: &BTreeMap<String, (String, String, String)>,
 ) -> Exposition {
     use std::collections::{HashMap, HashSet};
     use std::hash::{Hash, Hasher};
     // Per family: its summary, the hashes of its children, its bounds.
     let mut by_family: HashMap<String, (Family, HashSet<u64>, HashSet<u64>)> = HashMap::new();
-    for s in series {
+    for s in series.iter() {
         let Some(name) = s.get("__name__") else {
             continue;
         };
@@ -525,7 +526,7 @@ pub fn families_from_series(
                 matches!(kind, Some("histogram" | "summary" | "gaugehistogram"))
                     .then_some((base, *suf))
             })
-            .unwrap_or((name.as_str(), ""));
+            .unwrap_or((name, ""));
         let (f, children, bounds) = by_family.entry(family.to_string()).or_insert_with(|| {
             let meta = metadata.get(family);
             let f = Family {
@@ -539,7 +540,7 @@ pub fn families_from_series(
         });
         f.series += 1;
         if suffix == "_bucket" {
-            match s.get("le").map(String::as_str) {
+            match s.get("le") {
                 Some("+Inf") => f.has_inf_bucket = true,
                 Some(le) => {
                     if let Ok(x) = le.parse::<f64>() {
@@ -554,7 +555,7 @@ pub fn families_from_series(
         }
         let child = s
             .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "__name__" | "le" | "quantile"));
+            .filter(|(k, _)| !matches!(*k, "__name__" | "le" | "quantile"));
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for (k, v) in child.clone() {
             (k, v).hash(&mut h);
@@ -564,14 +565,18 @@ pub fn families_from_series(
             continue;
         }
         if first {
-            f.on_every_child = child.clone().map(|(k, _)| k.clone()).collect();
+            f.on_every_child = child.clone().map(|(k, _)| k.to_string()).collect();
         } else if !f.on_every_child.is_empty() {
-            f.on_every_child.retain(|k| s.contains_key(k));
+            f.on_every_child.retain(|k| s.contains(k));
         }
         for (k, v) in child {
-            let set = f.labels.entry(k.clone()).or_default();
-            if !set.contains(v) {
-                set.insert(v.clone());
+            if !f.labels.contains_key(k) {
+                f.labels.insert(k.to_string(), Default::default());
+            }
+            if let Some(set) = f.labels.get_mut(k) {
+                if !set.contains(v) {
+                    set.insert(v.to_string());
+                }
             }
         }
     }
@@ -686,36 +691,38 @@ pub fn selector_uses(svc: &Service) -> Vec<SelectorUse> {
     out
 }
 
-/// Whether a label value satisfies a matcher (`=`, `!=`, `=~`, `!~`; regexes
-/// anchored as PromQL anchors them).
-fn matches(op: &str, pattern: &str, value: &str) -> bool {
-    match op {
+/// A matcher (`=`, `!=`, `=~`, `!~`; regexes anchored as PromQL anchors
+/// them) as a test on label values, its regex compiled once.
+fn matcher(op: &str, pattern: &str) -> impl Fn(&str) -> bool {
+    let regex = matches!(op, "=~" | "!~")
+        .then(|| regex::Regex::new(&format!("^(?:{pattern})$")).ok())
+        .flatten();
+    let (op, pattern) = (op.to_string(), pattern.to_string());
+    move |value: &str| match op.as_str() {
         "=" => value == pattern,
         "!=" => value != pattern,
-        "=~" | "!~" => {
-            let hit =
-                regex::Regex::new(&format!("^(?:{pattern})$")).is_ok_and(|r| r.is_match(value));
-            (op == "=~") == hit
-        }
+        "=~" | "!~" => (op == "=~") == regex.as_ref().is_some_and(|r| r.is_match(value)),
         _ => true,
     }
 }
 
 /// Reports the selectors that return no series in a Prometheus, explained
-/// against what it does store for the metric. `series_of` answers a
-/// selector with its series' label sets (`__name__` included).
+/// against what it does store for the metric. `count_of` answers how many
+/// series a selector matches, `series_of` with their label sets (`__name__`
+/// included): it is asked only for the metrics of selectors matching none.
 pub fn check_selectors<E: std::fmt::Display>(
     uses: &[SelectorUse],
-    mut series_of: impl FnMut(&str) -> Result<Vec<BTreeMap<String, String>>, E>,
+    mut count_of: impl FnMut(&str) -> Result<usize, E>,
+    mut series_of: impl FnMut(&str) -> Result<Series, E>,
     diags: &mut Diagnostics,
 ) -> Result<usize, E> {
     let mut answers: BTreeMap<String, usize> = BTreeMap::new();
-    let mut of_metric: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
+    let mut of_metric: BTreeMap<String, Series> = BTreeMap::new();
     for u in uses {
         let n = match answers.get(&u.selector) {
             Some(n) => *n,
             None => {
-                let n = series_of(&u.selector)?.len();
+                let n = count_of(&u.selector)?;
                 answers.insert(u.selector.clone(), n);
                 n
             }
@@ -736,15 +743,12 @@ pub fn check_selectors<E: std::fmt::Display>(
         } else {
             // The first matcher no stored series satisfies, with the values seen.
             let failing = u.matchers.iter().find(|(k, op, v)| {
-                !all.iter()
-                    .any(|s| matches(op, v, s.get(k).map_or("", String::as_str)))
+                let test = matcher(op, v);
+                !all.iter().any(|s| test(s.get(k).unwrap_or("")))
             });
             match failing {
                 Some((k, op, v)) => {
-                    let mut seen: Vec<&str> = all
-                        .iter()
-                        .filter_map(|s| s.get(k).map(String::as_str))
-                        .collect();
+                    let mut seen: Vec<&str> = all.iter().filter_map(|s| s.get(k)).collect();
                     seen.sort_unstable();
                     seen.dedup();
                     if seen.is_empty() {
@@ -936,20 +940,20 @@ mod tests {
         let uses = selector_uses(&loaded.specs.services[0]);
         assert_eq!(uses.len(), 1);
         let mut diags = Diagnostics::default();
-        let stored: Vec<BTreeMap<String, String>> =
-            vec![[("__name__", "shop_orders_total"), ("status", "ok")]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()];
+        let stored: Series = [[("__name__", "shop_orders_total"), ("status", "ok")]]
+            .into_iter()
+            .collect();
+        let answer = |sel: &str| {
+            if sel.contains("failed") {
+                Series::default()
+            } else {
+                stored.clone()
+            }
+        };
         let n = check_selectors(
             &uses,
-            |sel| -> Result<_, String> {
-                Ok(if sel.contains("failed") {
-                    vec![]
-                } else {
-                    stored.clone()
-                })
-            },
+            |sel| -> Result<_, String> { Ok(answer(sel).len()) },
+            |sel| -> Result<_, String> { Ok(answer(sel)) },
             &mut diags,
         )
         .unwrap();

@@ -17,13 +17,17 @@ use crate::lint::report::{self, Format};
 use crate::ops::live::{self, Report};
 use crate::ops::live_logs::{check_reader, LineChecker, LineFinding, LineTotals};
 
-/// Series as Prometheus's `/api/v1/series` returns them: label sets.
-pub type Series = Vec<BTreeMap<String, String>>;
+pub use crate::ops::series::Series;
 
 /// The Prometheus HTTP API live-check reads. Errors are messages.
 pub trait PrometheusApi {
     /// Every series matching `selector` seen in the last `lookback_s` seconds.
     fn series(&self, selector: &str, lookback_s: u64) -> Result<Series, String>;
+    /// How many series match `selector` (the answer read without keeping
+    /// it: whether a selector matches anything is all that is asked).
+    fn count(&self, selector: &str, lookback_s: u64) -> Result<usize, String> {
+        self.series(selector, lookback_s).map(|s| s.len())
+    }
     /// The metadata Prometheus scraped: `metric → (type, help, unit)`.
     fn metadata(&self) -> Result<BTreeMap<String, (String, String, String)>, String>;
 }
@@ -86,10 +90,10 @@ fn stored_service<'a>(
     }
     let mut found = Vec::new();
     for s in &specs.services {
-        let series = api
-            .series(&matcher(s), lookback_s)
+        let n = api
+            .count(&matcher(s), lookback_s)
             .map_err(|e| format!("cannot query Prometheus: {e}"))?;
-        if !series.is_empty() {
+        if n > 0 {
             found.push(s);
         }
     }
@@ -138,8 +142,9 @@ pub fn stored<'a>(
         |sel| {
             done += 1;
             progress(done, total);
-            api.series(sel, lookback_s)
+            api.count(sel, lookback_s)
         },
+        |sel| api.series(sel, lookback_s),
         &mut diags,
     )
     .map_err(query)?;

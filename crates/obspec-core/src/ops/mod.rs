@@ -12,4 +12,5 @@ pub mod import;
 pub mod live;
 pub mod live_check;
 pub mod live_logs;
+pub mod series;
 pub mod tree;

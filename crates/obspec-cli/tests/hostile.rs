@@ -522,6 +522,17 @@ fn mutated_inputs_never_panic() {
         }
         let loaded =
             obspec_core::lint::check_texts(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        // Every finding about a spec is located at one of its lines.
+        for d in loaded.diagnostics.iter() {
+            let span = d
+                .span
+                .unwrap_or_else(|| panic!("round {round}: unlocated {d:?}"));
+            let lines = loaded.sources.get(span.file).text.lines().count().max(1) as u32;
+            assert!(
+                (1..=lines + 1).contains(&span.line) && span.col >= 1,
+                "round {round}: {d:?} outside its file of {lines} lines"
+            );
+        }
         let _ = obspec_core::lint::report::render(
             obspec_core::lint::report::Format::Human,
             &loaded.diagnostics.clone().into_sorted(),
@@ -533,4 +544,88 @@ fn mutated_inputs_never_panic() {
             assert!(r.is_ok(), "round {round}: {:?}", r.err());
         }
     }
+}
+
+/// The same for what live-check reads from a running service: mutated
+/// expositions (text and OpenMetrics) and mutated JSONL log lines end in a
+/// report or an error, never a panic, and every finding is located.
+#[test]
+fn mutated_expositions_and_log_lines_never_panic() {
+    use obspec_core::expr::exposition::{self, Format};
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let bundled = obspec_test_support::bundled_specs();
+    let loaded =
+        obspec_core::lint::check_texts(bundled.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    let svc = loaded
+        .specs
+        .services
+        .iter()
+        .find(|s| s.service.value == "payment-gateway")
+        .unwrap();
+    let expo = concat!(
+        "# HELP payment_http_requests_total Requests.\n",
+        "# TYPE payment_http_requests_total counter\n",
+        "payment_http_requests_total{method=\"GET\",route=\"/pay\",status_class=\"2xx\"} 5 1700000000000\n",
+        "# TYPE payment_latency_seconds histogram\n",
+        "payment_latency_seconds_bucket{le=\"0.1\"} 1\n",
+        "payment_latency_seconds_bucket{le=\"+Inf\"} 2\n",
+        "payment_latency_seconds_sum 0.3\n",
+        "payment_latency_seconds_count 2\n",
+        "# EOF\n",
+    );
+    let line = r#"{"ts":"2026-01-01T00:00:00Z","level":"info","event":"request_finished","msg":"Request finished.","method":"GET","status":200}"#;
+    let insert: [&str; 16] = [
+        "\"", "\\", "{", "}", ",", "=", "\n", " ", "#", "NaN", "-Inf", "1e309", "é", "\u{0}",
+        "::error ", "{\"a\":",
+    ];
+    let mutate = |text: &str, next: &mut dyn FnMut() -> u64| {
+        let mut text = text.to_string();
+        for _ in 0..(1 + next() % 4) {
+            let mut at = (next() % text.len().max(1) as u64) as usize;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            if next() % 2 == 0 {
+                text.insert_str(at, insert[(next() % insert.len() as u64) as usize]);
+            } else {
+                let mut end = (at + 1 + (next() % 6) as usize).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                text.replace_range(at..end, "");
+            }
+        }
+        text
+    };
+    let options = obspec_core::ops::live::Options::default();
+    for round in 0..2_000 {
+        let text = mutate(expo, &mut next);
+        let format = if round % 2 == 0 {
+            Format::Text
+        } else {
+            Format::OpenMetrics
+        };
+        if let Ok(e) = exposition::parse(&text, format) {
+            let report = obspec_core::ops::live::check(&loaded.specs, svc, &e, &options);
+            for d in report.diagnostics.iter() {
+                assert!(d.span.is_some(), "round {round}: {text:?}: {d:?}");
+            }
+        }
+    }
+    let checker = obspec_core::ops::live_logs::LineChecker::new(&loaded.specs, None).unwrap();
+    let mut lines = String::new();
+    for _ in 0..2_000 {
+        lines.push_str(&mutate(line, &mut next));
+        lines.push('\n');
+    }
+    let (totals, findings) =
+        obspec_core::ops::live_logs::check_reader(&checker, lines.as_bytes(), 10_000).unwrap();
+    assert!(totals.lines >= 2_000, "{totals:?}");
+    assert!(!findings.is_empty());
 }

@@ -510,7 +510,7 @@ fn mutated_inputs_never_panic() {
             while !text.is_char_boundary(at) {
                 at -= 1;
             }
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 text.insert_str(at, insert[(next() % insert.len() as u64) as usize]);
             } else {
                 let mut end = (at + 1 + (next() % 8) as usize).min(text.len());
@@ -591,7 +591,7 @@ fn mutated_expositions_and_log_lines_never_panic() {
             while !text.is_char_boundary(at) {
                 at -= 1;
             }
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 text.insert_str(at, insert[(next() % insert.len() as u64) as usize]);
             } else {
                 let mut end = (at + 1 + (next() % 6) as usize).min(text.len());

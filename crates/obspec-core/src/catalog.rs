@@ -153,6 +153,11 @@ report counts the rest in `errors` and `warnings` and lists them as
 left out); the human format ends with `... and 4900 more OBS312 errors not shown`, and `github` with a
 `::notice`.
 
+Findings accepted by `# obspec:ignore` or a project `ignore:` entry (docs/spec.md, "Suppressions")
+stay in `findings`, in their place, with `"suppressed": true` and the ignore's `"reason"`; they
+are not counted in `errors` and `warnings` but in `"suppressed"` (absent when none), and never
+change the exit code.
+
 Text that comes from input (names and values quoted in messages, file names, the source line of a
 snippet) is printed escaped in every format: control characters as `\n`, `\r`, `\xNN`, bidirectional
 overrides as `\u{…}`; JSON escapes them too. No finding can recolour a terminal or start a line that
@@ -163,7 +168,7 @@ Exit codes: 0 when there is no error-level finding (and, with `--deny-warnings`,
 "#;
 
 /// The modules that report codes, each with its entries.
-const FAMILIES: [&[Rule]; 16] = [
+const FAMILIES: [&[Rule]; 17] = [
     crate::lint::alerts::CATALOG,
     crate::lint::cardinality::CATALOG,
     crate::lint::http::CATALOG,
@@ -174,6 +179,7 @@ const FAMILIES: [&[Rule]; 16] = [
     crate::lint::promql::CATALOG,
     crate::lint::routing::CATALOG,
     crate::lint::slos::CATALOG,
+    crate::lint::suppress::CATALOG,
     crate::ops::diff::CATALOG,
     crate::ops::live::CATALOG,
     crate::ops::live_logs::CATALOG,

@@ -101,6 +101,7 @@ pub struct Diagnostics {
     cap: Option<usize>,
     kept: std::collections::HashMap<&'static str, usize>,
     omitted: std::collections::BTreeMap<(&'static str, Severity), usize>,
+    suppressed: Vec<(Diagnostic, String)>,
 }
 
 impl Diagnostics {
@@ -146,6 +147,7 @@ impl Diagnostics {
         for ((c, s), n) in other.omitted {
             *self.omitted.entry((c, s)).or_insert(0) += n;
         }
+        self.suppressed.extend(other.suppressed);
         self.extend(other.items);
     }
 
@@ -183,6 +185,31 @@ impl Diagnostics {
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+
+    /// Moves every finding `reason_for` gives a reason for out of the
+    /// findings into the suppressed ones: they no longer count, in the
+    /// totals or the exit status, but stay listed with their reason.
+    pub fn suppress(&mut self, mut reason_for: impl FnMut(&Diagnostic) -> Option<String>) {
+        let mut kept = Vec::with_capacity(self.items.len());
+        for d in std::mem::take(&mut self.items) {
+            match reason_for(&d) {
+                Some(reason) => self.suppressed.push((d, reason)),
+                None => kept.push(d),
+            }
+        }
+        self.items = kept;
+    }
+
+    /// The suppressed findings with their reasons, sorted like
+    /// [`Diagnostics::into_sorted`].
+    pub fn suppressed(&self) -> Vec<(Diagnostic, String)> {
+        let mut out = self.suppressed.clone();
+        out.sort_by(|a, b| {
+            (a.0.span, a.0.code, &a.0.message).cmp(&(b.0.span, b.0.code, &b.0.message))
+        });
+        out.dedup();
+        out
     }
 }
 

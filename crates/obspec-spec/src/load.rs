@@ -747,6 +747,7 @@ fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
     let prometheus = f.opt(cx, "prometheus").unwrap_or_default();
     let routing = f.opt(cx, "routing");
     let deploy = f.opt(cx, "deploy");
+    let ignore = f.opt(cx, "ignore").unwrap_or_default();
     f.finish(cx);
     Some(Project {
         obspec: obspec.ok()?,
@@ -757,6 +758,7 @@ fn project_from(cx: &mut Cx<'_>, root: &Node) -> Option<Project> {
         prometheus,
         routing,
         deploy,
+        ignore,
         file: None,
     })
 }
@@ -1483,6 +1485,24 @@ impl FromNode for Inhibit {
         };
         f.finish(cx);
         Some(i)
+    }
+}
+
+impl FromNode for Ignore {
+    fn from_node(cx: &mut Cx<'_>, node: &Node) -> Option<Self> {
+        let mut f = Fields::new(cx, node, "an ignore entry")?;
+        let codes = f.req(cx, "codes");
+        let services = f.opt(cx, "services").unwrap_or_default();
+        let paths = f.opt(cx, "paths").unwrap_or_default();
+        let reason = f.req(cx, "reason");
+        f.finish(cx);
+        Some(Ignore {
+            codes: codes.ok()?,
+            services,
+            paths,
+            reason: reason.ok()?,
+            span: Some(node.span),
+        })
     }
 }
 

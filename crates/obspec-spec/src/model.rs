@@ -150,9 +150,37 @@ pub struct Project {
     pub routing: Option<Routing>,
     /// Deployment settings (`otel-collector` and `terraform` targets).
     pub deploy: Option<Deploy>,
+    /// Reviewed findings accepted for whole services or spec paths: each
+    /// entry names codes, where they are ignored, and why.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub ignore: Vec<Ignore>,
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schema", schemars(skip))]
     pub file: Option<FileId>,
+}
+
+/// A project-level suppression: findings of `codes` are accepted in the
+/// `services` named and in the spec files under `paths` (with neither, in
+/// every spec). They still appear, marked suppressed, in `--format json`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Ignore {
+    /// Finding codes, `OBS709`...
+    pub codes: Vec<Spanned<String>>,
+    /// Services (by `service` name) the codes are ignored in.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub services: Vec<Spanned<String>>,
+    /// Spec files, relative to the spec directory: a file, a directory, or a
+    /// pattern where `*` matches within one path segment and `**` any number.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub paths: Vec<Spanned<String>>,
+    /// Why the findings are accepted (required).
+    pub reason: Spanned<String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub span: Option<Span>,
 }
 
 impl Default for Project {
@@ -166,6 +194,7 @@ impl Default for Project {
             prometheus: PrometheusSettings::default(),
             routing: None,
             deploy: None,
+            ignore: Vec::new(),
             file: None,
         }
     }

@@ -41,12 +41,25 @@ pub fn run(args: Args) -> ExitCode {
     let failed = loaded.diagnostics.has_errors()
         || args.deny_warnings && loaded.diagnostics.count(Severity::Warning) > 0;
     let files = loaded.sources.iter().count();
+    let suppressed = loaded.diagnostics.suppressed();
     let diags = loaded.diagnostics.clone().into_sorted();
     let color = output::stdout_color(args.color);
-    let mut out = report::render(args.format.into(), &diags, &loaded.sources, color);
+    let mut out = report::render_report(
+        args.format.into(),
+        &diags,
+        &[],
+        &suppressed,
+        &loaded.sources,
+        color,
+    );
     if args.format == Format::Human && diags.is_empty() {
+        let accepted = match suppressed.len() {
+            0 => String::new(),
+            1 => " (1 finding suppressed by `obspec:ignore`)".to_string(),
+            n => format!(" ({n} findings suppressed by `obspec:ignore`)"),
+        };
         out = format!(
-            "obspec: {files} spec file{} clean\n",
+            "obspec: {files} spec file{} clean{accepted}\n",
             if files == 1 { "" } else { "s" }
         );
     }

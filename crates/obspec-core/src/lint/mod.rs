@@ -13,6 +13,7 @@ pub mod promql;
 pub mod report;
 pub mod routing;
 pub mod slos;
+pub mod suppress;
 pub mod tz;
 
 /// The catalog entries of the codes this module reports: what each means,
@@ -83,6 +84,8 @@ pub fn lint(specs: &Specs, sources: &Sources, diags: &mut Diagnostics) {
     routing::check(specs, diags);
     kubernetes::check(specs, diags);
     dependencies(specs, diags);
+    // Last: the ignores see every finding.
+    suppress::apply(specs, sources, diags);
 }
 
 /// `depends_on` names services of the specs.

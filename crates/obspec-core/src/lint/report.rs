@@ -47,16 +47,69 @@ pub fn render_capped(
     sources: &Sources,
     color: bool,
 ) -> String {
+    render_report(format, diags, omitted, &[], sources, color)
+}
+
+/// [`render_capped`] with the findings suppressed by `obspec:ignore`
+/// (each with its reason): `json` lists them, marked `"suppressed": true`
+/// and outside the totals; `human` counts them in one closing line;
+/// `github` leaves them out (an annotation cannot be marked accepted).
+pub fn render_report(
+    format: Format,
+    diags: &[Diagnostic],
+    omitted: &[Omitted],
+    suppressed: &[(Diagnostic, String)],
+    sources: &Sources,
+    color: bool,
+) -> String {
+    let diags = clean(diags, sources);
+    match format {
+        Format::Human => {
+            let mut out = human(&diags, omitted, sources, color);
+            if !suppressed.is_empty() {
+                let n = suppressed.len();
+                let _ = writeln!(
+                    out,
+                    "note: {n} finding{} suppressed by `obspec:ignore` (`--format json` lists {})",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "it" } else { "them" }
+                );
+            }
+            out
+        }
+        Format::Json => {
+            let (found, reasons): (Vec<Diagnostic>, Vec<String>) =
+                suppressed.iter().cloned().unzip();
+            let found = clean(&found, sources);
+            let reasons: Vec<String> = reasons
+                .iter()
+                .map(|r| terminal(&sources.redact(r)).into_owned())
+                .collect();
+            let pairs: Vec<(&Diagnostic, &str)> = found
+                .iter()
+                .zip(reasons.iter().map(String::as_str))
+                .collect();
+            json(&diags, omitted, &pairs, sources)
+        }
+        Format::Github => github(&diags, omitted, sources),
+    }
+}
+
+/// The findings with credentials masked and control characters escaped in
+/// every message (borrowed when there is nothing to clean).
+fn clean<'d>(diags: &'d [Diagnostic], sources: &Sources) -> Cow<'d, [Diagnostic]> {
     let unsafe_text = |s: &str| sources.has_secrets() || matches!(terminal(s), Cow::Owned(_));
     let needs_cleaning = diags.iter().any(|d| {
         unsafe_text(&d.message)
             || d.help.as_deref().is_some_and(unsafe_text)
             || d.notes.iter().any(|n| unsafe_text(&n.message))
     });
-    let cleaned;
-    let diags = if needs_cleaning {
-        let clean = |s: &str| terminal(&sources.redact(s)).into_owned();
-        cleaned = diags
+    if !needs_cleaning {
+        return Cow::Borrowed(diags);
+    }
+    let clean = |s: &str| terminal(&sources.redact(s)).into_owned();
+    Cow::Owned(
+        diags
             .iter()
             .map(|d| {
                 let mut d = d.clone();
@@ -67,16 +120,8 @@ pub fn render_capped(
                 }
                 d
             })
-            .collect::<Vec<_>>();
-        &cleaned[..]
-    } else {
-        diags
-    };
-    match format {
-        Format::Human => human(diags, omitted, sources, color),
-        Format::Json => json(diags, omitted, sources),
-        Format::Github => github(diags, omitted, sources),
-    }
+            .collect(),
+    )
 }
 
 struct Style {
@@ -303,36 +348,49 @@ fn totals(diags: &[Diagnostic], omitted: &[Omitted]) -> (usize, usize) {
 
 /// The JSON object of one finding (format documented in docs/lints.md).
 #[derive(Serialize)]
-struct JsonFinding<'a> {
-    code: &'a str,
-    severity: &'a str,
-    message: &'a str,
-    help: Option<&'a str>,
-    file: Option<&'a str>,
+struct JsonFinding {
+    code: &'static str,
+    severity: &'static str,
+    message: String,
+    help: Option<String>,
+    file: Option<String>,
     line: Option<u32>,
     column: Option<u32>,
     end_line: Option<u32>,
     end_column: Option<u32>,
-    notes: Vec<JsonNote<'a>>,
+    notes: Vec<JsonNote>,
+    /// Accepted by an `obspec:ignore` (absent when not).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    suppressed: bool,
+    /// Why, as the ignore says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
 
 #[derive(Serialize)]
-struct JsonNote<'a> {
-    message: &'a str,
-    file: &'a str,
+struct JsonNote {
+    message: String,
+    file: String,
     line: u32,
     column: u32,
 }
 
 #[derive(Serialize)]
-struct JsonReport<'a> {
+struct JsonReport {
     version: u32,
     errors: usize,
     warnings: usize,
-    findings: Vec<JsonFinding<'a>>,
+    /// Findings accepted by `obspec:ignore`: listed, not counted above.
+    #[serde(skip_serializing_if = "is_zero")]
+    suppressed: usize,
+    findings: Vec<JsonFinding>,
     /// Findings past the cap per code, counted (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     omitted: Vec<JsonOmitted>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -375,37 +433,53 @@ fn file_name<'s>(sources: &'s Sources, span: &Span) -> &'s str {
     }
 }
 
-fn json(diags: &[Diagnostic], omitted: &[Omitted], sources: &Sources) -> String {
-    let findings = diags
+fn json(
+    diags: &[Diagnostic],
+    omitted: &[Omitted],
+    suppressed: &[(&Diagnostic, &str)],
+    sources: &Sources,
+) -> String {
+    let finding = |d: &'_ Diagnostic, reason: Option<&'_ str>| JsonFinding {
+        code: d.code,
+        severity: d.severity.as_str(),
+        message: d.message.clone(),
+        help: d.help.clone(),
+        file: d.span.as_ref().map(|s| file_name(sources, s).to_string()),
+        line: d.span.map(|s| s.line),
+        column: d.span.map(|s| s.col),
+        end_line: d.span.map(|s| s.end_line),
+        end_column: d.span.map(|s| s.end_col),
+        notes: d
+            .notes
+            .iter()
+            .map(|n| JsonNote {
+                message: n.message.clone(),
+                file: file_name(sources, &n.span).to_string(),
+                line: n.span.line,
+                column: n.span.col,
+            })
+            .collect(),
+        suppressed: reason.is_some(),
+        reason: reason.map(str::to_string),
+    };
+    let mut findings: Vec<(Option<Span>, JsonFinding)> = diags
         .iter()
-        .map(|d| JsonFinding {
-            code: d.code,
-            severity: d.severity.as_str(),
-            message: &d.message,
-            help: d.help.as_deref(),
-            file: d.span.as_ref().map(|s| file_name(sources, s)),
-            line: d.span.map(|s| s.line),
-            column: d.span.map(|s| s.col),
-            end_line: d.span.map(|s| s.end_line),
-            end_column: d.span.map(|s| s.end_col),
-            notes: d
-                .notes
+        .map(|d| (d.span, finding(d, None)))
+        .chain(
+            suppressed
                 .iter()
-                .map(|n| JsonNote {
-                    message: &n.message,
-                    file: file_name(sources, &n.span),
-                    line: n.span.line,
-                    column: n.span.col,
-                })
-                .collect(),
-        })
-        .collect::<Vec<_>>();
+                .map(|(d, r)| (d.span, finding(d, Some(r)))),
+        )
+        .collect();
+    // Suppressed findings take their place by location.
+    findings.sort_by_key(|f| f.0);
     let (errors, warnings) = totals(diags, omitted);
     let report = JsonReport {
         version: 1,
         errors,
         warnings,
-        findings,
+        suppressed: suppressed.len(),
+        findings: findings.into_iter().map(|(_, f)| f).collect(),
         omitted: omitted
             .iter()
             .map(|o| JsonOmitted {

@@ -1004,7 +1004,10 @@ fn sloth_info_labels_periods_and_windows() {
     );
     assert!(slo.alerting.page.windows.is_empty() && slo.alerting.ticket.windows.is_empty());
     let rules = obspec_core::slo::rules::groups_yaml(
-        &obspec_core::slo::rules::service_groups(&loaded.specs.services[0]),
+        &obspec_core::slo::rules::service_groups(
+            &loaded.specs.services[0],
+            &obspec_core::expr::promql::Registry::new(&loaded.specs),
+        ),
         2,
     );
     let objective = rules

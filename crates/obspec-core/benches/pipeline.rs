@@ -198,8 +198,9 @@ fn slo_rules_100(bencher: divan::Bencher, kind: &str) {
     let loaded = check_texts([("shop.yaml", s.as_str())]);
     assert!(loaded.diagnostics.iter().count() == 0);
     let svc = &loaded.specs.services[0];
+    let registry = obspec_core::expr::promql::Registry::new(&loaded.specs);
     bencher.bench_local(|| {
-        obspec_core::slo::rules::service_groups(divan::black_box(svc))
+        obspec_core::slo::rules::service_groups(divan::black_box(svc), &registry)
             .iter()
             .map(|g| g.rules.len())
             .sum::<usize>()

@@ -196,7 +196,7 @@ impl SpecService {
             return Err(());
         };
         if let Some(kind) = f.kind {
-            let same = sm.kind.kind() == kind
+            let same = sm.kind.kind() == Some(kind)
                 || (sm.kind == MetricType::Info && kind == MetricKind::Gauge);
             if !same {
                 errors.at(

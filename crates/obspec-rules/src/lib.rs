@@ -133,6 +133,16 @@ pub const fn is_valid_metric_name(name: &str) -> bool {
     is_ident(name, false)
 }
 
+/// `[a-zA-Z_:][a-zA-Z0-9_:]*`: any name Prometheus accepts for a metric
+/// (what an exporter may expose; the names of external catalogs).
+pub fn is_valid_prometheus_metric_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b':')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
+}
+
 /// `[a-zA-Z_][a-zA-Z0-9_]*`: a Prometheus label name.
 pub const fn is_valid_label_name(name: &str) -> bool {
     is_ident(name, true)

@@ -665,6 +665,8 @@ impl FromNode for MetricType {
                 ("gauge", Gauge),
                 ("histogram", Histogram),
                 ("info", Info),
+                ("summary", Summary),
+                ("untyped", Untyped),
             ],
         )
     }
@@ -793,7 +795,13 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
     let mut broken = HashSet::new();
     let obspec = version(cx, &mut f);
     let service = f.req(cx, "service");
-    let namespace = f.req(cx, "namespace");
+    let external: Option<Spanned<bool>> = f.opt(cx, "external");
+    let namespace = if external.as_ref().is_some_and(|e| e.value) {
+        Ok(f.opt(cx, "namespace")
+            .unwrap_or_else(|| Spanned::new(String::new(), root.span)))
+    } else {
+        f.req(cx, "namespace")
+    };
     let team = f.opt(cx, "team");
     let description = f.opt(cx, "description");
     let const_labels = string_map(cx, f.get("const_labels"), "const label");
@@ -864,6 +872,7 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
         obspec: obspec.ok()?,
         service: service.ok()?,
         namespace,
+        external,
         team,
         description,
         const_labels,

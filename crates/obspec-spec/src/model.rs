@@ -519,7 +519,14 @@ pub struct Service {
     /// The service's name (kebab-case), e.g. `payment-gateway`. Unique across the specs.
     pub service: Spanned<String>,
     /// Metric name prefix: every metric name starts with `<namespace>_`.
+    /// Not needed (and empty) in an `external: true` spec.
     pub namespace: Spanned<String>,
+    /// `true`: a catalog of metrics the project reads but does not emit (an
+    /// exporter, a platform component). Names are as the exporter exposes
+    /// them, labels may be open; naming, unit and cardinality-budget rules do
+    /// not apply, expression checks do, and no target emits anything for it
+    /// but its docs page.
+    pub external: Option<Spanned<bool>>,
     /// The owning team; becomes the `team` label of alerts.
     pub team: Option<Spanned<String>>,
     /// What the service does.
@@ -593,6 +600,13 @@ pub struct LabelDomain {
     pub description: Option<Spanned<String>>,
 }
 
+impl Service {
+    /// Whether the spec is an `external: true` catalog.
+    pub fn is_external(&self) -> bool {
+        self.external.as_ref().is_some_and(|e| e.value)
+    }
+}
+
 impl LabelDomain {
     /// Number of distinct values: the closed set's size or the declared bound.
     pub fn cardinality(&self) -> Option<u64> {
@@ -618,20 +632,32 @@ pub enum MetricType {
     Histogram,
     /// Constant 1 whose labels carry information (build version...). Named `..._info`.
     Info,
+    /// Quantiles an exporter computes (`quantile` label) with `_sum` and
+    /// `_count`. Only in `external: true` specs: obspec emits histograms.
+    Summary,
+    /// A series whose exporter gives no type. Only in `external: true` specs.
+    Untyped,
 }
 
 impl MetricType {
-    pub fn kind(self) -> obspec_rules::MetricKind {
+    /// The kind the naming rules know; `None` for the types only external
+    /// specs declare, which those rules do not apply to.
+    pub fn kind(self) -> Option<obspec_rules::MetricKind> {
         use obspec_rules::MetricKind as K;
         match self {
-            MetricType::Counter => K::Counter,
-            MetricType::Gauge => K::Gauge,
-            MetricType::Histogram => K::Histogram,
-            MetricType::Info => K::Info,
+            MetricType::Counter => Some(K::Counter),
+            MetricType::Gauge => Some(K::Gauge),
+            MetricType::Histogram => Some(K::Histogram),
+            MetricType::Info => Some(K::Info),
+            MetricType::Summary | MetricType::Untyped => None,
         }
     }
     pub fn as_str(self) -> &'static str {
-        self.kind().as_str()
+        match self {
+            MetricType::Summary => "summary",
+            MetricType::Untyped => "untyped",
+            k => k.kind().map_or("untyped", |k| k.as_str()),
+        }
     }
 }
 

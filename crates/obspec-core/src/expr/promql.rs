@@ -208,7 +208,15 @@ impl Registry {
                 .iter()
                 .map(|l| l.value.clone()),
         );
-        let mut series = HashMap::new();
+        let mut series: HashMap<String, (ValueType, BTreeSet<String>)> = HashMap::new();
+        // A name several external catalogs declare (`process_*`, `go_*` of
+        // every exporter) carries the labels of all of them.
+        let mut add = |name: String, kind: ValueType, labels: BTreeSet<String>| {
+            series
+                .entry(name)
+                .and_modify(|e| e.1.extend(labels.iter().cloned()))
+                .or_insert((kind, labels));
+        };
         for svc in &specs.services {
             let base: BTreeSet<String> = target
                 .iter()
@@ -220,24 +228,28 @@ impl Registry {
                 labels.extend(m.labels.iter().map(|l| l.value.clone()));
                 let kind = match m.kind.value {
                     MetricType::Counter => ValueType::Counter,
-                    MetricType::Histogram => {
-                        let mut bucket = labels.clone();
-                        bucket.insert("le".into());
-                        series.insert(
-                            format!("{}_bucket", name.value),
-                            (ValueType::Bucket, bucket),
-                        );
+                    MetricType::Histogram | MetricType::Summary => {
                         for s in ["_sum", "_count"] {
-                            series.insert(
+                            add(
                                 format!("{}{s}", name.value),
-                                (ValueType::HistogramCounter, labels.clone()),
+                                ValueType::HistogramCounter,
+                                labels.clone(),
                             );
                         }
+                        if m.kind.value == MetricType::Summary {
+                            // The quantiles are gauges with a `quantile` label.
+                            labels.insert("quantile".into());
+                            add(name.value.clone(), ValueType::Gauge, labels);
+                            continue;
+                        }
+                        labels.insert("le".into());
+                        add(format!("{}_bucket", name.value), ValueType::Bucket, labels);
                         continue;
                     }
-                    _ => ValueType::Gauge,
+                    MetricType::Untyped => ValueType::Unknown,
+                    MetricType::Gauge | MetricType::Info => ValueType::Gauge,
                 };
-                series.insert(name.value.clone(), (kind, labels));
+                add(name.value.clone(), kind, labels);
             }
         }
         for s in SCRAPE_SERIES {
@@ -255,6 +267,14 @@ impl Registry {
             target,
             scrape_ms,
         }
+    }
+
+    /// The labels series `name` carries, if the specs declare it: its
+    /// metric's, the service's const labels, the target labels, `le` on a
+    /// bucket, `quantile` on a summary, those of every external catalog
+    /// declaring it.
+    pub fn labels(&self, name: &str) -> Option<&BTreeSet<String>> {
+        self.series.get(name).map(|s| &s.1)
     }
 
     /// Labels every scraped series carries.

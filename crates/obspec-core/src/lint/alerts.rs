@@ -20,6 +20,66 @@ pub const CODE_NO_CONDITION: &str = "OBS708";
 pub const CODE_TEMPLATE_LABEL: &str = "OBS709";
 pub const CODE_ROUTING_LABEL: &str = "OBS710";
 pub const CODE_RECORDING: &str = "OBS711";
+pub const CODE_OVERWRITE: &str = "OBS712";
+pub const CODE_LABEL_TWICE: &str = "OBS713";
+
+/// An alert's static labels against what its series are: a label the
+/// result carries is never replaced by a constant (the series' identity
+/// would change, and two series differing only there collide at every
+/// evaluation), and no label is set twice.
+fn check_identity(
+    alert: &obspec_spec::model::Alert,
+    e: &promql_parser::parser::Expr,
+    info: &crate::expr::promql::Info,
+    diags: &mut Diagnostics,
+) {
+    for (k, v) in alert.labels.iter() {
+        if k.value == "severity" {
+            diags.push(
+                Diagnostic::error(
+                    CODE_LABEL_TWICE,
+                    k.span,
+                    format!(
+                        "label `severity` is set twice: `severity: {}` and `labels: {{severity: {}}}`",
+                        alert.severity.value, v.value
+                    ),
+                )
+                .note(alert.severity.span, "the alert's severity")
+                .help("keep one: `severity:` is the alert's severity, checked against the project's; drop it from `labels:`"),
+            );
+            continue;
+        }
+        if !info.labels.labels.contains(&k.value) || v.value.contains("{{") {
+            continue;
+        }
+        // A selector that keeps only series of that value changes nothing.
+        let kept = crate::expr::promql::selectors(e).iter().any(|vs| {
+            vs.matchers.matchers.iter().any(|m| {
+                m.name == k.value
+                    && m.op == promql_parser::label::MatchOp::Equal
+                    && m.value == v.value
+            })
+        });
+        if kept {
+            continue;
+        }
+        diags.push(
+            Diagnostic::error(
+                CODE_OVERWRITE,
+                k.span,
+                format!(
+                    "label `{}: {}` replaces the `{}` label the alert's series carry",
+                    k.value, v.value, k.value
+                ),
+            )
+            .help(format!(
+                "the series' own `{k}` is lost (another {k}'s series would page as `{v}`), and two series differing only in `{k}` collide at every evaluation: keep only those series (`{{{k}=\"{v}\"}}` in the expression), or give the label another name",
+                k = k.value,
+                v = v.value
+            )),
+        );
+    }
+}
 
 /// The matchers of the project's routes and inhibitions, compiled once.
 struct Matchers {
@@ -260,11 +320,10 @@ pub fn check_service(index: &Index<'_>, svc: &Service, diags: &mut Diagnostics) 
                 .help("name alerts in CamelCase letters and digits, e.g. `PaymentInflightHigh`"),
             );
         }
-        let info = checker
-            .check(&alert.expr, "alert expression", diags)
-            .map(|e| checker.analyze(&e, &alert.expr, diags));
-        if let Some(info) = &info {
-            check_alert_meaning(index, svc, name, alert, info, reads.as_ref(), diags);
+        if let Some(e) = checker.check(&alert.expr, "alert expression", diags) {
+            let info = checker.analyze(&e, &alert.expr, diags);
+            check_alert_meaning(index, svc, name, alert, &info, reads.as_ref(), diags);
+            check_identity(alert, &e, &info, diags);
         }
         if !severities.contains(&alert.severity.as_str()) {
             let mut d = Diagnostic::error(
@@ -617,6 +676,38 @@ pub const CATALOG: &[Rule] = &[
             api_spec!(),
             "alerts:\n  ApiFailing:\n    expr: 'sum by (route) (rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
             "    severity: warning\n    summary: 'Route {{ $labels.route }} fails'\n",
+        ))],
+    },
+    Rule {
+        code: CODE_OVERWRITE,
+        title: "static label replaces a label the series carry",
+        severity: "error",
+        explanation: "An alert's `labels:` are set on every series its expression returns, replacing a label of the same name. Where the series carry that label (`by (environment)`, a target label, a metric label), the constant erases their identity: a staging series pages as `environment: prod`, and two series that differ only in that label become one label set, which Prometheus refuses at every evaluation (\"vector contains metrics with the same labelset after applying alert labels\"), so the alert never fires. The labels each expression's result carries are known from the specs. A selector that keeps only series of that value (`{environment=\"prod\"}`) changes nothing and is accepted; so is a templated value.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (code) (rate(api_requests_total[5m])) > 1'\n",
+            "    severity: warning\n    summary: 'Code {{ $labels.code }} rising'\n    labels:\n      code: '500' # <- OBS712\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  ApiFailing:\n    expr: 'sum by (code) (rate(api_requests_total{code=\"500\"}[5m])) > 1'\n",
+            "    severity: warning\n    summary: 'Code {{ $labels.code }} rising'\n    labels:\n      code: '500'\n      tier: backend\n",
+        ))],
+    },
+    Rule {
+        code: CODE_LABEL_TWICE,
+        title: "label set twice in one alert",
+        severity: "error",
+        explanation: "`severity:` is the alert's `severity` label. A `severity` under `labels:` as well silently wins over it: the alert is checked against the project's severities and routed with one value, and fires with the other. Set it once.",
+        bad: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  QueueDeep:\n    expr: api_queue_depth > 100\n",
+            "    severity: warning\n    summary: Queue deep.\n    labels:\n      severity: critical # <- OBS713\n",
+        ))],
+        good: &[("api.yaml", concat!(
+            api_spec!(),
+            "alerts:\n  QueueDeep:\n    expr: api_queue_depth > 100\n",
+            "    severity: critical\n    summary: Queue deep.\n",
         ))],
     },
     Rule {

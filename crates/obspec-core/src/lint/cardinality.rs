@@ -13,6 +13,11 @@ use crate::lint::examples::spec;
 use obspec_spec::catalog::Rule;
 
 pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
+    // An external catalog's labels are the exporter's: open, and outside
+    // the project's series budget.
+    if svc.is_external() {
+        return;
+    }
     let conv = &specs.project.conventions;
     for (name, dom) in svc.labels.iter() {
         match (&dom.values, &dom.max_cardinality) {

@@ -165,6 +165,11 @@ impl<'a> Index<'a> {
                 add(name.value.clone(), false);
                 if metric.kind.value == MetricType::Histogram {
                     add(format!("{}_bucket", name.value), true);
+                }
+                if matches!(
+                    metric.kind.value,
+                    MetricType::Histogram | MetricType::Summary
+                ) {
                     add(format!("{}_sum", name.value), false);
                     add(format!("{}_count", name.value), false);
                 }
@@ -225,11 +230,28 @@ fn duplicates(specs: &Specs, diags: &mut Diagnostics) {
             .map(|s| (s.service.value.as_str(), s.service.span))
             .collect(),
     );
+    // External catalogs may share a metric (every exporter exposes
+    // `process_*`) when they agree on its type; only the first is compared
+    // with the specs that own metrics.
+    let mut external: HashMap<&str, MetricType> = HashMap::new();
     check(
         obspec_spec::load::CODE_DUP_METRIC,
         "metric",
         svcs.iter()
-            .flat_map(|s| s.metrics.iter().map(|(k, _)| (k.value.as_str(), k.span)))
+            .flat_map(|s| s.metrics.iter().map(move |(k, m)| (s, k, m)))
+            .filter(|(s, k, m)| {
+                if !s.is_external() {
+                    return true;
+                }
+                match external.get(k.value.as_str()) {
+                    Some(t) => *t != m.kind.value,
+                    None => {
+                        external.insert(&k.value, m.kind.value);
+                        true
+                    }
+                }
+            })
+            .map(|(_, k, _)| (k.value.as_str(), k.span))
             .collect(),
     );
     check(

@@ -18,6 +18,8 @@ pub const CODE_DUP_LABEL: &str = "OBS209";
 pub const CODE_BUCKETS: &str = "OBS401";
 pub const CODE_BUCKET_UNIT: &str = "OBS402";
 pub const CODE_BUCKETS_KIND: &str = "OBS403";
+pub const CODE_EXTERNAL_TYPE: &str = "OBS109";
+pub const CODE_EXTERNAL_RULES: &str = "OBS110";
 
 /// Longest service name: it names generated files (with suffixes such as
 /// `.prometheusrule.yml`, well under the 255-byte file-name limit), Kubernetes
@@ -59,11 +61,144 @@ pub fn check_service(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
             .help("service names are lower-case words joined by `-`, e.g. `payment-gateway`"),
         );
     }
+    if svc.is_external() {
+        external(svc, diags);
+        return;
+    }
     for v in check_namespace("namespace", &svc.namespace) {
         diags.push(Diagnostic::from_violation(v, svc.namespace.span));
     }
     metrics(svc, diags);
     labels(specs, svc, diags);
+}
+
+/// The labels `functions:` and `http:` declare (located at the section)
+/// are the runtime's: it records their values from its own domain. A label
+/// of the same name declared by hand under `labels:` would be kept in its
+/// place, and the docs, series counts and checks would describe values the
+/// runtime never records.
+fn runtime_labels(svc: &Service, diags: &mut Diagnostics) {
+    let sections: [(&str, Option<obspec_spec::source::Span>, &[&str]); 2] = [
+        (
+            "functions",
+            svc.functions.as_ref().and_then(|f| f.span),
+            &["function", "outcome"],
+        ),
+        (
+            "http",
+            svc.http.as_ref().and_then(|h| h.span),
+            &["route", "method", "status_class"],
+        ),
+    ];
+    for (section, span, names) in sections {
+        let Some(span) = span else {
+            continue;
+        };
+        for (name, _) in svc.labels.iter() {
+            if names.contains(&name.as_str()) && name.span != span {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_LABEL_COLLISION,
+                        name.span,
+                        format!(
+                            "label `{}` is declared here and by `{section}:`, which records its own values",
+                            name.value
+                        ),
+                    )
+                    .note(span, format!("`{section}:` declares `{}`", name.value))
+                    .help(format!(
+                        "the `{section}:` runtime sets `{}`: remove this declaration, or give the service's own label another name",
+                        name.value
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// An `external: true` catalog: names are the exporter's, so only what
+/// Prometheus itself requires of them is checked (valid metric and label
+/// names, each label once); it holds metrics only, nothing obspec would
+/// generate rules or code from.
+fn external(svc: &Service, diags: &mut Diagnostics) {
+    let sections = [
+        ("slos", svc.slos.entries.first().map(|e| e.0.span)),
+        ("alerts", svc.alerts.entries.first().map(|e| e.0.span)),
+        (
+            "recordings",
+            svc.recordings.entries.first().map(|e| e.0.span),
+        ),
+        ("functions", svc.functions.as_ref().and_then(|f| f.span)),
+        ("http", svc.http.as_ref().and_then(|h| h.span)),
+        ("logs", svc.logs.as_ref().and_then(|l| l.span)),
+    ];
+    for (key, span) in sections {
+        if let Some(span) = span {
+            diags.push(
+                Diagnostic::error(
+                    CODE_EXTERNAL_RULES,
+                    span,
+                    format!("`{key}` in an `external: true` spec"),
+                )
+                .help(format!(
+                    "an external spec catalogs metrics another system emits; put the `{key}` that read them in the spec of the service whose team owns them"
+                )),
+            );
+        }
+    }
+    for (name, dom) in svc.labels.iter() {
+        for v in check_label_name(name) {
+            diags.push(Diagnostic::from_violation(v, name.span));
+        }
+        if let Some(values) = &dom.values {
+            let mut seen = HashSet::new();
+            for v in values.iter().filter(|v| !seen.insert(v.as_str())) {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_DUP_LABEL,
+                        v.span,
+                        format!(
+                            "value `{}` is listed twice for label `{}`",
+                            v.value, name.value
+                        ),
+                    )
+                    .help("list each value once"),
+                );
+            }
+        }
+    }
+    for (mname, m) in svc.metrics.iter() {
+        if !obspec_rules::is_valid_prometheus_metric_name(mname) {
+            diags.push(
+                Diagnostic::error(
+                    obspec_rules::codes::METRIC_NAME_INVALID,
+                    mname.span,
+                    format!("`{}` is not a Prometheus metric name", mname.value),
+                )
+                .help("metric names match `[a-zA-Z_:][a-zA-Z0-9_:]*`: write the name as the exporter exposes it"),
+            );
+        }
+        let mut seen = HashSet::new();
+        for l in &m.labels {
+            if !seen.insert(l.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        CODE_DUP_LABEL,
+                        l.span,
+                        format!("label `{}` is listed twice on `{}`", l.value, mname.value),
+                    )
+                    .help("list each label once"),
+                );
+                continue;
+            }
+            for v in check_label_name(l) {
+                diags.push(Diagnostic::from_violation(v, l.span));
+            }
+        }
+        if m.buckets.is_some() {
+            buckets(mname, m, diags);
+        }
+    }
 }
 
 fn metrics(svc: &Service, diags: &mut Diagnostics) {
@@ -78,9 +213,25 @@ fn metrics(svc: &Service, diags: &mut Diagnostics) {
                 diags.push(Diagnostic::from_violation(v, unit.span));
             }
         }
+        // Summaries and untyped series exist only in external catalogs.
+        let Some(kind) = m.kind.kind() else {
+            diags.push(
+                Diagnostic::error(
+                    CODE_EXTERNAL_TYPE,
+                    m.kind.span,
+                    format!(
+                        "`{}` is a {}, which only an `external: true` spec declares",
+                        name.value,
+                        m.kind.value.as_str()
+                    ),
+                )
+                .help("obspec emits counters, gauges, histograms and info metrics: a histogram's buckets aggregate where a summary's quantiles do not. For an exporter's metrics, catalog them in an `external: true` spec"),
+            );
+            continue;
+        };
         for v in check_metric_name(MetricName {
             name,
-            kind: m.kind.kind(),
+            kind,
             unit: m.unit.as_ref().map(|u| u.as_str()),
             namespace: Some(&svc.namespace),
             subsystem: m.subsystem.as_ref().map(|s| s.as_str()),
@@ -260,6 +411,8 @@ fn labels(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
         }
     }
 
+    runtime_labels(svc, diags);
+
     for (name, value) in svc.const_labels.iter() {
         for v in check_label_name(name) {
             diags.push(Diagnostic::from_violation(v, name.span));
@@ -346,10 +499,35 @@ fn labels(specs: &Specs, svc: &Service, diags: &mut Diagnostics) {
 /// catalog (`obspec explain`, docs/lints.md) is assembled from every module's.
 pub const CATALOG: &[Rule] = &[
     Rule {
+        code: CODE_EXTERNAL_TYPE,
+        title: "summary or untyped metric in a spec obspec emits",
+        severity: "error",
+        explanation: "`summary` and `untyped` describe what other programs expose: an exporter's summary with its `quantile` label, a series without a `# TYPE`. A service obspec instruments emits histograms instead (their buckets aggregate across instances, a summary's quantiles do not), and every type it emits is known. Catalog an exporter's metrics in a spec with `external: true`, where both types are accepted.",
+        bad: &[("shop.yaml", spec!(
+            "metrics:"
+            "  shop_latency_seconds:"
+            "    type: summary # <- OBS109"
+            "    unit: seconds"
+            "    help: Order latency."
+        ))],
+        good: &[("node-exporter.yaml", "obspec: 1\nservice: node-exporter\nexternal: true\nmetrics:\n  go_gc_duration_seconds: {type: summary, help: A summary of the pause duration of garbage collection cycles.}\n  node_memory_MemAvailable_bytes: {type: gauge}\n")],
+    },
+    Rule {
+        code: CODE_EXTERNAL_RULES,
+        title: "rules or instrumentation in an external spec",
+        severity: "error",
+        explanation: "A spec with `external: true` catalogs metrics another system emits (node_exporter, kube-state-metrics, the kubelet): obspec generates nothing from it but its docs page. SLOs, alerts and recording rules over those metrics belong in the spec of the service whose team owns them, which may read any external metric; `functions:`, `http:` and `logs:` describe a program obspec instruments, which an external system is not.",
+        bad: &[("node-exporter.yaml", "obspec: 1\nservice: node-exporter\nexternal: true\nmetrics:\n  node_load1: {type: gauge}\nalerts:\n  NodeLoadHigh: # <- OBS110\n    expr: node_load1 > 10\n    severity: warning\n    summary: Load high.\n")],
+        good: &[
+            ("node-exporter.yaml", "obspec: 1\nservice: node-exporter\nexternal: true\nmetrics:\n  node_load1: {type: gauge}\n"),
+            ("platform.yaml", "obspec: 1\nservice: platform\nnamespace: platform\nalerts:\n  NodeLoadHigh:\n    expr: node_load1 > 10\n    for: 15m\n    severity: warning\n    summary: \"Load high on {{ $labels.instance }}\"\n"),
+        ],
+    },
+    Rule {
         code: "OBS101",
         title: "invalid metric name",
         severity: "error",
-        explanation: "Metric names match `[a-z_][a-z0-9_]*`: lower-case snake_case. Upper case is legal in Prometheus but breaks the convention every query relies on; colons are reserved for recording rules; a leading `__` is reserved by Prometheus.",
+        explanation: "Metric names match `[a-z_][a-z0-9_]*`: lower-case snake_case. Upper case is legal in Prometheus but breaks the convention every query relies on; colons are reserved for recording rules; a leading `__` is reserved by Prometheus. An `external: true` catalog names metrics as their exporter exposes them: any name Prometheus accepts, `[a-zA-Z_:][a-zA-Z0-9_:]*` (node_exporter's `node_memory_MemAvailable_bytes`), and the namespace, suffix and unit rules (OBS102 to OBS108) do not apply to it.",
         bad: &[("shop.yaml", spec!(
             "metrics:"
             "  shop_Orders_total: # <- OBS101"

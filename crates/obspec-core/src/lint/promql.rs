@@ -181,12 +181,19 @@ impl Checker<'_, '_> {
                 metric,
                 bucket,
             } => {
-                let mut allowed: Vec<&str> = metric.labels.iter().map(|l| l.as_str()).collect();
-                allowed.extend(service.const_labels.keys());
-                allowed.extend(targets);
-                if bucket {
-                    allowed.push("le");
-                }
+                let allowed: Vec<&str> = match self.index.registry.labels(name) {
+                    Some(labels) => labels.iter().map(String::as_str).collect(),
+                    None => {
+                        let mut allowed: Vec<&str> =
+                            metric.labels.iter().map(|l| l.as_str()).collect();
+                        allowed.extend(service.const_labels.keys());
+                        allowed.extend(targets);
+                        if bucket {
+                            allowed.push("le");
+                        }
+                        allowed
+                    }
+                };
                 (metric_name, Some(service), allowed)
             }
             Series::Scrape => (name, None, targets.collect()),

@@ -352,12 +352,7 @@ fn slices_text(t: &Option<obspec_spec::model::Timeslice>) -> Option<(String, Opt
 }
 
 fn kind_name(k: MetricType) -> &'static str {
-    match k {
-        MetricType::Counter => "counter",
-        MetricType::Gauge => "gauge",
-        MetricType::Histogram => "histogram",
-        MetricType::Info => "info",
-    }
+    k.as_str()
 }
 
 fn deprecated(m: &Metric) -> bool {
@@ -418,6 +413,7 @@ impl Differ<'_> {
                         obspec: o.obspec.clone(),
                         service: o.service.clone(),
                         namespace: o.namespace.clone(),
+                        external: o.external.clone(),
                         team: None,
                         description: None,
                         const_labels: Default::default(),

@@ -365,13 +365,10 @@ fn check_type_help_unit(
     diags: &mut Diagnostics,
 ) {
     // Type.
-    let want = match m.kind.value {
-        MetricType::Counter => "counter",
-        MetricType::Gauge => "gauge",
-        MetricType::Histogram => "histogram",
-        MetricType::Info => "info",
-    };
+    let want = m.kind.value.as_str();
     match f.kind.as_deref() {
+        // An untyped declaration takes what the exporter says.
+        _ if m.kind.value == MetricType::Untyped => {}
         None | Some("untyped" | "unknown") => diags.push(
             Diagnostic::warning(CODE_TYPE, m.kind.span, format!("`{}` is declared a {want} but exposed without a type", name.value))
                 .help("expose it with `# TYPE`: Prometheus then knows its type for metadata and `rate` checks"),

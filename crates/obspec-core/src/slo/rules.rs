@@ -19,7 +19,7 @@
 
 use serde::Serialize;
 
-use crate::expr::promql::{selector_name, selectors};
+use crate::expr::promql::{selector_name, selectors, Registry};
 use crate::format::decimal::{fmt_f64, Decimal};
 use crate::slo::windows::error_budget_percent;
 use crate::slo::windows::{
@@ -573,8 +573,10 @@ fn labels_with(base: &[(String, String)], extra: &[(&str, String)]) -> Vec<(Stri
     v
 }
 
-/// The three rule groups of a service: SLO recordings, SLO alerts, the service's alerts.
-pub fn service_groups(svc: &Service) -> Vec<Group> {
+/// The three rule groups of a service: SLO recordings, SLO alerts, the
+/// service's alerts. `registry` says which labels each alert's series carry:
+/// obspec's own labels are not added where they would replace them.
+pub fn service_groups(svc: &Service, registry: &Registry) -> Vec<Group> {
     let service = svc.service.value.as_str();
     let mut recordings = Vec::new();
     let mut base_rates = Vec::new();
@@ -588,7 +590,7 @@ pub fn service_groups(svc: &Service) -> Vec<Group> {
             burn_alerts(&p, slo, service, &mut slo_alerts);
         }
     }
-    let alerts = service_alerts(svc);
+    let alerts = service_alerts(svc, registry);
 
     let mut groups = Vec::new();
     if !svc.recordings.is_empty() {
@@ -938,19 +940,38 @@ fn burn_alerts(p: &SloPlan, slo: &Slo, service: &str, slo_alerts: &mut Vec<Rule>
     });
 }
 
-/// The service's own alerts, with severity, team and service labels.
-fn service_alerts(svc: &Service) -> Vec<Rule> {
+/// The labels an alert expression's series carry (an open, empty set when
+/// it does not parse: lint reports that).
+fn carried(expr: &str, registry: &Registry) -> crate::expr::promql::LabelSet {
+    match promql_parser::parser::parse(expr) {
+        Ok(e) => crate::expr::promql::analyze(&e, registry, &mut Vec::new()).labels,
+        Err(_) => crate::expr::promql::LabelSet {
+            labels: Default::default(),
+            open: true,
+        },
+    }
+}
+
+/// The service's own alerts, with severity, team and service labels. The
+/// team and service labels are identity the series may already carry (a
+/// `service` target label, `by (service)`): where the expression's result
+/// is known to carry one, obspec leaves it as the series has it, never replacing it
+/// (two series differing only there would collide at every evaluation).
+fn service_alerts(svc: &Service, registry: &Registry) -> Vec<Rule> {
     let service = svc.service.value.as_str();
     let mut alerts = Vec::new();
     for (name, a) in svc.alerts.iter() {
         // Severity, team and service are plain text; the alert's own labels and
         // annotations are templates (checked by lint, OBS706).
         let text = |s: &str| crate::format::gotmpl::escape_text(s).into_owned();
+        let has = carried(&a.expr.value, registry);
         let mut labels = vec![("severity".to_string(), text(&a.severity.value))];
-        if let Some(t) = &svc.team {
+        if let Some(t) = svc.team.as_ref().filter(|_| !has.labels.contains("team")) {
             labels.push(("team".into(), text(&t.value)));
         }
-        labels.push(("service".into(), text(service)));
+        if !has.labels.contains("service") {
+            labels.push(("service".into(), text(service)));
+        }
         for (k, v) in a.labels.iter() {
             labels.retain(|(key, _)| key != &k.value);
             labels.push((k.value.clone(), v.value.clone()));
@@ -1075,7 +1096,7 @@ mod generated_rules_analysis {
         let registry = Registry::new(&loaded.specs);
         let mut checked = 0;
         for svc in &loaded.specs.services {
-            for group in crate::slo::rules::service_groups(svc) {
+            for group in crate::slo::rules::service_groups(svc, &registry) {
                 for rule in &group.rules {
                     let e = promql_parser::parser::parse(&rule.expr)
                         .unwrap_or_else(|err| panic!("{}: {err}", rule.expr));
@@ -1099,9 +1120,10 @@ mod generated_rules_analysis {
     #[test]
     fn chained_rates_are_recorded_every_five_minutes() {
         let loaded = crate::testing::bundled();
+        let registry = Registry::new(&loaded.specs);
         let mut chained = 0;
         for svc in &loaded.specs.services {
-            let groups = crate::slo::rules::service_groups(svc);
+            let groups = crate::slo::rules::service_groups(svc, &registry);
             for g in &groups {
                 for r in &g.rules {
                     let record = r.record.as_deref().unwrap_or("");

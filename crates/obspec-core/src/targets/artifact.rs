@@ -127,7 +127,7 @@ pub fn header(path: &str, sources: &[String]) -> Option<String> {
 /// Grafana target writes them, the Terraform target provisions them.
 pub fn dashboard_files(loaded: &Loaded) -> Vec<String> {
     let mut v = Vec::new();
-    for svc in &loaded.specs.services {
+    for svc in loaded.specs.services.iter().filter(|s| !s.is_external()) {
         v.push(format!("grafana/{}.json", svc.service.value));
         if !svc.slos.is_empty() {
             v.push(format!("grafana/{}-slo.json", svc.service.value));

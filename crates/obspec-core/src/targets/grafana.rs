@@ -301,6 +301,8 @@ fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
                     heat["targets"][0]["format"] = json!("heatmap");
                     p.panel(heat, 12);
                 }
+                // Only external catalogs declare them, and they have no dashboards.
+                MetricType::Summary | MetricType::Untyped => {}
                 MetricType::Gauge | MetricType::Info if labels.is_empty() => p.panel(
                     stat(&name.value, &help, u, &format!("sum({}{sel})", name.value)),
                     6,
@@ -696,7 +698,8 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
     // override.
     let embedded = crate::targets::templates::is_embedded(&tpl);
     let mut out = Vec::new();
-    for svc in &loaded.specs.services {
+    // External catalogs get no dashboard: the exporter's own does that job.
+    for svc in loaded.specs.services.iter().filter(|s| !s.is_external()) {
         let sources = spec_files(loaded, svc);
         let marker = format!(
             "{MARKER} from {}. Do not edit: change the spec and run `obspec generate`.",

@@ -18,8 +18,9 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
     let embedded_rules = crate::targets::templates::is_embedded(&tpl);
     let embedded_tests = crate::targets::templates::is_embedded(&tests);
     let mut out = Vec::new();
+    let registry = crate::expr::promql::Registry::new(&loaded.specs);
     for svc in &loaded.specs.services {
-        let groups = service_groups(svc);
+        let groups = service_groups(svc, &registry);
         if groups.is_empty() {
             continue;
         }
@@ -114,8 +115,9 @@ pub fn render_kubernetes(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<O
     let tpl = env.get_template("kubernetes/prometheusrule.yml.j2")?;
     let k = &loaded.specs.project.kubernetes;
     let mut out = Vec::new();
+    let registry = crate::expr::promql::Registry::new(&loaded.specs);
     for svc in &loaded.specs.services {
-        let groups = service_groups(svc);
+        let groups = service_groups(svc, &registry);
         if groups.is_empty() {
             continue;
         }

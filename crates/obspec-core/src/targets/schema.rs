@@ -15,9 +15,26 @@ fn render<T: schemars::JsonSchema>(title: &str) -> String {
     s
 }
 
-/// The schema of a service spec file.
+/// The schema of a service spec file. `namespace` is required unless the
+/// spec is an `external: true` catalog.
 pub fn service_schema() -> String {
-    render::<Service>("obspec service spec, format 1")
+    let generator = SchemaSettings::draft07().into_generator();
+    let mut schema = generator.into_root_schema_for::<Service>();
+    schema.insert("title".into(), "obspec service spec, format 1".into());
+    if let Some(serde_json::Value::Array(required)) = schema.get_mut("required") {
+        required.retain(|r| r != "namespace");
+    }
+    schema.insert(
+        "if".into(),
+        serde_json::json!({"properties": {"external": {"const": true}}, "required": ["external"]}),
+    );
+    schema.insert(
+        "else".into(),
+        serde_json::json!({"required": ["namespace"]}),
+    );
+    let mut s = serde_json::to_string_pretty(&schema).expect("schemas serialize");
+    s.push('\n');
+    s
 }
 
 /// The schema of the project file, `obspec.yaml`.

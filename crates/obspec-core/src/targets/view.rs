@@ -35,6 +35,9 @@ pub struct ServiceRef {
 pub struct ServiceView {
     pub name: String,
     pub namespace: String,
+    /// An `external: true` catalog: metrics the project reads, emitted by
+    /// another system (no namespace, open labels, no series budget).
+    pub external: bool,
     pub team: String,
     pub description: String,
     /// The spec file, relative to the spec directory.
@@ -246,6 +249,7 @@ pub fn service_view(svc: &Service, sources: &Sources) -> ServiceView {
     ServiceView {
         name: svc.service.value.clone(),
         namespace: svc.namespace.value.clone(),
+        external: svc.is_external(),
         team: s(&svc.team),
         description: s(&svc.description),
         file: svc

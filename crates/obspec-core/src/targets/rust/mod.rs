@@ -562,6 +562,8 @@ fn metric_views(svc: &Service) -> Vec<MetricView> {
             (MetricType::Gauge, _) => ("Gauge", "GaugeVec"),
             (MetricType::Histogram, _) => ("Histogram", "HistogramVec"),
             (MetricType::Info, _) => ("IntGauge", "IntGaugeVec"),
+            // Only external catalogs declare them, and obspec emits no code for those.
+            (MetricType::Summary | MetricType::Untyped, _) => continue,
         };
         let help = m.help.as_ref().map(|h| h.value.clone()).unwrap_or_default();
         let buckets: Vec<String> = m
@@ -695,7 +697,15 @@ pub fn render(loaded: &Loaded, env: &Environment<'_>) -> Result<Vec<OutFile>, Er
     let tpl = env.get_template("rust/service.rs.j2")?;
     // The embedded template's output is laid out already.
     let embedded = crate::targets::templates::is_embedded(&tpl);
-    obspec_spec::par::map(&loaded.specs.services, |svc| {
+    // An external catalog's metrics are emitted by another program.
+    let owned: Vec<&obspec_spec::model::Service> = loaded
+        .specs
+        .services
+        .iter()
+        .filter(|s| !s.is_external())
+        .collect();
+    obspec_spec::par::map(&owned, |svc| {
+        let svc: &obspec_spec::model::Service = svc;
         let view = service_view(svc)?;
         let code = tpl.render(context! { service => Serde(&view), spec => Serde(svc) })?;
         Ok(OutFile {

@@ -16,7 +16,7 @@ use crate::slo::windows::error_ratio_rule;
 use crate::targets::artifact::{spec_files, OutFile, MARKER};
 use obspec_spec::duration::format_duration;
 use obspec_spec::load::Loaded;
-use obspec_spec::model::{MetricType, Service};
+use obspec_spec::model::{Metric, MetricType, Service};
 
 /// A stable dashboard uid (≤ 40 characters) from a name.
 pub fn uid(name: &str) -> String {
@@ -243,84 +243,7 @@ fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
         let Some(first) = rows.next() else { continue };
         p.row(if sub.is_empty() { "Metrics" } else { sub });
         for (name, m) in std::iter::once(first).chain(rows) {
-            let sel = selector(loaded, svc, &m.labels);
-            let help = m.help.as_ref().map_or(String::new(), |h| h.value.clone());
-            let labels: Vec<&str> = m.labels.iter().map(|l| l.as_str()).collect();
-            let by = if labels.is_empty() {
-                String::new()
-            } else {
-                format!(" by ({})", labels.join(", "))
-            };
-            let legend = if labels.is_empty() {
-                name.value.clone()
-            } else {
-                labels
-                    .iter()
-                    .map(|l| format!("{{{{{l}}}}}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let u = unit(m.unit.as_ref().map(|u| u.as_str()), m.kind.value);
-            match m.kind.value {
-                MetricType::Counter => p.panel(
-                    timeseries(
-                        &format!("{} (per second)", name.value),
-                        &help,
-                        u,
-                        vec![target(
-                            &format!("sum{by} (rate({}{sel}[$__rate_interval]))", name.value),
-                            &legend,
-                            'A',
-                        )],
-                    ),
-                    12,
-                ),
-                MetricType::Histogram => {
-                    let q = |qu: &str| {
-                        format!("histogram_quantile({qu}, sum by (le) (rate({}_bucket{sel}[$__rate_interval])))", name.value)
-                    };
-                    p.panel(
-                        timeseries(
-                            &format!("{} p50 / p95 / p99", name.value),
-                            &help,
-                            u,
-                            vec![
-                                target(&q("0.5"), "p50", 'A'),
-                                target(&q("0.95"), "p95", 'B'),
-                                target(&q("0.99"), "p99", 'C'),
-                            ],
-                        ),
-                        12,
-                    );
-                    let mut heat = json!({
-                        "type": "heatmap", "title": format!("{} distribution", name.value), "description": help, "datasource": ds(),
-                        "fieldConfig": {"defaults": {"unit": u}, "overrides": []},
-                        "options": {"calculate": false, "yAxis": {"unit": u}, "color": {"mode": "scheme", "scheme": "Oranges"}, "cellGap": 1},
-                        "targets": [target(&format!("sum by (le) (increase({}_bucket{sel}[$__rate_interval]))", name.value), "{{le}}", 'A')]
-                    });
-                    heat["targets"][0]["format"] = json!("heatmap");
-                    p.panel(heat, 12);
-                }
-                // Only external catalogs declare them, and they have no dashboards.
-                MetricType::Summary | MetricType::Untyped => {}
-                MetricType::Gauge | MetricType::Info if labels.is_empty() => p.panel(
-                    stat(&name.value, &help, u, &format!("sum({}{sel})", name.value)),
-                    6,
-                ),
-                MetricType::Gauge | MetricType::Info => p.panel(
-                    timeseries(
-                        &name.value,
-                        &help,
-                        u,
-                        vec![target(
-                            &format!("sum{by} ({}{sel})", name.value),
-                            &legend,
-                            'A',
-                        )],
-                    ),
-                    12,
-                ),
-            }
+            metric_panels(loaded, svc, &name.value, m, &mut p);
         }
     }
     if let Some(fns) = &svc.functions {
@@ -338,6 +261,84 @@ fn metrics_dashboard(loaded: &Loaded, svc: &Service, marker: &str) -> Value {
         p.list,
         "metrics",
     )
+}
+
+/// The panels of one declared metric: a rate for counters, quantiles and a
+/// heatmap for histograms, a stat or a time series for gauges.
+fn metric_panels(loaded: &Loaded, svc: &Service, name: &str, m: &Metric, p: &mut Panels) {
+    let sel = selector(loaded, svc, &m.labels);
+    let help = m.help.as_ref().map_or(String::new(), |h| h.value.clone());
+    let labels: Vec<&str> = m.labels.iter().map(|l| l.as_str()).collect();
+    let by = if labels.is_empty() {
+        String::new()
+    } else {
+        format!(" by ({})", labels.join(", "))
+    };
+    let legend = if labels.is_empty() {
+        name.to_string()
+    } else {
+        labels
+            .iter()
+            .map(|l| format!("{{{{{l}}}}}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let u = unit(m.unit.as_ref().map(|u| u.as_str()), m.kind.value);
+    match m.kind.value {
+        MetricType::Counter => p.panel(
+            timeseries(
+                &format!("{} (per second)", name),
+                &help,
+                u,
+                vec![target(
+                    &format!("sum{by} (rate({}{sel}[$__rate_interval]))", name),
+                    &legend,
+                    'A',
+                )],
+            ),
+            12,
+        ),
+        MetricType::Histogram => {
+            let q = |qu: &str| {
+                format!("histogram_quantile({qu}, sum by (le) (rate({}_bucket{sel}[$__rate_interval])))", name)
+            };
+            p.panel(
+                timeseries(
+                    &format!("{} p50 / p95 / p99", name),
+                    &help,
+                    u,
+                    vec![
+                        target(&q("0.5"), "p50", 'A'),
+                        target(&q("0.95"), "p95", 'B'),
+                        target(&q("0.99"), "p99", 'C'),
+                    ],
+                ),
+                12,
+            );
+            let mut heat = json!({
+                "type": "heatmap", "title": format!("{} distribution", name), "description": help, "datasource": ds(),
+                "fieldConfig": {"defaults": {"unit": u}, "overrides": []},
+                "options": {"calculate": false, "yAxis": {"unit": u}, "color": {"mode": "scheme", "scheme": "Oranges"}, "cellGap": 1},
+                "targets": [target(&format!("sum by (le) (increase({}_bucket{sel}[$__rate_interval]))", name), "{{le}}", 'A')]
+            });
+            heat["targets"][0]["format"] = json!("heatmap");
+            p.panel(heat, 12);
+        }
+        // Only external catalogs declare them, and they have no dashboards.
+        MetricType::Summary | MetricType::Untyped => {}
+        MetricType::Gauge | MetricType::Info if labels.is_empty() => {
+            p.panel(stat(name, &help, u, &format!("sum({}{sel})", name)), 6)
+        }
+        MetricType::Gauge | MetricType::Info => p.panel(
+            timeseries(
+                name,
+                &help,
+                u,
+                vec![target(&format!("sum{by} ({}{sel})", name), &legend, 'A')],
+            ),
+            12,
+        ),
+    }
 }
 
 /// `selector` (`{a="x"}` or empty) with one more matcher.

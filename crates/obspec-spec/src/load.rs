@@ -829,7 +829,7 @@ fn service_from(cx: &mut Cx<'_>, root: &Node) -> Option<Service> {
     let depends_on = f.opt(cx, "depends_on").unwrap_or_default();
     let alerts = f
         .get("alerts")
-        .map(|n| named_map(cx, n, "alert", CODE_DUP_ALERT, &mut broken, alert_from))
+        .map(|n| alert_map(cx, n, &mut broken))
         .unwrap_or_default();
     let recordings = f
         .get("recordings")
@@ -1676,6 +1676,46 @@ fn string_map(cx: &mut Cx<'_>, node: Option<&Node>, what: &str) -> NamedMap<Span
     .unwrap_or_default()
 }
 
+/// The `alerts:` mapping. A name maps to one rule, or to a list of rules
+/// that share it (severity tiers): each becomes an entry of its own, in
+/// order, under the one name.
+fn alert_map(cx: &mut Cx<'_>, node: &Node, broken: &mut HashSet<String>) -> NamedMap<Alert> {
+    let NodeKind::Map(entries) = &node.kind else {
+        cx.type_error(node, "a mapping of alert names");
+        return NamedMap::default();
+    };
+    report_duplicate_keys(cx, entries, CODE_DUP_ALERT, "alert");
+    let mut out = NamedMap::default();
+    let mut seen = HashSet::new();
+    for (k, v) in entries {
+        let name = k.as_scalar().unwrap_or("").to_string();
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let rules: Vec<&Node> = match &v.kind {
+            NodeKind::Seq(items) if items.is_empty() => {
+                cx.type_error(
+                    v,
+                    "an alert, or a non-empty list of alerts sharing the name",
+                );
+                broken.insert(name);
+                continue;
+            }
+            NodeKind::Seq(items) => items.iter().collect(),
+            _ => vec![v],
+        };
+        for r in rules {
+            match alert_from(cx, r) {
+                Some(a) => out.entries.push((Spanned::new(name.clone(), k.span), a)),
+                None => {
+                    broken.insert(name.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 fn alert_from(cx: &mut Cx<'_>, node: &Node) -> Option<Alert> {
     let mut f = Fields::new(cx, node, "an alert")?;
     let expr = f.req(cx, "expr");
@@ -1823,7 +1863,7 @@ pub const CATALOG: &[Rule] = &[
         code: "OBS802",
         title: "SLO defined twice",
         severity: "error",
-        explanation: "An SLO name is defined twice, in one file or in two. SLO names label the recording rules and alerts generated for them, so they are unique across the specs.",
+        explanation: "An SLO name is defined twice in one service's spec. SLO names are scoped to their service: the recording rules and alerts generated for an SLO carry both its `slo` and its `service` label, so two services may each have an `availability` SLO, but one service cannot have two.",
         bad: &[("shop.yaml", concat!(
             "obspec: 1\nservice: shop\nnamespace: shop\n",
             "metrics:\n  shop_orders_total: {type: counter, help: Orders placed.}\n",
@@ -1845,25 +1885,25 @@ pub const CATALOG: &[Rule] = &[
         code: "OBS803",
         title: "alert defined twice",
         severity: "error",
-        explanation: "An alert name is defined twice, in one file or in two. Routing, silences and inhibitions match on `alertname`; two alerts with one name are indistinguishable there.",
+        explanation: "Alert names are scoped the way Prometheus scopes them: by name and label set. A name may hold a list of rules (severity tiers, each with its own `expr`, `for`, `severity`, labels and annotations), and two services may use one name, since every alert carries its service (the `service` label, or the series' own). Two rules of one name are refused when Prometheus could not tell their alerts apart: in one service with the same labels (severity, team, service and the alert's `labels:`), or in two services with the same labels and nothing in their results to separate them (results without labels, or the same expression). Alertmanager would merge them into one alert, and a silence or inhibition on one would act on both. Inside a service, an alert may not take the name of a burn-rate alert generated for one of its SLOs, nor two SLOs generate one alert name.",
         bad: &[
             ("a.yaml", concat!(
                 "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_queue_depth: {type: gauge, help: Queue.}\n",
-                "alerts:\n  QueueDeep: {expr: a_queue_depth > 1, severity: info, summary: Deep.}\n",
-            )),
-            ("b.yaml", concat!(
-                "obspec: 1\nservice: b\nnamespace: b\nmetrics:\n  b_queue_depth: {type: gauge, help: Queue.}\n",
-                "alerts:\n  QueueDeep: {expr: b_queue_depth > 1, severity: info, summary: Deep.} # <- OBS803\n",
+                "alerts:\n  QueueDeep:\n",
+                "    - {expr: a_queue_depth > 100, severity: warning, summary: Deep.}\n",
+                "    - {expr: a_queue_depth > 1000, severity: warning, summary: Very deep.} # <- OBS803\n",
             )),
         ],
         good: &[
             ("a.yaml", concat!(
                 "obspec: 1\nservice: a\nnamespace: a\nmetrics:\n  a_queue_depth: {type: gauge, help: Queue.}\n",
-                "alerts:\n  AQueueDeep: {expr: a_queue_depth > 1, severity: info, summary: Deep.}\n",
+                "alerts:\n  QueueDeep:\n",
+                "    - {expr: a_queue_depth > 100, severity: warning, summary: Deep.}\n",
+                "    - {expr: a_queue_depth > 1000, severity: critical, summary: Very deep.}\n",
             )),
             ("b.yaml", concat!(
                 "obspec: 1\nservice: b\nnamespace: b\nmetrics:\n  b_queue_depth: {type: gauge, help: Queue.}\n",
-                "alerts:\n  BQueueDeep: {expr: b_queue_depth > 1, severity: info, summary: Deep.}\n",
+                "alerts:\n  QueueDeep: {expr: b_queue_depth > 100, severity: warning, summary: Deep.}\n",
             )),
         ],
     },

@@ -106,6 +106,56 @@ impl<V: Serialize> Serialize for NamedMap<V> {
     }
 }
 
+/// `alerts:` as the spec writes it: a name maps to its rule, or to the list
+/// of its rules when it has several.
+#[cfg(feature = "serde")]
+mod alert_tiers {
+    use super::{Alert, NamedMap};
+    use serde::ser::SerializeMap;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(map: &NamedMap<Alert>, s: S) -> Result<S::Ok, S::Error> {
+        let mut names: Vec<&str> = Vec::new();
+        for k in map.keys() {
+            if !names.contains(&k) {
+                names.push(k);
+            }
+        }
+        let mut m = s.serialize_map(Some(names.len()))?;
+        for name in names {
+            let rules: Vec<&Alert> = map
+                .iter()
+                .filter(|(k, _)| k.value == name)
+                .map(|(_, a)| a)
+                .collect();
+            match rules.as_slice() {
+                [one] => m.serialize_entry(name, one)?,
+                many => m.serialize_entry(name, many)?,
+            }
+        }
+        m.end()
+    }
+
+    #[cfg(feature = "schema")]
+    pub fn schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let one = generator.subschema_for::<Alert>();
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": {
+                "anyOf": [
+                    one,
+                    {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": one,
+                        "description": "Rules sharing the alert name (severity tiers): each with its own `expr`, `for`, `severity`, labels and annotations."
+                    }
+                ]
+            },
+        })
+    }
+}
+
 #[cfg(feature = "schema")]
 impl<V: JsonSchema> JsonSchema for NamedMap<V> {
     fn inline_schema() -> bool {
@@ -543,8 +593,14 @@ pub struct Service {
     /// Service level objectives, by name.
     #[cfg_attr(feature = "serde", serde(default))]
     pub slos: NamedMap<Slo>,
-    /// Alerting rules, by alert name.
-    #[cfg_attr(feature = "serde", serde(default))]
+    /// Alerting rules, by alert name: one rule, or a list of rules sharing
+    /// the name (severity tiers). A name with several rules has one entry per
+    /// rule, in order.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, serialize_with = "alert_tiers::serialize")
+    )]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "alert_tiers::schema"))]
     pub alerts: NamedMap<Alert>,
     /// Recording rules the service keeps, by the name of the series they
     /// record (`level:metric:operations`, e.g. `job:http_requests:rate5m`).

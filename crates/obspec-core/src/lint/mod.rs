@@ -79,7 +79,7 @@ pub fn lint(specs: &Specs, sources: &Sources, diags: &mut Diagnostics) {
     for d in per_service {
         diags.append(d);
     }
-    duplicates(specs, diags);
+    duplicates(specs, &index.registry, diags);
     logs::check_targets(specs, diags);
     routing::check(specs, diags);
     kubernetes::check(specs, diags);
@@ -201,8 +201,9 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Cross-file duplicates: services, metrics, SLOs and alerts are unique across the specs.
-fn duplicates(specs: &Specs, diags: &mut Diagnostics) {
+/// Cross-file duplicates: services and owned metrics are unique across the
+/// specs; alerts are told apart by name and labels.
+fn duplicates(specs: &Specs, registry: &crate::expr::promql::Registry, diags: &mut Diagnostics) {
     let mut check = |code: &'static str, what: &str, items: Vec<(&str, Span)>| {
         let mut first: HashMap<&str, Span> = HashMap::new();
         for (name, span) in items {
@@ -254,43 +255,92 @@ fn duplicates(specs: &Specs, diags: &mut Diagnostics) {
             .map(|(_, k, _)| (k.value.as_str(), k.span))
             .collect(),
     );
-    check(
-        obspec_spec::load::CODE_DUP_SLO,
-        "SLO",
-        svcs.iter()
-            .flat_map(|s| s.slos.iter().map(|(k, _)| (k.value.as_str(), k.span)))
-            .collect(),
-    );
-    // Alert names include the burn-rate alerts generated for SLOs; two declared
-    // alerts of one file were reported by the loader already.
-    let mut first: HashMap<String, (Span, bool)> = HashMap::new();
-    let declared = svcs.iter().flat_map(|s| {
-        s.alerts
-            .iter()
-            .map(|(k, _)| (k.value.clone(), k.span, false))
-    });
-    let generated = svcs
-        .iter()
-        .flat_map(|s| s.slos.iter())
-        .flat_map(|(k, slo)| {
+    // SLO names are scoped to their service (the loader reported a name
+    // twice in one file): the generated series carry `slo` and `service`.
+    duplicate_alerts(specs, registry, diags);
+}
+
+/// Alert names are scoped like Prometheus scopes them: a name may repeat
+/// (severity tiers, one name in several services) as long as the label sets
+/// keep the alerts apart. Two alerts of one name and one static label set
+/// collide in one service always, and across services when nothing in their
+/// results can tell them apart (no result labels, or the same expression).
+/// Inside a service, the burn-rate alerts generated for its SLOs keep their
+/// names to themselves: their tests and routes would see the other alert.
+fn duplicate_alerts(
+    specs: &Specs,
+    registry: &crate::expr::promql::Registry,
+    diags: &mut Diagnostics,
+) {
+    struct Seen {
+        service: usize,
+        expr: String,
+        alone: bool,
+        span: Span,
+    }
+    let code = obspec_spec::load::CODE_DUP_ALERT;
+    // (name, sorted static labels) → the rules seen with them.
+    type Identity = (String, Vec<(String, String)>);
+    let mut seen: HashMap<Identity, Vec<Seen>> = HashMap::new();
+    for (i, svc) in specs.services.iter().enumerate() {
+        let mut generated: HashMap<String, (Span, &str)> = HashMap::new();
+        for (k, slo) in svc.slos.iter() {
             let name = crate::slo::windows::alert_name(k, slo);
             let span = slo.alerting.name.as_ref().map_or(k.span, |n| n.span);
-            [
-                (name.clone(), span, true),
-                (format!("{name}SLIMissing"), span, true),
-            ]
-        });
-    for (name, span, gen) in declared.chain(generated) {
-        match first.get(&name) {
-            Some((f, fgen)) if f.file == span.file && !gen && !fgen => {}
-            Some((f, _)) => diags.push(
-                Diagnostic::error(obspec_spec::load::CODE_DUP_ALERT, span, format!("alert `{name}` is defined twice"))
-                    .note(*f, "first defined here")
-                    .help("alert names are unique across all specs, including the burn-rate alerts generated for SLOs (`alerting.name` renames them)"),
-            ),
-            None => {
-                first.insert(name, (span, gen));
+            for n in [format!("{name}SLIMissing"), name] {
+                match generated.get(&n) {
+                    Some((f, other)) => diags.push(
+                        Diagnostic::error(code, span, format!("the burn-rate alert `{n}` of SLO `{}` is also generated for SLO `{other}`", k.value))
+                            .note(*f, "first generated here")
+                            .help("give one of the SLOs `alerting.name`: each SLO's alerts are tested and routed by their name"),
+                    ),
+                    None => {
+                        generated.insert(n, (span, &k.value));
+                    }
+                }
             }
+        }
+        for (name, a) in svc.alerts.iter() {
+            if let Some((f, slo)) = generated.get(&name.value) {
+                diags.push(
+                    Diagnostic::error(code, name.span, format!("alert `{}` has the name of a burn-rate alert generated for SLO `{slo}`", name.value))
+                        .note(*f, "generated for this SLO")
+                        .help("rename the alert, or the SLO's alerts with `alerting.name`"),
+                );
+                continue;
+            }
+            let (mut labels, result) = crate::slo::rules::alert_labels(svc, a, registry);
+            labels.sort();
+            let expr: String = a
+                .expr
+                .value
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let alone = !result.open && result.labels.is_empty();
+            let entry = seen.entry((name.value.clone(), labels)).or_default();
+            let clash = entry
+                .iter()
+                .find(|e| e.service == i || (e.alone && alone) || e.expr == expr);
+            if let Some(first) = clash {
+                let why = if first.service == i {
+                    "two rules of one name and one label set in a service fire as one alert"
+                } else {
+                    "in two services, with nothing in their results to tell them apart"
+                };
+                diags.push(
+                    Diagnostic::error(code, a.severity.span, format!("alert `{}` is defined twice with the same labels: {why}", name.value))
+                        .note(first.span, "first defined here")
+                        .help("give each rule of the name its own `severity` or `labels:` (severity tiers), or rename one"),
+                );
+                continue;
+            }
+            entry.push(Seen {
+                service: i,
+                expr,
+                alone,
+                span: a.severity.span,
+            });
         }
     }
 }

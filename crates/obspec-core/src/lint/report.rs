@@ -170,6 +170,7 @@ fn snippet(
     label: &str,
     st: &Style,
     sev: Option<Severity>,
+    gutter: usize,
 ) {
     if span.file.0 == u32::MAX {
         return;
@@ -177,8 +178,8 @@ fn snippet(
     let Some(text) = sources.line(span.file, span.line) else {
         return;
     };
-    let num = span.line.to_string();
-    let pad = " ".repeat(num.len());
+    let num = format!("{:>gutter$}", span.line);
+    let pad = " ".repeat(gutter);
     let _ = writeln!(out, "{pad} {}", st.blue("|"));
     let text = sources.redact(text);
     let (text, col, end_col) = window(&text, span.col, span.end_col);
@@ -280,10 +281,17 @@ fn human(diags: &[Diagnostic], omitted: &[Omitted], sources: &Sources, color: bo
             st.bold(&d.message)
         );
         if let Some(span) = &d.span {
-            let num = span.line.to_string();
-            let pad = " ".repeat(num.len());
+            // One gutter for the finding and its notes, as wide as the
+            // largest line number shown.
+            let gutter = std::iter::once(span.line)
+                .chain(d.notes.iter().map(|n| n.span.line))
+                .max()
+                .unwrap_or(span.line)
+                .to_string()
+                .len();
+            let pad = " ".repeat(gutter);
             let _ = writeln!(out, "{pad}{} {}", st.blue("-->"), location(sources, span));
-            snippet(&mut out, sources, span, "", &st, Some(d.severity));
+            snippet(&mut out, sources, span, "", &st, Some(d.severity), gutter);
             for n in &d.notes {
                 let _ = writeln!(
                     out,
@@ -291,7 +299,7 @@ fn human(diags: &[Diagnostic], omitted: &[Omitted], sources: &Sources, color: bo
                     st.blue(":::"),
                     location(sources, &n.span)
                 );
-                snippet(&mut out, sources, &n.span, &n.message, &st, None);
+                snippet(&mut out, sources, &n.span, &n.message, &st, None, gutter);
             }
             let _ = writeln!(out, "{pad} {}", st.blue("|"));
             if let Some(h) = &d.help {

@@ -167,7 +167,64 @@ fn check_slo(
         }
     }
     check_alerting(index, name, slo, diags);
+    check_grouping(index, svc, slo, &sli_metrics, diags);
+}
+
+/// Labels obspec sets on an SLO's series and alerts: grouping by one of them
+/// would replace the series' own value.
+const SLO_OWN_LABELS: [&str; 9] = [
+    "slo",
+    "service",
+    "team",
+    "window",
+    "severity",
+    "long_window",
+    "short_window",
+    "burn_rate",
+    "le",
+];
+
+/// `grouping` names labels every SLI series carries: metric labels every SLI
+/// metric declares (or const labels), or target labels (`job`, `instance`,
+/// the project's `required_target_labels`), which every scraped series has.
+fn check_grouping(
+    index: &Index<'_>,
+    svc: &Service,
+    slo: &obspec_spec::model::Slo,
+    sli_metrics: &[&obspec_spec::model::Metric],
+    diags: &mut Diagnostics,
+) {
+    let target = |g: &str| {
+        ["job", "instance"].contains(&g)
+            || index
+                .specs
+                .project
+                .conventions
+                .required_target_labels
+                .iter()
+                .any(|l| l.value == g)
+    };
     for g in &slo.grouping {
+        if SLO_OWN_LABELS.contains(&g.as_str())
+            || slo.alerting.labels.get(g).is_some()
+            || slo.info_labels.get(g).is_some()
+        {
+            diags.push(
+                Diagnostic::error(
+                    CODE_GROUPING,
+                    g.span,
+                    format!(
+                        "grouping label `{}` is a label obspec sets on the SLO's series and alerts",
+                        g.value
+                    ),
+                )
+                .help("the SLO's own label would replace each group's value, and the groups would collide: group by another label"),
+            );
+            continue;
+        }
+        if target(&g.value) {
+            continue;
+        }
         let missing = sli_metrics
             .iter()
             .any(|m| !m.labels.iter().any(|l| l.value == g.value));
@@ -181,7 +238,7 @@ fn check_slo(
                         g.value
                     ),
                 )
-                .help("group only by labels that every metric of the SLI carries"),
+                .help("group only by labels that every metric of the SLI carries, or by the project's `required_target_labels`"),
             );
         }
     }
@@ -798,7 +855,7 @@ pub const CATALOG: &[Rule] = &[
         code: "OBS607",
         title: "SLO grouping label not on the SLI metrics",
         severity: "error",
-        explanation: "`grouping` computes the SLO per value of the listed labels; each must be a declared label carried by every metric of the SLI, or the grouped ratio is wrong.",
+        explanation: "`grouping` computes the SLO per value of the listed labels (per environment, per region): every recording, burn-rate alert and generated test is then per group. Each label must be carried by every series of the SLI: a declared label of every SLI metric (or a const label), or a target label (`job`, `instance`, the project's `required_target_labels`, which every scraped series has). A label obspec sets on the SLO's series (`slo`, `service`, `team`, `window`, `severity`, the window labels, `alerting.labels`, `info_labels`) is refused: its fixed value would replace every group's own.",
         bad: &[("shop.yaml", concat!(
             "obspec: 1\nservice: shop\nnamespace: shop\n",
             "labels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\n",
@@ -807,13 +864,16 @@ pub const CATALOG: &[Rule] = &[
             "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n    grouping: [region] # <- OBS607\n",
             "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
         ))],
-        good: &[("shop.yaml", concat!(
+        good: &[
+            ("obspec.yaml", "obspec: 1\nconventions:\n  required_target_labels: [environment]\n"),
+            ("shop.yaml", concat!(
             "obspec: 1\nservice: shop\nnamespace: shop\n",
             "labels:\n  status: {values: [ok, failed]}\n  region: {values: [eu, us]}\n",
             "metrics:\n  shop_orders_total: {type: counter, help: Orders placed., labels: [status, region]}\n",
-            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n    grouping: [region]\n",
+            "slos:\n  orders:\n    objective: 99.9\n    window: 30d\n    grouping: [region, environment]\n",
             "    sli: {errors: 'shop_orders_total{status=\"failed\"}', total: shop_orders_total}\n",
-        ))],
+        )),
+        ],
     },
     Rule {
         code: "OBS608",

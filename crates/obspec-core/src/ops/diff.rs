@@ -1066,18 +1066,85 @@ impl Differ<'_> {
         }
     }
 
-    fn alerts(&mut self, o: &Service, n: &Service) {
+    /// The severities of an alert name kept by both sides: a severity the
+    /// name no longer has stops paging (or ticketing) where it did.
+    fn alert_tiers<'b>(
+        &mut self,
+        o: &'b Service,
+        n: &'b Service,
+        name: &obspec_spec::model::Spanned<String>,
+    ) {
+        let severities = |s: &'b Service| -> Vec<(&'b str, obspec_spec::source::Span)> {
+            s.alerts
+                .iter()
+                .filter(|(k, _)| k.value == name.value)
+                .map(|(_, a)| (a.severity.as_str(), a.severity.span))
+                .collect()
+        };
+        let (old, new) = (severities(o), severities(n));
         let svc = o.service.value.as_str();
-        let added: Vec<&obspec_spec::model::Spanned<String>> = n
-            .alerts
-            .iter()
-            .filter(|(k, _)| o.alerts.get(k).is_none())
-            .map(|(k, _)| k)
-            .collect();
-        for (name, oa) in o.alerts.iter() {
-            if n.alerts.get(name).is_some() {
+        let mut reported: Vec<&str> = Vec::new();
+        for (sev, span) in &old {
+            if new.iter().any(|(s, _)| s == sev) || reported.contains(sev) {
                 continue;
             }
+            reported.push(sev);
+            self.push(
+                CODE_ALERT_REMOVED,
+                true,
+                svc,
+                "alert",
+                &name.value,
+                format!("alert `{}` no longer has a `{sev}` rule: routes and inhibitions matching that severity stop matching it", name.value),
+                Some(*span),
+                None,
+                Vec::new(),
+            );
+        }
+        for (sev, span) in &new {
+            if old.iter().any(|(s, _)| s == sev) || reported.contains(sev) {
+                continue;
+            }
+            reported.push(sev);
+            self.push(
+                CODE_COMPATIBLE,
+                false,
+                svc,
+                "alert",
+                &name.value,
+                format!("alert `{}` gains a `{sev}` rule", name.value),
+                None,
+                Some(*span),
+                Vec::new(),
+            );
+        }
+    }
+
+    fn alerts<'b>(&mut self, o: &'b Service, n: &'b Service) {
+        let svc = o.service.value.as_str();
+        // A name may hold several rules (severity tiers): names are compared
+        // once each, then the severities of a name kept by both.
+        let names = |s: &'b Service| {
+            let mut v: Vec<&'b obspec_spec::model::Spanned<String>> = Vec::new();
+            for (k, _) in s.alerts.iter() {
+                if !v.iter().any(|x| x.value == k.value) {
+                    v.push(k);
+                }
+            }
+            v
+        };
+        let (old_names, new_names) = (names(o), names(n));
+        let added: Vec<&obspec_spec::model::Spanned<String>> = new_names
+            .iter()
+            .copied()
+            .filter(|k| o.alerts.get(k).is_none())
+            .collect();
+        for name in &old_names {
+            if n.alerts.get(name).is_some() {
+                self.alert_tiers(o, n, name);
+                continue;
+            }
+            let oa = o.alerts.get(name).expect("a name of o");
             let renamed: Vec<&str> = added
                 .iter()
                 .filter(|k| {

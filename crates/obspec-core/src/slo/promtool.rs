@@ -72,8 +72,57 @@ struct Feed {
     /// `(series selector text, kind)`: kind `bad` increments by the error rate,
     /// `good` by the rest, `total` by everything.
     series: Vec<(String, Kind)>,
+    /// With `grouping`, the same series in a second, healthy group (other
+    /// grouping values, no errors): every scenario shows that one group's
+    /// burn leaves the other silent.
+    quiet: Vec<(String, Kind)>,
     /// Grouping label values chosen for the series.
     grouping: Vec<(String, String)>,
+}
+
+impl Feed {
+    /// A feed of `series` (name, labels, kind) under `grouping`, with its
+    /// healthy twin group.
+    fn new(
+        svc: &Service,
+        series: Vec<(String, Vec<(String, String)>, Kind)>,
+        grouping: Vec<(String, String)>,
+    ) -> Feed {
+        let quiet = if grouping.is_empty() {
+            Vec::new()
+        } else {
+            series
+                .iter()
+                .map(|(name, labels, kind)| {
+                    let other: Vec<(String, String)> = labels
+                        .iter()
+                        .map(|(k, v)| match grouping.iter().any(|(g, _)| g == k) {
+                            true => (k.clone(), other_value(svc, k, v)),
+                            false => (k.clone(), v.clone()),
+                        })
+                        .collect();
+                    (series_text(name, &other), *kind)
+                })
+                .collect()
+        };
+        Feed {
+            series: series
+                .iter()
+                .map(|(name, labels, kind)| (series_text(name, labels), *kind))
+                .collect(),
+            quiet,
+            grouping,
+        }
+    }
+}
+
+/// A value of `label` other than `value`: another of its closed domain, or
+/// an invented one.
+fn other_value(svc: &Service, label: &str, value: &str) -> String {
+    candidates(svc, label, &[])
+        .into_iter()
+        .find(|c| c != value)
+        .unwrap_or_else(|| "obspec_healthy".to_string())
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -283,13 +332,11 @@ fn feed(svc: &Service, p: &SloPlan) -> Option<Feed> {
                 }
                 let good_want: Vec<&Matcher> = good_want.iter().collect();
                 let good = assign(svc, &labels, &good_want, Some(&em))?;
-                Some(Feed {
-                    series: vec![
-                        (series_text(&en, &bad), Kind::Bad),
-                        (series_text(&tn, &good), Kind::Good),
-                    ],
+                Some(Feed::new(
+                    svc,
+                    vec![(en, bad, Kind::Bad), (tn, good, Kind::Good)],
                     grouping,
-                })
+                ))
             } else {
                 let bad = assign(svc, &labels, &em, None)?;
                 let grouping: Vec<(String, String)> = bad
@@ -303,13 +350,11 @@ fn feed(svc: &Service, p: &SloPlan) -> Option<Feed> {
                 }
                 let total_want: Vec<&Matcher> = total_want.iter().collect();
                 let all = assign(svc, &labels, &total_want, None)?;
-                Some(Feed {
-                    series: vec![
-                        (series_text(&en, &bad), Kind::Bad),
-                        (series_text(&tn, &all), Kind::Total),
-                    ],
+                Some(Feed::new(
+                    svc,
+                    vec![(en, bad, Kind::Bad), (tn, all, Kind::Total)],
                     grouping,
-                })
+                ))
             }
         }
         SliPlan::Latency {
@@ -341,14 +386,15 @@ fn feed(svc: &Service, p: &SloPlan) -> Option<Feed> {
             le.push(("le".into(), crate::format::decimal::fmt_f64(*threshold)));
             let mut inf = base.clone();
             inf.push(("le".into(), "+Inf".into()));
-            Some(Feed {
-                series: vec![
-                    (series_text(&format!("{metric}_bucket"), &le), Kind::Good),
-                    (series_text(&format!("{metric}_bucket"), &inf), Kind::Total),
-                    (series_text(&format!("{metric}_count"), &base), Kind::Total),
+            Some(Feed::new(
+                svc,
+                vec![
+                    (format!("{metric}_bucket"), le, Kind::Good),
+                    (format!("{metric}_bucket"), inf, Kind::Total),
+                    (format!("{metric}_count"), base, Kind::Total),
                 ],
                 grouping,
-            })
+            ))
         }
         SliPlan::Raw { .. } => None,
     }
@@ -359,18 +405,26 @@ fn inputs(f: &Feed, r: Decimal, n: i64, samples: u64) -> Vec<Series> {
     let total = Decimal::from_int(n);
     let bad = r.checked_mul(total).expect("small");
     let good = total.checked_sub(bad).expect("small");
-    f.series
-        .iter()
-        .map(|(s, kind)| {
-            let inc = match kind {
-                Kind::Bad => bad,
-                Kind::Good => good,
-                Kind::Total => total,
-            };
-            Series {
-                series: s.clone(),
-                values: format!("0+{inc}x{samples}"),
-            }
+    let burning = f.series.iter().map(|(s, kind)| {
+        let inc = match kind {
+            Kind::Bad => bad,
+            Kind::Good => good,
+            Kind::Total => total,
+        };
+        (s, inc)
+    });
+    let healthy = f.quiet.iter().map(|(s, kind)| {
+        let inc = match kind {
+            Kind::Bad => Decimal::from_int(0),
+            Kind::Good | Kind::Total => total,
+        };
+        (s, inc)
+    });
+    burning
+        .chain(healthy)
+        .map(|(s, inc)| Series {
+            series: s.clone(),
+            values: format!("0+{inc}x{samples}"),
         })
         .collect()
 }

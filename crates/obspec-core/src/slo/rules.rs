@@ -952,30 +952,41 @@ fn carried(expr: &str, registry: &Registry) -> crate::expr::promql::LabelSet {
     }
 }
 
+/// The static labels of one of the service's alerts as the rule file gives
+/// them (severity, team and service where the result does not carry them,
+/// then the alert's own), and the labels its expression's result carries.
+pub fn alert_labels(
+    svc: &Service,
+    a: &obspec_spec::model::Alert,
+    registry: &Registry,
+) -> (Vec<(String, String)>, crate::expr::promql::LabelSet) {
+    // Severity, team and service are plain text; the alert's own labels and
+    // annotations are templates (checked by lint, OBS706).
+    let text = |s: &str| crate::format::gotmpl::escape_text(s).into_owned();
+    let has = carried(&a.expr.value, registry);
+    let mut labels = vec![("severity".to_string(), text(&a.severity.value))];
+    if let Some(t) = svc.team.as_ref().filter(|_| !has.labels.contains("team")) {
+        labels.push(("team".into(), text(&t.value)));
+    }
+    if !has.labels.contains("service") {
+        labels.push(("service".into(), text(&svc.service.value)));
+    }
+    for (k, v) in a.labels.iter() {
+        labels.retain(|(key, _)| key != &k.value);
+        labels.push((k.value.clone(), v.value.clone()));
+    }
+    (labels, has)
+}
+
 /// The service's own alerts, with severity, team and service labels. The
 /// team and service labels are identity the series may already carry (a
 /// `service` target label, `by (service)`): where the expression's result
 /// is known to carry one, obspec leaves it as the series has it, never replacing it
 /// (two series differing only there would collide at every evaluation).
 fn service_alerts(svc: &Service, registry: &Registry) -> Vec<Rule> {
-    let service = svc.service.value.as_str();
     let mut alerts = Vec::new();
     for (name, a) in svc.alerts.iter() {
-        // Severity, team and service are plain text; the alert's own labels and
-        // annotations are templates (checked by lint, OBS706).
-        let text = |s: &str| crate::format::gotmpl::escape_text(s).into_owned();
-        let has = carried(&a.expr.value, registry);
-        let mut labels = vec![("severity".to_string(), text(&a.severity.value))];
-        if let Some(t) = svc.team.as_ref().filter(|_| !has.labels.contains("team")) {
-            labels.push(("team".into(), text(&t.value)));
-        }
-        if !has.labels.contains("service") {
-            labels.push(("service".into(), text(service)));
-        }
-        for (k, v) in a.labels.iter() {
-            labels.retain(|(key, _)| key != &k.value);
-            labels.push((k.value.clone(), v.value.clone()));
-        }
+        let (labels, _) = alert_labels(svc, a, registry);
         let mut annotations = Vec::new();
         if let Some(s) = &a.summary {
             annotations.push(("summary".to_string(), s.value.clone()));

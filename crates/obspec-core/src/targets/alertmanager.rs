@@ -332,6 +332,14 @@ fn inhibitions(loaded: &Loaded, r: &Routing) -> Vec<(Vec<String>, Vec<String>, V
             }
             let mut deps = dependents.clone();
             deps.sort();
+            let source = matcher_text("alertname", name, false);
+            // Severity tiers of one name share the inhibition.
+            if inhibits.iter().any(|(s, _, _)| {
+                s.first() == Some(&source)
+                    && s.get(1) == Some(&matcher_text("service", &svc.service, false))
+            }) {
+                continue;
+            }
             inhibits.push((
                 vec![
                     matcher_text("alertname", name, false),
@@ -399,7 +407,14 @@ pub fn cases(loaded: &Loaded, r: &Routing) -> Vec<RouteCase> {
                 labels.push(("team".into(), t.value.clone()));
             }
             labels.extend(kv(&alert.labels));
-            add(format!("alert {name}", name = name.value), labels);
+            // A name may repeat across services and severity tiers.
+            add(
+                format!(
+                    "alert {} of {} ({})",
+                    name.value, svc.service.value, alert.severity.value
+                ),
+                labels,
+            );
         }
     }
     add(

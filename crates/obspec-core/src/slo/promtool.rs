@@ -80,12 +80,15 @@ struct Feed {
     grouping: Vec<(String, String)>,
 }
 
+/// A series' labels, in order.
+type Labels = Vec<(String, String)>;
+
 impl Feed {
     /// A feed of `series` (name, labels, kind) under `grouping`, with its
     /// healthy twin group.
     fn new(
         svc: &Service,
-        series: Vec<(String, Vec<(String, String)>, Kind)>,
+        series: Vec<(String, Labels, Kind)>,
         grouping: Vec<(String, String)>,
     ) -> Feed {
         let quiet = if grouping.is_empty() {
